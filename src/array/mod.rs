@@ -1,0 +1,403 @@
+//! `Array`: a buffer, a byte offset into it, a dtype, a shape and byte
+//! strides. Views are new `Array`s on the same buffer. Shape and stride
+//! reasoning is delegated to `layout`; ownership to `buffer`.
+
+mod format;
+
+use std::sync::Arc;
+
+use crate::buffer::{Buffer, Release};
+use crate::dtype::{DType, Kind, Value, read_value, write_value};
+use crate::error::{Result, bail};
+use crate::layout::{self, Order};
+
+/// NumPy's array flags, computed from the description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flags {
+    pub c_contiguous: bool,
+    pub f_contiguous: bool,
+    pub writeable: bool,
+    pub owndata: bool,
+    pub aligned: bool,
+}
+
+/// An N-dimensional strided view on a buffer.
+#[derive(Clone)]
+pub struct Array {
+    buffer: Arc<Buffer>,
+    /// Byte offset of element zero from the buffer's start.
+    offset: isize,
+    dtype: DType,
+    shape: Vec<usize>,
+    strides: Vec<isize>,
+    writeable: bool,
+    owndata: bool,
+}
+
+/// A sub-array dtype at the top level becomes trailing dimensions, as in
+/// NumPy (`zeros(4, dtype=('f8', (2,)))` has shape `(4, 2)`).
+fn expand_subarray(dtype: &DType, shape: &[usize]) -> (DType, Vec<usize>) {
+    let mut shape = shape.to_vec();
+    let mut dtype = dtype.clone();
+    while let DType::SubArray(sub) = &dtype {
+        shape.extend_from_slice(&sub.shape);
+        dtype = sub.base.clone();
+    }
+    (dtype, shape)
+}
+
+/// What `Array::wrap` needs to describe foreign memory.
+pub struct ForeignParts {
+    pub data: *mut u8,
+    pub dtype: DType,
+    pub shape: Vec<usize>,
+    /// Byte strides; `None` for C-contiguous.
+    pub strides: Option<Vec<isize>>,
+    pub writeable: bool,
+    pub release: Option<Release>,
+}
+
+impl Array {
+    fn new_owned(dtype: &DType, shape: &[usize], order: Order, zeroed: bool) -> Result<Array> {
+        let (dtype, shape) = expand_subarray(dtype, shape);
+        layout::check_ndim(shape.len())?;
+        let itemsize = dtype.itemsize();
+        let nbytes = layout::nbytes(&shape, itemsize)?;
+        let order = if order == Order::F {
+            Order::F
+        } else {
+            Order::C
+        };
+        let strides = layout::default_strides(&shape, itemsize, order);
+        let buffer = Arc::new(Buffer::alloc(nbytes, zeroed)?);
+        Ok(Array {
+            buffer,
+            offset: 0,
+            dtype,
+            shape,
+            strides,
+            writeable: true,
+            owndata: true,
+        })
+    }
+
+    /// A new array with uninitialised contents (NumPy's `empty`). `order` A
+    /// and K mean C here, as NumPy's `empty` has no source to follow.
+    pub fn empty(dtype: &DType, shape: &[usize], order: Order) -> Result<Array> {
+        Self::new_owned(dtype, shape, order, false)
+    }
+
+    /// A new array of zero bytes (NumPy's `zeros`: 0, 0.0, False, and all
+    /// fields zero for records).
+    pub fn zeros(dtype: &DType, shape: &[usize], order: Order) -> Result<Array> {
+        Self::new_owned(dtype, shape, order, true)
+    }
+
+    /// An array with the same shape and dtype as `self`, laid out as `order`
+    /// describes relative to `self` (NumPy's `empty_like`).
+    pub fn empty_like(&self, dtype: &DType, order: Order) -> Result<Array> {
+        let mut out = Self::new_owned(dtype, &self.shape, Order::C, false)?;
+        out.strides =
+            layout::strides_for_copy(&self.shape, &self.strides, out.dtype.itemsize(), order);
+        Ok(out)
+    }
+
+    /// Wrap foreign memory without copying. The pointer may be unaligned for
+    /// the dtype: the array is then flagged unaligned, as NumPy does. The
+    /// release (if any) runs once, after the last view is gone; if this
+    /// returns an error it never runs and the memory stays the caller's.
+    ///
+    /// # Safety
+    /// Every byte the description reaches (`layout::extent`) must stay valid
+    /// for reads, and for writes when `writeable`, until the release runs.
+    pub unsafe fn wrap(parts: ForeignParts) -> Result<Array> {
+        let ForeignParts {
+            data,
+            dtype,
+            shape,
+            strides,
+            writeable,
+            release,
+        } = parts;
+        if let DType::SubArray(_) = dtype {
+            bail!(
+                Type,
+                "wrap foreign memory with the sub-array's base dtype and a longer shape"
+            );
+        }
+        layout::check_ndim(shape.len())?;
+        let itemsize = dtype.itemsize();
+        layout::nbytes(&shape, itemsize)?;
+        let strides =
+            strides.unwrap_or_else(|| layout::default_strides(&shape, itemsize, Order::C));
+        let (lo, hi) = layout::extent(&shape, &strides, itemsize)?;
+        if data.is_null() && hi > lo {
+            bail!(Null, "data pointer is NULL for a non-empty array");
+        }
+        // The buffer starts at the lowest byte reached (negative strides
+        // reach below element zero).
+        let start = data.wrapping_offset(lo);
+        // SAFETY: the caller vouches for the bytes in [lo, hi) around `data`.
+        let buffer = unsafe { Buffer::foreign(start, (hi - lo) as usize, writeable, release)? };
+        Ok(Array {
+            buffer: Arc::new(buffer),
+            offset: -lo,
+            dtype,
+            shape,
+            strides,
+            writeable,
+            owndata: false,
+        })
+    }
+
+    /// A view of `self`'s buffer with another description, checked to stay
+    /// inside the buffer. The base of every view constructor.
+    pub fn view_with(
+        &self,
+        offset: isize,
+        dtype: DType,
+        shape: Vec<usize>,
+        strides: Vec<isize>,
+    ) -> Result<Array> {
+        layout::check_ndim(shape.len())?;
+        layout::nbytes(&shape, dtype.itemsize())?;
+        let (lo, hi) = layout::extent(&shape, &strides, dtype.itemsize())?;
+        if hi > lo && (offset + lo < 0 || offset + hi > self.buffer.len() as isize) {
+            bail!(
+                Value,
+                "the view reaches bytes [{}, {}) outside its buffer of {} bytes",
+                offset + lo,
+                offset + hi,
+                self.buffer.len()
+            );
+        }
+        Ok(Array {
+            buffer: Arc::clone(&self.buffer),
+            offset,
+            dtype,
+            shape,
+            strides,
+            writeable: self.writeable,
+            owndata: false,
+        })
+    }
+
+    pub fn dtype(&self) -> &DType {
+        &self.dtype
+    }
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+    pub fn strides(&self) -> &[isize] {
+        &self.strides
+    }
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+    /// Number of elements (validated at construction, so no overflow).
+    pub fn size(&self) -> usize {
+        self.shape.iter().product()
+    }
+    pub fn itemsize(&self) -> usize {
+        self.dtype.itemsize()
+    }
+    pub fn nbytes(&self) -> usize {
+        self.size() * self.itemsize()
+    }
+    /// Byte offset of element zero from the buffer start.
+    pub fn offset(&self) -> isize {
+        self.offset
+    }
+    pub fn buffer(&self) -> &Arc<Buffer> {
+        &self.buffer
+    }
+    /// Address of element zero.
+    pub fn data_ptr(&self) -> *mut u8 {
+        self.buffer.as_ptr().wrapping_offset(self.offset)
+    }
+    pub fn is_writeable(&self) -> bool {
+        self.writeable
+    }
+
+    pub fn flags(&self) -> Flags {
+        let itemsize = self.itemsize();
+        Flags {
+            c_contiguous: layout::is_c_contiguous(&self.shape, &self.strides, itemsize),
+            f_contiguous: layout::is_f_contiguous(&self.shape, &self.strides, itemsize),
+            writeable: self.writeable,
+            owndata: self.owndata,
+            aligned: layout::is_aligned(
+                self.data_ptr() as usize,
+                &self.shape,
+                &self.strides,
+                self.dtype.alignment(),
+            ),
+        }
+    }
+
+    /// Mark read-only (always allowed) or writeable (only if the memory is).
+    pub fn set_writeable(&mut self, writeable: bool) -> Result<()> {
+        if writeable && !self.buffer.is_writeable() {
+            bail!(ReadOnly, "cannot set WRITEABLE flag to True of this array");
+        }
+        self.writeable = writeable;
+        Ok(())
+    }
+
+    /// An error unless writes are allowed.
+    pub fn check_writeable(&self) -> Result<()> {
+        if !self.writeable {
+            bail!(ReadOnly, "assignment destination is read-only");
+        }
+        Ok(())
+    }
+
+    /// Address of the element at `index` (one entry per dimension, negative
+    /// entries count from the end).
+    pub fn element_ptr(&self, index: &[i64]) -> Result<*mut u8> {
+        let off = layout::index_offset(index, &self.shape, &self.strides)?;
+        Ok(self.data_ptr().wrapping_offset(off))
+    }
+
+    fn scalar_type(&self, what: &str) -> Result<crate::dtype::ScalarType> {
+        match self.dtype.as_scalar() {
+            Some(s) => Ok(s),
+            None => bail!(
+                Type,
+                "cannot {what} a single value of dtype('{}'): address the element's fields through its data pointer",
+                self.dtype
+            ),
+        }
+    }
+
+    /// The element at `index`, exactly.
+    pub fn get(&self, index: &[i64]) -> Result<Value> {
+        let st = self.scalar_type("read")?;
+        let p = self.element_ptr(index)?;
+        // SAFETY: `index_offset` checked the index against the shape, and the
+        // array's description lies inside its buffer.
+        Ok(unsafe { read_value(p, st) })
+    }
+
+    /// Store `value` at `index`, cast as NumPy's `a[i] = value` casts a Python
+    /// scalar: floats and complex numbers convert unsafely, but an integer
+    /// out of the integer dtype's range is an error ("Python integer 300 out
+    /// of bounds for uint8").
+    pub fn set(&self, index: &[i64], value: Value) -> Result<()> {
+        self.check_writeable()?;
+        let st = self.scalar_type("write")?;
+        if !value.int_fits(st.kind()) {
+            let shown = match value {
+                Value::Int(i) => i.to_string(),
+                Value::UInt(u) => u.to_string(),
+                _ => unreachable!("only integers can be out of bounds"),
+            };
+            bail!(
+                Overflow,
+                "Python integer {shown} out of bounds for {}",
+                st.kind().name()
+            );
+        }
+        if matches!(value, Value::C64(_) | Value::C128(_))
+            && !matches!(st.kind(), Kind::Complex64 | Kind::Complex128)
+        {
+            bail!(
+                Type,
+                "cannot store a complex value in an array of dtype('{}')",
+                self.dtype
+            );
+        }
+        let p = self.element_ptr(index)?;
+        // SAFETY: as in `get`, and the array is writeable.
+        unsafe { write_value(p, st, value) };
+        Ok(())
+    }
+
+    /// NumPy's `repr(array)`.
+    pub fn repr(&self) -> String {
+        format::repr(self)
+    }
+}
+
+impl std::fmt::Debug for Array {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Array")
+            .field("dtype", &self.dtype.to_numpy_str())
+            .field("shape", &self.shape)
+            .field("strides", &self.strides)
+            .field("offset", &self.offset)
+            .field("buffer", &self.buffer)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeros_and_flags() {
+        let a = Array::zeros(&DType::scalar(Kind::Float64), &[3, 4], Order::C).unwrap();
+        assert_eq!(a.strides(), [32, 8]);
+        let f = a.flags();
+        assert!(f.c_contiguous && !f.f_contiguous && f.owndata && f.writeable && f.aligned);
+        assert_eq!(a.get(&[2, 3]).unwrap(), Value::F64(0.0));
+        let b = Array::zeros(&DType::scalar(Kind::Int32), &[3, 4], Order::F).unwrap();
+        assert_eq!(b.strides(), [4, 12]);
+    }
+
+    #[test]
+    fn set_checks_bounds_and_writeability() {
+        let mut a = Array::zeros(&DType::scalar(Kind::UInt8), &[2], Order::C).unwrap();
+        let e = a.set(&[0], Value::Int(300)).unwrap_err();
+        assert_eq!(e.message(), "Python integer 300 out of bounds for uint8");
+        a.set(&[1], Value::F64(-1.0)).unwrap();
+        assert_eq!(a.get(&[1]).unwrap(), Value::UInt(255));
+        a.set_writeable(false).unwrap();
+        assert_eq!(
+            a.set(&[0], Value::Int(1)).unwrap_err().message(),
+            "assignment destination is read-only"
+        );
+    }
+
+    #[test]
+    fn subarray_dtype_expands_into_shape() {
+        let d = DType::parse("('<f8', (2, 3))").unwrap();
+        let a = Array::zeros(&d, &[4], Order::C).unwrap();
+        assert_eq!(a.shape(), [4, 2, 3]);
+        assert_eq!(a.dtype(), &DType::scalar(Kind::Float64));
+    }
+
+    #[test]
+    fn wrap_marks_unaligned_and_negative_strides_work() {
+        let mut data = [0u8; 40];
+        let p = data.as_mut_ptr();
+        let a = unsafe {
+            Array::wrap(ForeignParts {
+                data: p.wrapping_add(1),
+                dtype: DType::scalar(Kind::Int32),
+                shape: vec![3],
+                strides: None,
+                writeable: true,
+                release: None,
+            })
+        }
+        .unwrap();
+        assert!(!a.flags().aligned);
+        a.set(&[2], Value::Int(7)).unwrap();
+        assert_eq!(a.get(&[2]).unwrap(), Value::Int(7));
+        let b = unsafe {
+            Array::wrap(ForeignParts {
+                data: p.wrapping_add(32),
+                dtype: DType::scalar(Kind::Int64),
+                shape: vec![3],
+                strides: Some(vec![-8]),
+                writeable: false,
+                release: None,
+            })
+        }
+        .unwrap();
+        assert_eq!(b.buffer().len(), 24);
+        assert!(b.set(&[0], Value::Int(1)).is_err());
+    }
+}

@@ -1,0 +1,561 @@
+//! Parsing NumPy dtype strings.
+//!
+//! Plain type strings (`"<f8"`, `"float64"`, `"d"`) are matched directly.
+//! Record and sub-array descriptions are Python literals (what NumPy prints
+//! for `str(dtype)` and `dtype.descr`); they are read by a small literal
+//! reader that understands strings, integers, `True`/`False`, tuples, lists
+//! and dicts, and nothing else: no content is ever evaluated.
+
+use super::{ByteOrder, DType, Field, Kind, MAXDIMS, Record, ScalarType};
+use crate::error::{Result, bail, err};
+
+pub(super) fn parse(s: &str, aligned: bool) -> Result<DType> {
+    let t = s.trim();
+    if t.starts_with(['[', '{', '(']) {
+        let lit = Reader::new(t).read_all()?;
+        from_literal(&lit, aligned)
+    } else {
+        parse_type_string(s)
+    }
+}
+
+fn not_understood(s: &str) -> crate::error::Error {
+    err!(DType, "data type '{s}' not understood")
+}
+
+/// A plain type string: typestr, type name, or one-character code.
+fn parse_type_string(s: &str) -> Result<DType> {
+    let t = s.trim();
+    let (order, body) = match t.chars().next() {
+        Some('<') => (Some(ByteOrder::Little), &t[1..]),
+        Some('>') => (Some(ByteOrder::Big), &t[1..]),
+        Some('=') => (Some(ByteOrder::NATIVE), &t[1..]),
+        Some('|') => (Some(ByteOrder::NotApplicable), &t[1..]),
+        _ => (None, t),
+    };
+    let kind = if let Some(k) = kind_from_name(body).filter(|_| order.is_none()) {
+        k
+    } else if let Some(k) = kind_from_char(body) {
+        k
+    } else if let Some(k) = kind_from_typestr(body) {
+        k
+    } else {
+        if matches!(
+            body,
+            "g" | "G" | "longdouble" | "clongdouble" | "float128" | "complex256"
+        ) {
+            bail!(
+                Unsupported,
+                "data type '{s}' (long double) is not supported by ndcore"
+            );
+        }
+        return Err(not_understood(s));
+    };
+    Ok(DType::Scalar(ScalarType::new(
+        kind,
+        order.unwrap_or(ByteOrder::NATIVE),
+    )))
+}
+
+fn kind_from_name(name: &str) -> Option<Kind> {
+    use Kind::*;
+    Some(match name {
+        "bool" | "bool_" => Bool,
+        "int8" | "byte" => Int8,
+        "int16" | "short" => Int16,
+        "int32" | "intc" => Int32,
+        "int64" | "int" | "int_" | "intp" | "long" | "longlong" => Int64,
+        "uint8" | "ubyte" => UInt8,
+        "uint16" | "ushort" => UInt16,
+        "uint32" | "uintc" => UInt32,
+        "uint64" | "uint" | "uintp" | "ulong" | "ulonglong" => UInt64,
+        "float16" | "half" => Float16,
+        "float32" | "single" => Float32,
+        "float64" | "float" | "double" => Float64,
+        "complex64" | "csingle" => Complex64,
+        "complex128" | "complex" | "cdouble" => Complex128,
+        _ => return None,
+    })
+}
+
+/// NumPy's one-character type codes (LP64 Linux sizes).
+fn kind_from_char(code: &str) -> Option<Kind> {
+    use Kind::*;
+    Some(match code {
+        "?" => Bool,
+        "b" => Int8,
+        "B" => UInt8,
+        "h" => Int16,
+        "H" => UInt16,
+        "i" => Int32,
+        "I" => UInt32,
+        "l" | "q" | "p" => Int64,
+        "L" | "Q" | "P" => UInt64,
+        "e" => Float16,
+        "f" => Float32,
+        "d" => Float64,
+        "F" => Complex64,
+        "D" => Complex128,
+        _ => return None,
+    })
+}
+
+/// `b1`, `i4`, `u8`, `f2`, `c16`, ... (kind character and byte count).
+fn kind_from_typestr(body: &str) -> Option<Kind> {
+    let mut chars = body.chars();
+    let k = chars.next()?;
+    let digits = chars.as_str();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 3 {
+        return None;
+    }
+    let size: usize = digits.parse().ok()?;
+    // NumPy spells bool as `b1` in typestrs but `b` alone is int8.
+    Kind::from_kind_and_size(if k == '?' { 'b' } else { k }, size)
+}
+
+/// A Python literal, as far as dtype descriptions need.
+#[derive(Debug, Clone, PartialEq)]
+enum Lit {
+    Str(String),
+    Int(i128),
+    Bool(bool),
+    Tuple(Vec<Lit>),
+    List(Vec<Lit>),
+    Dict(Vec<(Lit, Lit)>),
+}
+
+impl Lit {
+    fn describe(&self) -> &'static str {
+        match self {
+            Lit::Str(_) => "a string",
+            Lit::Int(_) => "an integer",
+            Lit::Bool(_) => "a boolean",
+            Lit::Tuple(_) => "a tuple",
+            Lit::List(_) => "a list",
+            Lit::Dict(_) => "a dict",
+        }
+    }
+}
+
+/// Nesting deeper than this is refused rather than risking the stack.
+const MAX_NESTING: usize = 64;
+
+struct Reader<'a> {
+    src: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(src: &'a str) -> Self {
+        Reader {
+            src,
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    fn fail(&self, what: &str) -> crate::error::Error {
+        err!(
+            DType,
+            "data type '{}' not understood: {what} at position {}",
+            self.src,
+            self.pos
+        )
+    }
+
+    fn skip_ws(&mut self) {
+        let rest = &self.src[self.pos..];
+        self.pos += rest.len() - rest.trim_start().len();
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        self.skip_ws();
+        self.src[self.pos..].chars().next()
+    }
+
+    fn read_all(mut self) -> Result<Lit> {
+        let v = self.value()?;
+        if self.peek().is_some() {
+            return Err(self.fail("unexpected trailing text"));
+        }
+        Ok(v)
+    }
+
+    fn value(&mut self) -> Result<Lit> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.fail("nesting too deep"));
+        }
+        let v = match self.peek() {
+            None => Err(self.fail("unexpected end")),
+            Some('\'') | Some('"') => self.string().map(Lit::Str),
+            Some('(') => self.sequence('(', ')').map(Lit::Tuple),
+            Some('[') => self.sequence('[', ']').map(Lit::List),
+            Some('{') => self.dict(),
+            Some(c) if c.is_ascii_digit() || c == '-' || c == '+' => self.int(),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let rest = &self.src[self.pos..];
+                let word: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                self.pos += word.len();
+                match word.as_str() {
+                    "True" => Ok(Lit::Bool(true)),
+                    "False" => Ok(Lit::Bool(false)),
+                    _ => Err(self.fail(&format!("unexpected name '{word}'"))),
+                }
+            }
+            Some(c) => Err(self.fail(&format!("unexpected '{c}'"))),
+        };
+        self.depth -= 1;
+        v
+    }
+
+    fn string(&mut self) -> Result<String> {
+        let quote = self.peek().unwrap();
+        self.pos += 1;
+        let mut out = String::new();
+        let mut chars = self.src[self.pos..].char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                c if c == quote => {
+                    self.pos += i + 1;
+                    return Ok(out);
+                }
+                '\\' => match chars.next() {
+                    Some((_, e @ ('\\' | '\'' | '"'))) => out.push(e),
+                    Some((_, 'n')) => out.push('\n'),
+                    Some((_, 't')) => out.push('\t'),
+                    _ => return Err(self.fail("unsupported escape in string")),
+                },
+                c => out.push(c),
+            }
+        }
+        Err(self.fail("unterminated string"))
+    }
+
+    fn int(&mut self) -> Result<Lit> {
+        let rest = &self.src[self.pos..];
+        let len = rest
+            .char_indices()
+            .take_while(|&(i, c)| c.is_ascii_digit() || (i == 0 && (c == '-' || c == '+')))
+            .count();
+        let text = &rest[..len];
+        let v: i128 = text
+            .parse()
+            .map_err(|_| self.fail(&format!("bad integer '{text}'")))?;
+        self.pos += len;
+        Ok(Lit::Int(v))
+    }
+
+    /// Items separated by commas, a trailing comma allowed, up to `close`.
+    fn sequence(&mut self, open: char, close: char) -> Result<Vec<Lit>> {
+        debug_assert_eq!(self.peek(), Some(open));
+        self.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            if self.peek() == Some(close) {
+                self.pos += 1;
+                return Ok(items);
+            }
+            items.push(self.value()?);
+            match self.peek() {
+                Some(',') => self.pos += 1,
+                Some(c) if c == close => {}
+                Some(c) => {
+                    return Err(self.fail(&format!("expected ',' or '{close}', found '{c}'")));
+                }
+                None => return Err(self.fail(&format!("missing '{close}'"))),
+            }
+        }
+    }
+
+    fn dict(&mut self) -> Result<Lit> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            if self.peek() == Some('}') {
+                self.pos += 1;
+                return Ok(Lit::Dict(items));
+            }
+            let k = self.value()?;
+            if self.peek() != Some(':') {
+                return Err(self.fail("expected ':' in dict"));
+            }
+            self.pos += 1;
+            let v = self.value()?;
+            items.push((k, v));
+            match self.peek() {
+                Some(',') => self.pos += 1,
+                Some('}') => {}
+                _ => return Err(self.fail("expected ',' or '}' in dict")),
+            }
+        }
+    }
+}
+
+fn from_literal(lit: &Lit, aligned: bool) -> Result<DType> {
+    match lit {
+        Lit::Str(s) => parse(s, aligned),
+        Lit::List(items) => record_from_list(items, aligned),
+        Lit::Dict(items) => record_from_dict(items, aligned),
+        Lit::Tuple(items) => match items.as_slice() {
+            [base, shape] => {
+                let base = from_literal(base, aligned)?;
+                let shape = shape_from_literal(shape)?;
+                if shape.is_empty() {
+                    Ok(base)
+                } else {
+                    DType::subarray(base, shape)
+                }
+            }
+            _ => bail!(
+                DType,
+                "a sub-array dtype is a (dtype, shape) tuple; got a tuple of {} items",
+                items.len()
+            ),
+        },
+        other => bail!(
+            DType,
+            "cannot interpret {} as a data type",
+            other.describe()
+        ),
+    }
+}
+
+fn shape_from_literal(lit: &Lit) -> Result<Vec<usize>> {
+    let dims: Vec<&Lit> = match lit {
+        Lit::Int(_) => vec![lit],
+        Lit::Tuple(items) => items.iter().collect(),
+        other => bail!(
+            DType,
+            "a sub-array shape must be an integer or a tuple of integers, not {}",
+            other.describe()
+        ),
+    };
+    if dims.len() > MAXDIMS {
+        bail!(
+            DType,
+            "sub-array has {} dimensions; the maximum is {MAXDIMS}",
+            dims.len()
+        );
+    }
+    dims.into_iter()
+        .map(|d| match d {
+            Lit::Int(n) if *n >= 0 && *n <= isize::MAX as i128 => Ok(*n as usize),
+            Lit::Int(n) => bail!(DType, "invalid sub-array dimension {n}"),
+            other => bail!(
+                DType,
+                "sub-array dimensions must be integers, not {}",
+                other.describe()
+            ),
+        })
+        .collect()
+}
+
+/// `[('name', format), ('name', format, shape), ...]`
+fn record_from_list(items: &[Lit], aligned: bool) -> Result<DType> {
+    let mut fields = Vec::with_capacity(items.len());
+    for item in items {
+        let parts = match item {
+            Lit::Tuple(p) | Lit::List(p) if p.len() == 2 || p.len() == 3 => p,
+            _ => bail!(
+                DType,
+                "each field of a record list is a (name, format) or (name, format, shape) tuple"
+            ),
+        };
+        let name = match &parts[0] {
+            Lit::Str(s) => s.clone(),
+            other => bail!(
+                DType,
+                "field names must be strings, not {}",
+                other.describe()
+            ),
+        };
+        let mut dtype = from_literal(&parts[1], aligned)?;
+        if let Some(shape) = parts.get(2) {
+            let shape = shape_from_literal(shape)?;
+            if !shape.is_empty() {
+                dtype = DType::subarray(dtype, shape)?;
+            }
+        }
+        fields.push((name, dtype));
+    }
+    Ok(Record::packed(fields, aligned)?.into())
+}
+
+/// `{'names': [...], 'formats': [...], 'offsets': [...], 'itemsize': n, 'aligned': b}`
+fn record_from_dict(items: &[(Lit, Lit)], aligned: bool) -> Result<DType> {
+    let mut names = None;
+    let mut formats = None;
+    let mut offsets = None;
+    let mut itemsize = None;
+    let mut aligned = aligned;
+    for (k, v) in items {
+        let key = match k {
+            Lit::Str(s) => s.as_str(),
+            other => bail!(
+                DType,
+                "record dict keys must be strings, not {}",
+                other.describe()
+            ),
+        };
+        match (key, v) {
+            ("names", Lit::List(l) | Lit::Tuple(l)) => names = Some(l),
+            ("formats", Lit::List(l) | Lit::Tuple(l)) => formats = Some(l),
+            ("offsets", Lit::List(l) | Lit::Tuple(l)) => offsets = Some(l),
+            ("itemsize", Lit::Int(n)) if *n >= 0 && *n <= isize::MAX as i128 => {
+                itemsize = Some(*n as usize)
+            }
+            ("aligned", Lit::Bool(b)) => aligned = *b,
+            ("titles", _) => bail!(Unsupported, "field titles are not supported by ndcore"),
+            (k, v) => bail!(
+                DType,
+                "unexpected record dict entry '{k}': {}",
+                v.describe()
+            ),
+        }
+    }
+    let (Some(names), Some(formats)) = (names, formats) else {
+        bail!(DType, "a record dict needs 'names' and 'formats'");
+    };
+    if names.len() != formats.len() || offsets.is_some_and(|o| o.len() != names.len()) {
+        bail!(
+            DType,
+            "'names', 'formats' and 'offsets' must have the same length"
+        );
+    }
+    let mut pairs = Vec::with_capacity(names.len());
+    for (n, f) in names.iter().zip(formats.iter()) {
+        let name = match n {
+            Lit::Str(s) => s.clone(),
+            other => bail!(
+                DType,
+                "field names must be strings, not {}",
+                other.describe()
+            ),
+        };
+        pairs.push((name, from_literal(f, aligned)?));
+    }
+    let record = match offsets {
+        None => {
+            let r = Record::packed(pairs, aligned)?;
+            match itemsize {
+                Some(n) => Record::new(r.fields().to_vec(), Some(n), aligned)?,
+                None => r,
+            }
+        }
+        Some(offsets) => {
+            let mut fields = Vec::with_capacity(pairs.len());
+            for ((name, dtype), off) in pairs.into_iter().zip(offsets.iter()) {
+                let offset = match off {
+                    Lit::Int(o) if *o >= 0 && *o <= isize::MAX as i128 => *o as usize,
+                    other => bail!(DType, "invalid field offset {:?}", other),
+                };
+                fields.push(Field {
+                    name,
+                    dtype,
+                    offset,
+                });
+            }
+            Record::new(fields, itemsize, aligned)?
+        }
+    };
+    Ok(record.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typestrs_names_and_codes() {
+        let f8 = DType::scalar(Kind::Float64);
+        for s in ["<f8", "=f8", "float64", "float", "double", "d", "f8", "|f8"] {
+            assert_eq!(DType::parse(s).unwrap(), f8, "{s}");
+        }
+        assert_eq!(
+            DType::parse(">i4").unwrap(),
+            DType::Scalar(ScalarType::new(Kind::Int32, ByteOrder::Big))
+        );
+        assert_eq!(DType::parse(">i1").unwrap().to_numpy_str(), "|i1");
+        assert_eq!(DType::parse("?").unwrap(), DType::scalar(Kind::Bool));
+        assert_eq!(DType::parse("|b1").unwrap(), DType::scalar(Kind::Bool));
+        assert_eq!(DType::parse("b").unwrap(), DType::scalar(Kind::Int8));
+        assert_eq!(
+            DType::parse("c16").unwrap(),
+            DType::scalar(Kind::Complex128)
+        );
+    }
+
+    #[test]
+    fn bad_strings_are_errors() {
+        for s in [
+            "<f3",
+            "",
+            "int33",
+            ">float64",
+            "u",
+            "[('a','<f8')",
+            "[('a','<f8'),('a','<i4')]",
+            "{'names':['a','b'],'formats':['<f8','<f8'],'offsets':[0,4]}",
+            "[('a',)]",
+            "[('a','<f8', -1)]",
+            "('<f8', 'x')",
+            "[('a', __import__('os'))]",
+            "{'names': 1}",
+            "[(1, '<f8')]",
+            "'unterminated",
+            "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((('f8',1)",
+        ] {
+            let e = DType::parse(s).unwrap_err();
+            assert!(
+                matches!(
+                    e.kind(),
+                    crate::error::ErrorKind::DType | crate::error::ErrorKind::Unsupported
+                ),
+                "{s}: {e}"
+            );
+        }
+        assert_eq!(
+            DType::parse("<f3").unwrap_err().message(),
+            "data type '<f3' not understood"
+        );
+    }
+
+    #[test]
+    fn records_nest_with_offsets() {
+        let d = DType::parse("[('time','<u8'),('pos',[('x','<f8'),('y','<f8')])]").unwrap();
+        let r = d.as_record().unwrap();
+        assert_eq!(d.itemsize(), 24);
+        assert_eq!(r.fields()[1].offset, 8);
+        let pos = r.fields()[1].dtype.as_record().unwrap();
+        assert_eq!(pos.fields()[1].offset, 8);
+    }
+
+    #[test]
+    fn aligned_records_pad_like_c_structs() {
+        let d = DType::parse_aligned("[('a','u1'),('b','<f8'),('c','<i2')]").unwrap();
+        let r = d.as_record().unwrap();
+        let offs: Vec<usize> = r.fields().iter().map(|f| f.offset).collect();
+        assert_eq!(offs, [0, 8, 16]);
+        assert_eq!(d.itemsize(), 24);
+        assert_eq!(d.alignment(), 8);
+        let packed = DType::parse("[('a','u1'),('b','<f8'),('c','<i2')]").unwrap();
+        assert_eq!(packed.itemsize(), 11);
+        assert_eq!(packed.alignment(), 1);
+    }
+
+    #[test]
+    fn subarray_fields() {
+        let d = DType::parse("[('a','<f4',(2,3)),('b','u1',4)]").unwrap();
+        assert_eq!(d.itemsize(), 28);
+        assert_eq!(DType::parse("('<f8',(2,))").unwrap().itemsize(), 16);
+        assert_eq!(
+            DType::parse("('<f8',())").unwrap(),
+            DType::scalar(Kind::Float64)
+        );
+    }
+}

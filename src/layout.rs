@@ -1,0 +1,355 @@
+//! Pure shape and stride arithmetic: checked sizes, default strides,
+//! contiguity and alignment flags, index offsets, and the byte extent a
+//! strided description touches. All shape and stride validation lives here;
+//! everyone else calls it. Nothing here touches memory.
+
+use crate::dtype::MAXDIMS;
+use crate::error::{Result, bail, err};
+
+/// Memory order of a new array, as NumPy's `order=` argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Row-major: the last index varies fastest.
+    C,
+    /// Column-major: the first index varies fastest.
+    F,
+    /// F if the source is F-contiguous and not C-contiguous, else C.
+    A,
+    /// Keep the source's axis order as closely as possible.
+    K,
+}
+
+const TOO_BIG: &str =
+    "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.";
+
+/// Check a dimension count against the 64-dimension limit.
+pub fn check_ndim(ndim: usize) -> Result<()> {
+    if ndim > MAXDIMS {
+        bail!(
+            Value,
+            "maximum supported dimension for an ndarray is currently {MAXDIMS}, found {ndim}"
+        );
+    }
+    Ok(())
+}
+
+/// Validate a shape given as signed integers (from C): at most 64
+/// dimensions, none negative, and a byte size for `itemsize`-byte elements
+/// that fits in `isize`.
+pub fn shape_from_i64(dims: &[i64], itemsize: usize) -> Result<Vec<usize>> {
+    check_ndim(dims.len())?;
+    if dims.iter().any(|&d| d < 0) {
+        bail!(Value, "negative dimensions are not allowed");
+    }
+    let shape: Vec<usize> = dims.iter().map(|&d| d as usize).collect();
+    nbytes(&shape, itemsize)?;
+    Ok(shape)
+}
+
+/// Number of elements, or an error if it overflows.
+pub fn size(shape: &[usize]) -> Result<usize> {
+    shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(|| err!(Overflow, "{TOO_BIG}"))
+}
+
+/// Number of bytes for `itemsize`-byte elements, or an error if it overflows
+/// `isize` (NumPy's limit). Sizes of zero-length axes still count the others,
+/// as NumPy does, so `(0, 2**62)` of float64 is too big.
+pub fn nbytes(shape: &[usize], itemsize: usize) -> Result<usize> {
+    let nonzero = shape
+        .iter()
+        .filter(|&&d| d != 0)
+        .try_fold(itemsize.max(1), |acc: usize, &d| acc.checked_mul(d))
+        .filter(|&n| n <= isize::MAX as usize);
+    if nonzero.is_none() {
+        bail!(Overflow, "{TOO_BIG}");
+    }
+    Ok(size(shape)? * itemsize)
+}
+
+/// Strides of a new contiguous array. Zero-length axes count as length one,
+/// as in NumPy, so `empty((0, 3))` of float64 has strides `(24, 8)`.
+pub fn default_strides(shape: &[usize], itemsize: usize, order: Order) -> Vec<isize> {
+    let mut strides = vec![0isize; shape.len()];
+    let mut step = itemsize as isize;
+    let mut fill = |i: usize| {
+        strides[i] = step;
+        step *= shape[i].max(1) as isize;
+    };
+    if order == Order::F {
+        (0..shape.len()).for_each(&mut fill);
+    } else {
+        (0..shape.len()).rev().for_each(&mut fill);
+    }
+    strides
+}
+
+/// Strides for a copy of a `(shape, strides)` array in `order`. `K` keeps
+/// the source's axis order by stride magnitude (stable, C order on ties), as
+/// NumPy's `order='K'` does; `A` is F only for F-but-not-C-contiguous sources.
+pub fn strides_for_copy(
+    shape: &[usize],
+    strides: &[isize],
+    itemsize: usize,
+    order: Order,
+) -> Vec<isize> {
+    match order {
+        Order::C | Order::F => default_strides(shape, itemsize, order),
+        Order::A => {
+            let f = is_f_contiguous(shape, strides, itemsize)
+                && !is_c_contiguous(shape, strides, itemsize);
+            default_strides(shape, itemsize, if f { Order::F } else { Order::C })
+        }
+        Order::K => {
+            let mut axes: Vec<usize> = (0..shape.len()).collect();
+            // Largest stride first; stable sort keeps C order for equal strides.
+            axes.sort_by_key(|&i| std::cmp::Reverse(strides[i].unsigned_abs()));
+            let mut out = vec![0isize; shape.len()];
+            let mut step = itemsize as isize;
+            for &i in axes.iter().rev() {
+                out[i] = step;
+                step *= shape[i].max(1) as isize;
+            }
+            out
+        }
+    }
+}
+
+/// NumPy's C-contiguity flag: axes of length one may have any stride, and
+/// an empty array is contiguous.
+pub fn is_c_contiguous(shape: &[usize], strides: &[isize], itemsize: usize) -> bool {
+    contiguous_in(shape, strides, itemsize, (0..shape.len()).rev())
+}
+
+/// NumPy's F-contiguity flag.
+pub fn is_f_contiguous(shape: &[usize], strides: &[isize], itemsize: usize) -> bool {
+    contiguous_in(shape, strides, itemsize, 0..shape.len())
+}
+
+fn contiguous_in(
+    shape: &[usize],
+    strides: &[isize],
+    itemsize: usize,
+    axes: impl Iterator<Item = usize>,
+) -> bool {
+    if shape.contains(&0) {
+        return true;
+    }
+    let mut expected = itemsize as isize;
+    for i in axes {
+        if shape[i] != 1 {
+            if strides[i] != expected {
+                return false;
+            }
+            expected *= shape[i] as isize;
+        }
+    }
+    true
+}
+
+/// NumPy's aligned flag: the data address and every stride of an axis longer
+/// than one are multiples of `alignment`; an empty array is aligned.
+pub fn is_aligned(addr: usize, shape: &[usize], strides: &[isize], alignment: usize) -> bool {
+    if shape.contains(&0) {
+        return true;
+    }
+    let mut bits = addr;
+    for (&d, &s) in shape.iter().zip(strides) {
+        if d > 1 {
+            bits |= s as usize;
+        }
+    }
+    bits % alignment.max(1) == 0
+}
+
+/// The byte range `[lo, hi)`, relative to element zero, that a strided
+/// description touches (empty for an empty array). Errors if any offset
+/// overflows `isize`.
+pub fn extent(shape: &[usize], strides: &[isize], itemsize: usize) -> Result<(isize, isize)> {
+    if shape.len() != strides.len() {
+        bail!(
+            Value,
+            "shape has {} dimensions but strides has {}",
+            shape.len(),
+            strides.len()
+        );
+    }
+    if shape.contains(&0) {
+        return Ok((0, 0));
+    }
+    let overflow = || {
+        err!(
+            Overflow,
+            "strides overflow: the array would span more than the address space"
+        )
+    };
+    let (mut lo, mut hi) = (0isize, 0isize);
+    for (&d, &s) in shape.iter().zip(strides) {
+        let reach = isize::try_from(d - 1)
+            .ok()
+            .and_then(|n| n.checked_mul(s))
+            .ok_or_else(overflow)?;
+        if reach < 0 {
+            lo = lo.checked_add(reach).ok_or_else(overflow)?;
+        } else {
+            hi = hi.checked_add(reach).ok_or_else(overflow)?;
+        }
+    }
+    let hi = hi.checked_add(itemsize as isize).ok_or_else(overflow)?;
+    Ok((lo, hi))
+}
+
+/// The byte offset of the element at `index` (negative entries count from
+/// the end), with NumPy's IndexError messages.
+pub fn index_offset(index: &[i64], shape: &[usize], strides: &[isize]) -> Result<isize> {
+    if index.len() > shape.len() {
+        bail!(
+            Index,
+            "too many indices for array: array is {}-dimensional, but {} were indexed",
+            shape.len(),
+            index.len()
+        );
+    }
+    if index.len() < shape.len() {
+        bail!(
+            Index,
+            "an element needs {} indices (one per dimension), but {} were given",
+            shape.len(),
+            index.len()
+        );
+    }
+    let mut offset = 0isize;
+    for (axis, ((&i, &d), &s)) in index.iter().zip(shape).zip(strides).enumerate() {
+        let n = d as i64;
+        let j = if i < 0 { i + n } else { i };
+        if j < 0 || j >= n {
+            bail!(
+                Index,
+                "index {i} is out of bounds for axis {axis} with size {d}"
+            );
+        }
+        offset += j as isize * s;
+    }
+    Ok(offset)
+}
+
+/// Loop dimensions for operands sharing `shape`: axes ordered so the last
+/// is the one operand 0 strides through most tightly (largest stride first,
+/// stable), length-one axes dropped, and neighbouring axes merged wherever
+/// every operand steps through them as one. Returns (lengths, per-axis
+/// strides of each operand); an empty array gives a zero length.
+pub fn loop_dims<const N: usize>(
+    shape: &[usize],
+    strides: [&[isize]; N],
+) -> (Vec<usize>, Vec<[isize; N]>) {
+    if shape.contains(&0) {
+        return (vec![0], vec![[0; N]]);
+    }
+    let mut axes: Vec<usize> = (0..shape.len()).filter(|&i| shape[i] != 1).collect();
+    if N > 0 {
+        axes.sort_by_key(|&i| std::cmp::Reverse(strides[0][i].unsigned_abs()));
+    }
+    let mut dims: Vec<usize> = Vec::with_capacity(axes.len());
+    let mut steps: Vec<[isize; N]> = Vec::with_capacity(axes.len());
+    for &i in &axes {
+        let s: [isize; N] = std::array::from_fn(|k| strides[k][i]);
+        if let (Some(d), Some(prev)) = (dims.last_mut(), steps.last_mut()) {
+            // The outer axis `prev` continues the inner axis `i` exactly.
+            if (0..N).all(|k| prev[k] == s[k] * shape[i] as isize) {
+                *d *= shape[i];
+                *prev = s;
+                continue;
+            }
+        }
+        dims.push(shape[i]);
+        steps.push(s);
+    }
+    if dims.is_empty() {
+        dims.push(1);
+        steps.push([0; N]);
+    }
+    (dims, steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strides_and_flags() {
+        assert_eq!(default_strides(&[3, 3], 8, Order::C), [24, 8]);
+        assert_eq!(default_strides(&[3, 3], 8, Order::F), [8, 24]);
+        assert_eq!(default_strides(&[0, 3], 8, Order::C), [24, 8]);
+        assert!(is_c_contiguous(&[3, 1], &[8, 999], 8));
+        assert!(is_c_contiguous(&[0, 3], &[0, 0], 8));
+        assert!(!is_c_contiguous(&[3, 3], &[8, 24], 8));
+        assert!(is_f_contiguous(&[3, 3], &[8, 24], 8));
+        assert!(is_c_contiguous(&[], &[], 8) && is_f_contiguous(&[], &[], 8));
+    }
+
+    #[test]
+    fn order_k_keeps_axis_order() {
+        // A transposed (3, 4) float64: strides (8, 24) stay F-like.
+        assert_eq!(strides_for_copy(&[3, 4], &[8, 24], 8, Order::K), [8, 24]);
+        assert_eq!(strides_for_copy(&[3, 4], &[-32, 8], 8, Order::K), [32, 8]);
+    }
+
+    #[test]
+    fn sizes_overflow_into_errors() {
+        assert!(nbytes(&[1 << 62, 4], 8).is_err());
+        assert!(nbytes(&[0, 1 << 62], 8).is_err());
+        assert_eq!(nbytes(&[0, 5], 8).unwrap(), 0);
+        assert!(shape_from_i64(&[-1], 8).is_err());
+        assert!(shape_from_i64(&vec![1; 65], 8).is_err());
+        assert!(extent(&[1 << 62, 2], &[1 << 40, 8], 8).is_err());
+    }
+
+    #[test]
+    fn extent_with_negative_strides() {
+        assert_eq!(extent(&[3, 2], &[-16, 8], 8).unwrap(), (-32, 16));
+        assert_eq!(extent(&[0, 2], &[-16, 8], 8).unwrap(), (0, 0));
+    }
+
+    #[test]
+    fn index_offsets_and_errors() {
+        assert_eq!(index_offset(&[1, -1], &[3, 3], &[24, 8]).unwrap(), 40);
+        let e = index_offset(&[3, 0], &[3, 3], &[24, 8]).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "index 3 is out of bounds for axis 0 with size 3"
+        );
+        assert!(index_offset(&[0, 0, 0], &[3, 3], &[24, 8]).is_err());
+    }
+
+    #[test]
+    fn loop_dims_merge_and_order() {
+        // C-contiguous (2, 3, 4) float64 merges into one run of 24.
+        let (d, s) = loop_dims(&[2, 3, 4], [&[96, 32, 8]]);
+        assert_eq!((d, s), (vec![24], vec![[8]]));
+        // A transposed (F-ordered) operand alone is one contiguous run too.
+        let (d, s) = loop_dims(&[3, 4], [&[8, 24]]);
+        assert_eq!((d, s), (vec![12], vec![[8]]));
+        // Operand 0 decides the order: its smallest stride goes innermost.
+        let (d, s) = loop_dims(&[3, 4], [&[8, 24], &[32, 8]]);
+        assert_eq!((d, s), (vec![4, 3], vec![[24, 8], [8, 32]]));
+        // Two operands that disagree cannot merge.
+        let (d, _) = loop_dims(&[2, 3], [&[24, 8], &[8, 16]]);
+        assert_eq!(d, vec![2, 3]);
+        let (d, _) = loop_dims(&[], [&[]]);
+        assert_eq!(d, vec![1]);
+        let (d, _) = loop_dims(&[5, 0], [&[8, 8]]);
+        assert_eq!(d, vec![0]);
+    }
+
+    #[test]
+    fn alignment() {
+        assert!(is_aligned(64, &[4], &[8], 8));
+        assert!(!is_aligned(65, &[4], &[8], 8));
+        assert!(!is_aligned(64, &[4], &[12], 8));
+        assert!(is_aligned(64, &[1], &[12], 8));
+        assert!(is_aligned(3, &[0], &[12], 8));
+    }
+}

@@ -1,0 +1,318 @@
+//! Casting: converting elements from one dtype to another, strided, for every
+//! pair of builtin kinds, byte-swapped either side, and field by field for
+//! records. Value rules live in `dtype::element`; this module only loops.
+
+use crate::array::Array;
+use crate::dtype::{Casting, DType, Element, ScalarType, Value, can_cast};
+use crate::error::{Result, bail};
+use crate::iter::for_each_run;
+use crate::layout::Order;
+use crate::with_element_type;
+
+/// An error unless `from` casts to `to` under `casting`, in NumPy's words.
+pub fn check_can_cast(from: &DType, to: &DType, casting: Casting) -> Result<()> {
+    if !can_cast(from, to, casting) {
+        bail!(
+            Type,
+            "Cannot cast array data from dtype('{from}') to dtype('{to}') according to the rule '{}'",
+            casting.name()
+        );
+    }
+    Ok(())
+}
+
+/// A new array holding `src` cast to `dtype` (NumPy's `astype`, always a copy),
+/// laid out by `order` relative to `src`.
+pub fn astype(src: &Array, dtype: &DType, casting: Casting, order: Order) -> Result<Array> {
+    check_can_cast(src.dtype(), dtype, casting)?;
+    if let DType::SubArray(_) = dtype {
+        bail!(Unsupported, "astype to a sub-array dtype is not supported");
+    }
+    let out = src.empty_like(dtype, order)?;
+    // SAFETY: `out` is new, so it cannot overlap `src`; both have src's shape.
+    unsafe { cast_strided(src.shape(), Side::of(src), Side::of(&out))? };
+    Ok(out)
+}
+
+/// Copy `src` into `dst` (same shape), casting under `casting`. The two must
+/// not overlap in memory (overlap handling belongs to the ufunc `out` path).
+pub fn assign(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
+    dst.check_writeable()?;
+    check_can_cast(src.dtype(), dst.dtype(), casting)?;
+    if src.shape() != dst.shape() {
+        bail!(
+            Shape,
+            "could not broadcast input array from shape {:?} into shape {:?}",
+            src.shape(),
+            dst.shape()
+        );
+    }
+    // SAFETY: both descriptions lie inside their buffers; no overlap by contract.
+    unsafe { cast_strided(dst.shape(), Side::of(src), Side::of(dst)) }
+}
+
+/// Set every element of `dst` to `value`, given as one element of
+/// `value_dtype` at `value` (cast unsafely, as NumPy's `full`/`fill`).
+///
+/// # Safety
+/// `value` must point to `value_dtype.itemsize()` readable bytes.
+pub unsafe fn fill(dst: &Array, value: *const u8, value_dtype: &DType) -> Result<()> {
+    dst.check_writeable()?;
+    let zeros = vec![0isize; dst.ndim()];
+    let src = Side {
+        ptr: value as *mut u8,
+        strides: &zeros,
+        dtype: value_dtype,
+    };
+    // SAFETY: zero strides read the one value for every element of `dst`.
+    unsafe { cast_strided(dst.shape(), src, Side::of(dst)) }
+}
+
+/// Set every element of a scalar-dtype `dst` to `value`.
+pub fn fill_value(dst: &Array, value: Value) -> Result<()> {
+    let (st, bytes) = value_bytes(value);
+    // SAFETY: `bytes` holds one element of `st`.
+    unsafe { fill(dst, bytes.as_ptr(), &DType::Scalar(st)) }
+}
+
+/// The bytes of `value` as its own native type.
+pub fn value_bytes(value: Value) -> (ScalarType, [u8; 16]) {
+    use crate::dtype::Kind;
+    let kind = match value {
+        Value::Bool(_) => Kind::Bool,
+        Value::Int(_) => Kind::Int64,
+        Value::UInt(_) => Kind::UInt64,
+        Value::F16(_) => Kind::Float16,
+        Value::F32(_) => Kind::Float32,
+        Value::F64(_) => Kind::Float64,
+        Value::C64(_) => Kind::Complex64,
+        Value::C128(_) => Kind::Complex128,
+    };
+    let st = ScalarType::native(kind);
+    let mut bytes = [0u8; 16];
+    // SAFETY: 16 bytes hold any builtin element.
+    unsafe { crate::dtype::write_value(bytes.as_mut_ptr(), st, value) };
+    (st, bytes)
+}
+
+/// One side of a strided cast: where element zero is, the strides, the dtype.
+#[derive(Clone, Copy)]
+struct Side<'a> {
+    ptr: *mut u8,
+    strides: &'a [isize],
+    dtype: &'a DType,
+}
+
+impl<'a> Side<'a> {
+    fn of(a: &'a Array) -> Side<'a> {
+        Side {
+            ptr: a.data_ptr(),
+            strides: a.strides(),
+            dtype: a.dtype(),
+        }
+    }
+}
+
+/// Convert every element of `src` into `dst` over `shape`.
+///
+/// # Safety
+/// Both sides must describe valid memory for `shape`; `dst` writable and not
+/// overlapping `src`.
+unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
+    // Identical dtypes (byte order included): plain byte copies.
+    if src.dtype == dst.dtype {
+        let size = src.dtype.itemsize();
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            for_each_run(
+                shape,
+                [src.ptr, dst.ptr],
+                [src.strides, dst.strides],
+                |[s, d], [ss, ds], n| {
+                    if ss == size as isize && ds == size as isize {
+                        std::ptr::copy_nonoverlapping(s, d, n * size);
+                    } else {
+                        for i in 0..n as isize {
+                            std::ptr::copy_nonoverlapping(
+                                s.wrapping_offset(i * ss),
+                                d.wrapping_offset(i * ds),
+                                size,
+                            );
+                        }
+                    }
+                },
+            )
+        };
+        return Ok(());
+    }
+    match (src.dtype, dst.dtype) {
+        (DType::Scalar(a), DType::Scalar(b)) => {
+            let (a, b) = (*a, *b);
+            with_element_type!(a.kind(), S => with_element_type!(b.kind(), D => {
+                // SAFETY: forwarded from the caller.
+                unsafe {
+                    for_each_run(shape, [src.ptr, dst.ptr], [src.strides, dst.strides], |[s, d], [ss, ds], n| {
+                        cast_run::<S, D>(s, ss, !a.is_native(), d, ds, !b.is_native(), n)
+                    })
+                }
+            }));
+            Ok(())
+        }
+        (DType::Record(ra), DType::Record(rb)) if ra.fields().len() == rb.fields().len() => {
+            // Fields match by position, as NumPy's structured casts do.
+            for (fa, fb) in ra.fields().iter().zip(rb.fields()) {
+                let s = Side {
+                    ptr: src.ptr.wrapping_add(fa.offset),
+                    dtype: &fa.dtype,
+                    ..src
+                };
+                let d = Side {
+                    ptr: dst.ptr.wrapping_add(fb.offset),
+                    dtype: &fb.dtype,
+                    ..dst
+                };
+                // SAFETY: a field of every element lies inside that element.
+                unsafe { cast_strided(shape, s, d)? };
+            }
+            Ok(())
+        }
+        (DType::SubArray(sa), DType::SubArray(sb)) if sa.shape == sb.shape => {
+            // A sub-array is trailing C-contiguous dimensions of its base.
+            let extend = |strides: &[isize], base: &DType| {
+                let inner = crate::layout::default_strides(&sa.shape, base.itemsize(), Order::C);
+                [strides, &inner[..]].concat()
+            };
+            let full_shape = [shape, &sa.shape[..]].concat();
+            let (ss, ds) = (extend(src.strides, &sa.base), extend(dst.strides, &sb.base));
+            // SAFETY: the sub-array's elements lie inside each element.
+            unsafe {
+                cast_strided(
+                    &full_shape,
+                    Side {
+                        ptr: src.ptr,
+                        strides: &ss,
+                        dtype: &sa.base,
+                    },
+                    Side {
+                        ptr: dst.ptr,
+                        strides: &ds,
+                        dtype: &sb.base,
+                    },
+                )
+            }
+        }
+        (a, b) => bail!(
+            Unsupported,
+            "casting from dtype('{a}') to dtype('{b}') is not supported: records cast only to records with the same number of fields"
+        ),
+    }
+}
+
+/// The inner cast loop: `n` elements of `S` at `src` (stride `ss`) to `D`.
+///
+/// # Safety
+/// `n` elements at each stride must be valid (any alignment).
+#[inline]
+unsafe fn cast_run<S: Element, D: Element>(
+    src: *const u8,
+    ss: isize,
+    swap_src: bool,
+    dst: *mut u8,
+    ds: isize,
+    swap_dst: bool,
+    n: usize,
+) {
+    let (sz_s, sz_d) = (size_of::<S>() as isize, size_of::<D>() as isize);
+    // SAFETY (all blocks): forwarded from the caller.
+    if !swap_src && !swap_dst && ss == sz_s && ds == sz_d {
+        // Contiguous native run: a loop the compiler vectorises.
+        let (s, d) = (src as *const S, dst as *mut D);
+        for i in 0..n {
+            unsafe {
+                d.add(i)
+                    .write_unaligned(D::from_value(s.add(i).read_unaligned().to_value()))
+            };
+        }
+        return;
+    }
+    for i in 0..n as isize {
+        let x = unsafe { (src.wrapping_offset(i * ss) as *const S).read_unaligned() };
+        let x = if swap_src { x.swap_bytes() } else { x };
+        let y = D::from_value(x.to_value());
+        let y = if swap_dst { y.swap_bytes() } else { y };
+        unsafe { (dst.wrapping_offset(i * ds) as *mut D).write_unaligned(y) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dtype::Kind;
+
+    fn arange_i64(n: usize) -> Array {
+        let a = Array::empty(&DType::scalar(Kind::Int64), &[n], Order::C).unwrap();
+        for i in 0..n {
+            a.set(&[i as i64], Value::Int(i as i64 * 100 - 150))
+                .unwrap();
+        }
+        a
+    }
+
+    #[test]
+    fn astype_every_builtin_pair_matches_scalar_rule() {
+        let src = arange_i64(7);
+        for a in Kind::ALL {
+            let mid = astype(&src, &DType::scalar(a), Casting::Unsafe, Order::K).unwrap();
+            for b in Kind::ALL {
+                let out = astype(&mid, &DType::scalar(b), Casting::Unsafe, Order::K).unwrap();
+                for i in 0..7 {
+                    let v = mid.get(&[i]).unwrap();
+                    let expect = with_element_type!(b, T => T::from_value(v).to_value());
+                    assert_eq!(out.get(&[i]).unwrap(), expect, "{a:?} -> {b:?} at {i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn astype_refuses_by_rule_with_numpy_message() {
+        let src = arange_i64(3);
+        let e = astype(&src, &DType::scalar(Kind::Int32), Casting::Safe, Order::K).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "Cannot cast array data from dtype('int64') to dtype('int32') according to the rule 'safe'"
+        );
+    }
+
+    #[test]
+    fn byte_swapped_records_cast_field_by_field() {
+        let big = DType::parse("[('a','>i4'),('b','>f8',(2,))]").unwrap();
+        let little = DType::parse("[('a','<i4'),('b','<f8',(2,))]").unwrap();
+        let a = Array::zeros(&big, &[2], Order::C).unwrap();
+        // element 1, field a = 7 (big-endian), b[1] = 2.5
+        let p = a.element_ptr(&[1]).unwrap();
+        unsafe {
+            std::ptr::copy_nonoverlapping(7i32.to_be_bytes().as_ptr(), p, 4);
+            std::ptr::copy_nonoverlapping(2.5f64.to_be_bytes().as_ptr(), p.add(12), 8);
+        }
+        let b = astype(&a, &little, Casting::Equiv, Order::K).unwrap();
+        let q = b.element_ptr(&[1]).unwrap();
+        unsafe {
+            assert_eq!((q as *const i32).read_unaligned(), 7);
+            assert_eq!((q.add(12) as *const f64).read_unaligned(), 2.5);
+        }
+    }
+
+    #[test]
+    fn fill_writes_every_element_and_respects_read_only() {
+        let mut a = Array::empty(&DType::parse(">u2").unwrap(), &[2, 3], Order::F).unwrap();
+        fill_value(&a, Value::F64(7.9)).unwrap();
+        for i in 0..2 {
+            for j in 0..3 {
+                assert_eq!(a.get(&[i, j]).unwrap(), Value::UInt(7));
+            }
+        }
+        a.set_writeable(false).unwrap();
+        assert!(fill_value(&a, Value::Int(1)).is_err());
+    }
+}
