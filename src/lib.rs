@@ -21,5 +21,8 @@ pub mod dtype;
 pub mod iter;
 pub mod layout;
 pub mod ufunc;
+pub mod create;
 
 pub use error::{Error, ErrorKind, Result};
+
+pub mod capi;

@@ -313,6 +313,27 @@ impl Array {
         Ok(())
     }
 
+    /// A view of one field of a record array (NumPy's `a['name']`); a
+    /// sub-array field adds its dimensions after the array's.
+    pub fn field(&self, name: &str) -> Result<Array> {
+        let Some(record) = self.dtype.as_record() else {
+            bail!(Index, "only record arrays have fields; dtype('{}') has none", self.dtype);
+        };
+        let Some(f) = record.field(name) else {
+            bail!(Value, "no field of name {name}");
+        };
+        let (dtype, sub_shape) = expand_subarray(&f.dtype, &[]);
+        let sub_strides = layout::default_strides(&sub_shape, dtype.itemsize(), Order::C);
+        let mut v = self.view_with(
+            self.offset + f.offset as isize,
+            dtype,
+            [&self.shape[..], &sub_shape[..]].concat(),
+            [&self.strides[..], &sub_strides[..]].concat(),
+        )?;
+        v.writeable = self.writeable;
+        Ok(v)
+    }
+
     /// NumPy's `repr(array)`.
     pub fn repr(&self) -> String {
         format::repr(self)

@@ -34,8 +34,8 @@ pub fn astype(src: &Array, dtype: &DType, casting: Casting, order: Order) -> Res
     Ok(out)
 }
 
-/// Copy `src` into `dst` (same shape), casting under `casting`. The two must
-/// not overlap in memory (overlap handling belongs to the ufunc `out` path).
+/// Copy `src` into `dst` (same shape), casting under `casting`. If the two
+/// share memory, `src` is copied first, so the result is as if it had been.
 pub fn assign(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
     dst.check_writeable()?;
     check_can_cast(src.dtype(), dst.dtype(), casting)?;
@@ -47,8 +47,25 @@ pub fn assign(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
             dst.shape()
         );
     }
-    // SAFETY: both descriptions lie inside their buffers; no overlap by contract.
+    if may_share_memory(dst, src)? {
+        let tmp = astype(src, src.dtype(), Casting::No, Order::K)?;
+        // SAFETY: `tmp` is new memory; both describe their buffers.
+        return unsafe { cast_strided(dst.shape(), Side::of(&tmp), Side::of(dst)) };
+    }
+    // SAFETY: both descriptions lie inside their buffers and do not overlap.
     unsafe { cast_strided(dst.shape(), Side::of(src), Side::of(dst)) }
+}
+
+/// Do the byte ranges the two arrays reach intersect? (NumPy's
+/// `may_share_memory`: bounds only.)
+pub fn may_share_memory(a: &Array, b: &Array) -> Result<bool> {
+    let range = |x: &Array| -> Result<(usize, usize)> {
+        let (lo, hi) = crate::layout::extent(x.shape(), x.strides(), x.itemsize())?;
+        let p = x.data_ptr() as usize;
+        Ok((p.wrapping_add_signed(lo), p.wrapping_add_signed(hi)))
+    };
+    let ((a0, a1), (b0, b1)) = (range(a)?, range(b)?);
+    Ok(a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1)
 }
 
 /// Set every element of `dst` to `value`, given as one element of

@@ -1,0 +1,284 @@
+//! NumPy's creation functions: `ones`, `full`, `arange`, `linspace`, `eye`,
+//! and copying C memory into a new array. (`empty` and `zeros` are
+//! `Array::empty` / `Array::zeros`.) Each follows NumPy's algorithm, so the
+//! values are bit-identical, not just close.
+
+use half::f16;
+use num_complex::{Complex32, Complex64};
+
+use crate::array::{Array, ForeignParts};
+use crate::dtype::{Casting, DType, Element, Kind, Value};
+use crate::error::{Result, bail};
+use crate::layout::Order;
+use crate::ufunc::{astype, fill_value};
+use crate::with_element_type;
+
+/// Set every scalar inside every element to `value` (records field by field,
+/// as NumPy does when assigning a number to a structured array).
+fn fill_all_fields(a: &Array, value: Value) -> Result<()> {
+    match a.dtype() {
+        DType::Record(r) => {
+            for f in r.fields() {
+                fill_all_fields(&a.field(&f.name)?, value)?;
+            }
+            Ok(())
+        }
+        _ => fill_value(a, value),
+    }
+}
+
+/// NumPy's `ones`: 1 (True, 1.0, 1+0j) in every scalar, records included.
+pub fn ones(dtype: &DType, shape: &[usize], order: Order) -> Result<Array> {
+    let a = Array::empty(dtype, shape, order)?;
+    fill_all_fields(&a, Value::Int(1))?;
+    Ok(a)
+}
+
+/// NumPy's `full`: every element set to the one element of `value_dtype` at
+/// `value`, cast unsafely to `dtype`.
+///
+/// # Safety
+/// `value` must point to `value_dtype.itemsize()` readable bytes.
+pub unsafe fn full(
+    dtype: &DType,
+    shape: &[usize],
+    order: Order,
+    value: *const u8,
+    value_dtype: &DType,
+) -> Result<Array> {
+    let a = Array::empty(dtype, shape, order)?;
+    // SAFETY: forwarded from the caller.
+    unsafe { crate::ufunc::fill(&a, value, value_dtype)? };
+    Ok(a)
+}
+
+/// How NumPy's `arange` extends its first two values (`dtype->f->fill`).
+trait ArangeFill: Element {
+    fn nth(start: Self, second: Self, i: usize) -> Self;
+}
+
+macro_rules! int_fill {
+    ($($t:ty),*) => {$(
+        impl ArangeFill for $t {
+            fn nth(start: Self, second: Self, i: usize) -> Self {
+                start.wrapping_add((i as $t).wrapping_mul(second.wrapping_sub(start)))
+            }
+        }
+    )*};
+}
+int_fill!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl ArangeFill for f32 {
+    fn nth(start: Self, second: Self, i: usize) -> Self {
+        start + i as f32 * (second - start)
+    }
+}
+impl ArangeFill for f64 {
+    fn nth(start: Self, second: Self, i: usize) -> Self {
+        start + i as f64 * (second - start)
+    }
+}
+/// Halves extend in float, as NumPy's HALF_fill.
+impl ArangeFill for f16 {
+    fn nth(start: Self, second: Self, i: usize) -> Self {
+        let (s, d) = (start.to_f32(), second.to_f32() - start.to_f32());
+        f16::from_f32(s + i as f32 * d)
+    }
+}
+impl ArangeFill for Complex32 {
+    fn nth(start: Self, second: Self, i: usize) -> Self {
+        Complex32::new(f32::nth(start.re, second.re, i), f32::nth(start.im, second.im, i))
+    }
+}
+impl ArangeFill for Complex64 {
+    fn nth(start: Self, second: Self, i: usize) -> Self {
+        Complex64::new(f64::nth(start.re, second.re, i), f64::nth(start.im, second.im, i))
+    }
+}
+impl ArangeFill for bool {
+    fn nth(start: Self, second: Self, i: usize) -> Self {
+        if i == 0 { start } else { second }
+    }
+}
+
+fn arange_typed<T: ArangeFill>(out: &Array, start: f64, step: f64) {
+    let n = out.size();
+    let p = out.data_ptr() as *mut T;
+    let first = T::from_value(Value::F64(start));
+    let second = T::from_value(Value::F64(start + step));
+    for i in 0..n {
+        // SAFETY: `out` is a new contiguous native array of `n` elements of T.
+        unsafe { p.add(i).write(T::nth(first, second, i)) };
+    }
+}
+
+/// NumPy's `arange(start, stop, step, dtype)`: `ceil((stop - start) / step)`
+/// values; the first two are cast to `dtype` and the rest extrapolated in
+/// `dtype`'s arithmetic, as NumPy does.
+pub fn arange(start: f64, stop: f64, step: f64, dtype: &DType) -> Result<Array> {
+    let Some(st) = dtype.as_scalar() else {
+        bail!(Type, "arange needs a builtin numeric dtype, not dtype('{dtype}')");
+    };
+    if step == 0.0 {
+        bail!(Value, "arange: step must not be zero (division by zero)");
+    }
+    let len = ((stop - start) / step).ceil();
+    if !len.is_finite() {
+        bail!(Value, "arange: cannot compute length");
+    }
+    if len > isize::MAX as f64 {
+        bail!(Value, "Maximum allowed size exceeded");
+    }
+    let n = len.max(0.0) as usize;
+    if st.kind() == Kind::Bool && n > 2 {
+        bail!(
+            Type,
+            "arange() is only supported for booleans when the result has at most length 2."
+        );
+    }
+    let native = DType::scalar(st.kind());
+    let out = Array::empty(&native, &[n], Order::C)?;
+    with_element_type!(st.kind(), T => arange_typed::<T>(&out, start, step));
+    if st.is_native() {
+        Ok(out)
+    } else {
+        astype(&out, dtype, Casting::Unsafe, Order::C)
+    }
+}
+
+/// NumPy's `linspace(start, stop, num, endpoint, dtype)`, computed in float64
+/// exactly as NumPy computes it, floored for integer dtypes, then cast.
+pub fn linspace(start: f64, stop: f64, num: i64, endpoint: bool, dtype: &DType) -> Result<Array> {
+    if num < 0 {
+        bail!(Value, "Number of samples, {num}, must be non-negative.");
+    }
+    let n = num as usize;
+    let div = if endpoint { n as f64 - 1.0 } else { n as f64 };
+    let delta = stop - start;
+    let y: Vec<f64> = if div > 0.0 {
+        let step = delta / div;
+        if step == 0.0 {
+            (0..n).map(|i| i as f64 / div * delta + start).collect()
+        } else {
+            (0..n).map(|i| i as f64 * step + start).collect()
+        }
+    } else {
+        (0..n).map(|i| i as f64 * delta + start).collect()
+    };
+    let mut y = y;
+    if endpoint && n > 1 {
+        y[n - 1] = stop;
+    }
+    let integer = matches!(
+        dtype.kind().map(|k| k.class()),
+        Some(crate::dtype::KindClass::Signed | crate::dtype::KindClass::Unsigned)
+    );
+    if integer {
+        y.iter_mut().for_each(|v| *v = v.floor());
+    }
+    let f = from_f64_slice(&y)?;
+    astype(&f, dtype, Casting::Unsafe, Order::C)
+}
+
+fn from_f64_slice(values: &[f64]) -> Result<Array> {
+    let a = Array::empty(&DType::scalar(Kind::Float64), &[values.len()], Order::C)?;
+    // SAFETY: a new contiguous float64 array of the same length.
+    unsafe {
+        std::ptr::copy_nonoverlapping(values.as_ptr(), a.data_ptr() as *mut f64, values.len())
+    };
+    Ok(a)
+}
+
+/// NumPy's `eye(n, m, k, dtype, order)`: ones on the `k`-th diagonal.
+pub fn eye(n: usize, m: usize, k: i64, dtype: &DType, order: Order) -> Result<Array> {
+    let a = Array::zeros(dtype, &[n, m], order)?;
+    if a.shape() != [n, m] {
+        bail!(Type, "eye needs a dtype without sub-array dimensions");
+    }
+    let one = ones(dtype, &[], Order::C)?;
+    let size = dtype.itemsize();
+    for i in 0..n as i64 {
+        let j = i + k;
+        if j >= 0 && j < m as i64 {
+            let p = a.element_ptr(&[i, j])?;
+            // SAFETY: one element of `dtype` from a distinct buffer.
+            unsafe { std::ptr::copy_nonoverlapping(one.data_ptr(), p, size) };
+        }
+    }
+    Ok(a)
+}
+
+/// A new C-contiguous array holding a copy of C memory described by
+/// `(data, dtype, shape, strides)` (`strides` None: C-contiguous).
+///
+/// # Safety
+/// Every byte the description reaches must be readable now.
+pub unsafe fn from_data(
+    data: *const u8,
+    dtype: &DType,
+    shape: Vec<usize>,
+    strides: Option<Vec<isize>>,
+) -> Result<Array> {
+    // SAFETY: the borrowed view lives only for this copy.
+    let view = unsafe {
+        Array::wrap(ForeignParts {
+            data: data as *mut u8,
+            dtype: dtype.clone(),
+            shape,
+            strides,
+            writeable: false,
+            release: None,
+        })?
+    };
+    astype(&view, dtype, Casting::No, Order::C)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(a: &Array) -> Vec<Value> {
+        (0..a.size() as i64).map(|i| a.get(&[i]).unwrap()).collect()
+    }
+
+    #[test]
+    fn arange_extends_in_the_dtype() {
+        let a = arange(0.0, 1.0, 0.1, &DType::scalar(Kind::Float64)).unwrap();
+        assert_eq!(a.size(), 10);
+        // NumPy: start + i * ((start + step) - start)
+        assert_eq!(a.get(&[3]).unwrap(), Value::F64(3.0 * 0.1));
+        let b = arange(0.0, 300.0, 1.0, &DType::scalar(Kind::UInt8)).unwrap();
+        assert_eq!(b.get(&[257]).unwrap(), Value::UInt(1));
+        assert!(arange(0.0, 1.0, 0.0, &DType::scalar(Kind::Float64)).is_err());
+        assert_eq!(arange(5.0, 1.0, 1.0, &DType::scalar(Kind::Int64)).unwrap().size(), 0);
+        assert!(arange(0.0, 3.0, 1.0, &DType::scalar(Kind::Bool)).is_err());
+    }
+
+    #[test]
+    fn linspace_hits_endpoints() {
+        let a = linspace(0.0, 1.0, 5, true, &DType::scalar(Kind::Float64)).unwrap();
+        assert_eq!(
+            values(&a),
+            [0.0, 0.25, 0.5, 0.75, 1.0].map(Value::F64).to_vec()
+        );
+        let b = linspace(-1.0, 1.0, 4, false, &DType::scalar(Kind::Int32)).unwrap();
+        assert_eq!(values(&b), [-1, -1, 0, 0].map(Value::Int).to_vec());
+        assert!(linspace(0.0, 1.0, -1, true, &DType::scalar(Kind::Float64)).is_err());
+    }
+
+    #[test]
+    fn ones_fills_record_fields() {
+        let d = DType::parse("[('a','<i2'),('b',[('c','<f4')])]").unwrap();
+        let a = ones(&d, &[2], Order::C).unwrap();
+        let c = a.field("b").unwrap().field("c").unwrap();
+        assert_eq!(c.get(&[1]).unwrap(), Value::F32(1.0));
+    }
+
+    #[test]
+    fn eye_offsets() {
+        let a = eye(3, 4, 1, &DType::scalar(Kind::Int32), Order::C).unwrap();
+        assert_eq!(a.get(&[0, 1]).unwrap(), Value::Int(1));
+        assert_eq!(a.get(&[2, 3]).unwrap(), Value::Int(1));
+        assert_eq!(a.get(&[0, 0]).unwrap(), Value::Int(0));
+    }
+}
