@@ -308,6 +308,16 @@ extern "C" {
 void nd_array_free(struct nd_array *a);
 
 /**
+ * NumPy's `a.view()`: a new handle on the same memory with the same
+ * dtype, shape and strides (not owning the data). The memory lives until
+ * the last handle on it is freed, whichever that is. Caller owns the result.
+ *
+ * # Safety
+ * `a` must be NULL or a live handle.
+ */
+struct nd_array *nd_array_view(const struct nd_array *a);
+
+/**
  * Number of dimensions; -1 if `a` is NULL.
  *
  * # Safety

@@ -87,12 +87,18 @@ impl ArangeFill for f16 {
 }
 impl ArangeFill for Complex32 {
     fn nth(start: Self, second: Self, i: usize) -> Self {
-        Complex32::new(f32::nth(start.re, second.re, i), f32::nth(start.im, second.im, i))
+        Complex32::new(
+            f32::nth(start.re, second.re, i),
+            f32::nth(start.im, second.im, i),
+        )
     }
 }
 impl ArangeFill for Complex64 {
     fn nth(start: Self, second: Self, i: usize) -> Self {
-        Complex64::new(f64::nth(start.re, second.re, i), f64::nth(start.im, second.im, i))
+        Complex64::new(
+            f64::nth(start.re, second.re, i),
+            f64::nth(start.im, second.im, i),
+        )
     }
 }
 impl ArangeFill for bool {
@@ -117,7 +123,10 @@ fn arange_typed<T: ArangeFill>(out: &Array, start: f64, step: f64) {
 /// `dtype`'s arithmetic, as NumPy does.
 pub fn arange(start: f64, stop: f64, step: f64, dtype: &DType) -> Result<Array> {
     let Some(st) = dtype.as_scalar() else {
-        bail!(Type, "arange needs a builtin numeric dtype, not dtype('{dtype}')");
+        bail!(
+            Type,
+            "arange needs a builtin numeric dtype, not dtype('{dtype}')"
+        );
     };
     if step == 0.0 {
         bail!(Value, "arange: step must not be zero (division by zero)");
@@ -250,7 +259,12 @@ mod tests {
         let b = arange(0.0, 300.0, 1.0, &DType::scalar(Kind::UInt8)).unwrap();
         assert_eq!(b.get(&[257]).unwrap(), Value::UInt(1));
         assert!(arange(0.0, 1.0, 0.0, &DType::scalar(Kind::Float64)).is_err());
-        assert_eq!(arange(5.0, 1.0, 1.0, &DType::scalar(Kind::Int64)).unwrap().size(), 0);
+        assert_eq!(
+            arange(5.0, 1.0, 1.0, &DType::scalar(Kind::Int64))
+                .unwrap()
+                .size(),
+            0
+        );
         assert!(arange(0.0, 3.0, 1.0, &DType::scalar(Kind::Bool)).is_err());
     }
 

@@ -17,11 +17,11 @@ pub mod error;
 
 pub mod array;
 pub mod buffer;
+pub mod create;
 pub mod dtype;
 pub mod iter;
 pub mod layout;
 pub mod ufunc;
-pub mod create;
 
 pub use error::{Error, ErrorKind, Result};
 

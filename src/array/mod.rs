@@ -182,6 +182,15 @@ impl Array {
         })
     }
 
+    /// NumPy's `a.view()`: the same description on the same memory, as a
+    /// separate array that does not own the data.
+    pub fn view(&self) -> Array {
+        Array {
+            owndata: false,
+            ..self.clone()
+        }
+    }
+
     pub fn dtype(&self) -> &DType {
         &self.dtype
     }
@@ -317,7 +326,11 @@ impl Array {
     /// sub-array field adds its dimensions after the array's.
     pub fn field(&self, name: &str) -> Result<Array> {
         let Some(record) = self.dtype.as_record() else {
-            bail!(Index, "only record arrays have fields; dtype('{}') has none", self.dtype);
+            bail!(
+                Index,
+                "only record arrays have fields; dtype('{}') has none",
+                self.dtype
+            );
         };
         let Some(f) = record.field(name) else {
             bail!(Value, "no field of name {name}");

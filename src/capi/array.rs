@@ -30,6 +30,21 @@ pub unsafe extern "C" fn nd_array_free(a: *mut nd_array) {
     })
 }
 
+/// NumPy's `a.view()`: a new handle on the same memory with the same
+/// dtype, shape and strides (not owning the data). The memory lives until
+/// the last handle on it is freed, whichever that is. Caller owns the result.
+///
+/// # Safety
+/// `a` must be NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_array_view(a: *const nd_array) -> *mut nd_array {
+    guard(|| {
+        Ok(nd_array::into_raw(
+            unsafe { nd_array::borrow(a, "a")? }.view(),
+        ))
+    })
+}
+
 /// Number of dimensions; -1 if `a` is NULL.
 ///
 /// # Safety
@@ -66,7 +81,10 @@ fn axis_index(a: &Array, axis: i64) -> Result<usize> {
     let n = a.ndim() as i64;
     let i = if axis < 0 { axis + n } else { axis };
     if i < 0 || i >= n {
-        bail!(Axis, "axis {axis} is out of bounds for array of dimension {n}");
+        bail!(
+            Axis,
+            "axis {axis} is out of bounds for array of dimension {n}"
+        );
     }
     Ok(i as usize)
 }
@@ -135,7 +153,11 @@ pub unsafe extern "C" fn nd_array_nbytes(a: *const nd_array) -> i64 {
 /// `a` must be NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_array_dtype(a: *const nd_array) -> *mut nd_dtype {
-    guard(|| Ok(nd_dtype::into_raw(unsafe { nd_array::borrow(a, "a")? }.dtype().clone())))
+    guard(|| {
+        Ok(nd_dtype::into_raw(
+            unsafe { nd_array::borrow(a, "a")? }.dtype().clone(),
+        ))
+    })
 }
 
 /// Address of element zero (index (0, ..., 0)); valid while any handle on
@@ -199,7 +221,12 @@ pub unsafe extern "C" fn nd_array_ptr_at(
 
 /// Read element `index` and convert it as a C cast would (NumPy's
 /// `astype` rules), storing the result through `out`.
-unsafe fn get_as<T: Element>(a: *const nd_array, nindex: usize, index: *const i64, out: *mut T) -> nd_status {
+unsafe fn get_as<T: Element>(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    out: *mut T,
+) -> nd_status {
     guard_status(|| {
         let a = unsafe { nd_array::borrow(a, "a")? };
         let index = unsafe { c_slice(index, nindex, "index")? };
@@ -227,7 +254,12 @@ unsafe fn set_value(a: *const nd_array, nindex: usize, index: *const i64, v: Val
 /// # Safety
 /// `a` NULL or live; `index` holds `nindex` entries; `out` NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_get_f64(a: *const nd_array, nindex: usize, index: *const i64, out: *mut f64) -> nd_status {
+pub unsafe extern "C" fn nd_array_get_f64(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    out: *mut f64,
+) -> nd_status {
     unsafe { get_as(a, nindex, index, out) }
 }
 
@@ -236,7 +268,12 @@ pub unsafe extern "C" fn nd_array_get_f64(a: *const nd_array, nindex: usize, ind
 /// # Safety
 /// As nd_array_get_f64.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_get_i64(a: *const nd_array, nindex: usize, index: *const i64, out: *mut i64) -> nd_status {
+pub unsafe extern "C" fn nd_array_get_i64(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    out: *mut i64,
+) -> nd_status {
     unsafe { get_as(a, nindex, index, out) }
 }
 
@@ -245,7 +282,12 @@ pub unsafe extern "C" fn nd_array_get_i64(a: *const nd_array, nindex: usize, ind
 /// # Safety
 /// As nd_array_get_f64.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_get_u64(a: *const nd_array, nindex: usize, index: *const i64, out: *mut u64) -> nd_status {
+pub unsafe extern "C" fn nd_array_get_u64(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    out: *mut u64,
+) -> nd_status {
     unsafe { get_as(a, nindex, index, out) }
 }
 
@@ -254,7 +296,12 @@ pub unsafe extern "C" fn nd_array_get_u64(a: *const nd_array, nindex: usize, ind
 /// # Safety
 /// As nd_array_get_f64.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_get_bool(a: *const nd_array, nindex: usize, index: *const i64, out: *mut bool) -> nd_status {
+pub unsafe extern "C" fn nd_array_get_bool(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    out: *mut bool,
+) -> nd_status {
     unsafe { get_as(a, nindex, index, out) }
 }
 
@@ -292,7 +339,12 @@ pub unsafe extern "C" fn nd_array_get_c128(
 /// # Safety
 /// `a` NULL or live; `index` holds `nindex` entries.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_set_f64(a: *const nd_array, nindex: usize, index: *const i64, value: f64) -> nd_status {
+pub unsafe extern "C" fn nd_array_set_f64(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    value: f64,
+) -> nd_status {
     unsafe { set_value(a, nindex, index, Value::F64(value)) }
 }
 
@@ -303,7 +355,12 @@ pub unsafe extern "C" fn nd_array_set_f64(a: *const nd_array, nindex: usize, ind
 /// # Safety
 /// As nd_array_set_f64.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_set_i64(a: *const nd_array, nindex: usize, index: *const i64, value: i64) -> nd_status {
+pub unsafe extern "C" fn nd_array_set_i64(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    value: i64,
+) -> nd_status {
     unsafe { set_value(a, nindex, index, Value::Int(value)) }
 }
 
@@ -312,7 +369,12 @@ pub unsafe extern "C" fn nd_array_set_i64(a: *const nd_array, nindex: usize, ind
 /// # Safety
 /// As nd_array_set_f64.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_set_u64(a: *const nd_array, nindex: usize, index: *const i64, value: u64) -> nd_status {
+pub unsafe extern "C" fn nd_array_set_u64(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    value: u64,
+) -> nd_status {
     unsafe { set_value(a, nindex, index, Value::UInt(value)) }
 }
 
@@ -321,7 +383,12 @@ pub unsafe extern "C" fn nd_array_set_u64(a: *const nd_array, nindex: usize, ind
 /// # Safety
 /// As nd_array_set_f64.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_set_bool(a: *const nd_array, nindex: usize, index: *const i64, value: bool) -> nd_status {
+pub unsafe extern "C" fn nd_array_set_bool(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    value: bool,
+) -> nd_status {
     unsafe { set_value(a, nindex, index, Value::Bool(value)) }
 }
 
@@ -331,7 +398,13 @@ pub unsafe extern "C" fn nd_array_set_bool(a: *const nd_array, nindex: usize, in
 /// # Safety
 /// As nd_array_set_f64.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_array_set_c128(a: *const nd_array, nindex: usize, index: *const i64, re: f64, im: f64) -> nd_status {
+pub unsafe extern "C" fn nd_array_set_c128(
+    a: *const nd_array,
+    nindex: usize,
+    index: *const i64,
+    re: f64,
+    im: f64,
+) -> nd_status {
     unsafe { set_value(a, nindex, index, Value::C128(Complex64::new(re, im))) }
 }
 
@@ -343,11 +416,20 @@ pub unsafe extern "C" fn nd_array_set_c128(a: *const nd_array, nindex: usize, in
 /// # Safety
 /// Handles NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_astype(a: *const nd_array, dtype: *const nd_dtype, casting: nd_casting) -> *mut nd_array {
+pub unsafe extern "C" fn nd_astype(
+    a: *const nd_array,
+    dtype: *const nd_dtype,
+    casting: nd_casting,
+) -> *mut nd_array {
     guard(|| {
         let a = unsafe { nd_array::borrow(a, "a")? };
         let d = unsafe { nd_dtype::borrow(dtype, "dtype")? };
-        Ok(nd_array::into_raw(astype(a, d, casting_arg(casting)?, crate::layout::Order::K)?))
+        Ok(nd_array::into_raw(astype(
+            a,
+            d,
+            casting_arg(casting)?,
+            crate::layout::Order::K,
+        )?))
     })
 }
 
@@ -360,7 +442,12 @@ pub unsafe extern "C" fn nd_astype(a: *const nd_array, dtype: *const nd_dtype, c
 pub unsafe extern "C" fn nd_array_copy(a: *const nd_array, order: nd_order) -> *mut nd_array {
     guard(|| {
         let a = unsafe { nd_array::borrow(a, "a")? };
-        Ok(nd_array::into_raw(astype(a, a.dtype(), crate::dtype::Casting::No, order_arg(order)?)?))
+        Ok(nd_array::into_raw(astype(
+            a,
+            a.dtype(),
+            crate::dtype::Casting::No,
+            order_arg(order)?,
+        )?))
     })
 }
 
@@ -372,7 +459,11 @@ pub unsafe extern "C" fn nd_array_copy(a: *const nd_array, order: nd_order) -> *
 /// # Safety
 /// Handles NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_copyto(dst: *const nd_array, src: *const nd_array, casting: nd_casting) -> nd_status {
+pub unsafe extern "C" fn nd_copyto(
+    dst: *const nd_array,
+    src: *const nd_array,
+    casting: nd_casting,
+) -> nd_status {
     guard_status(|| {
         let d = unsafe { nd_array::borrow(dst, "dst")? };
         let s = unsafe { nd_array::borrow(src, "src")? };

@@ -18,7 +18,11 @@ pub type nd_release_fn = Option<unsafe extern "C" fn(ctx: *mut c_void)>;
 
 /// Borrow (dtype, shape) arguments, checking the shape: at most ND_MAXDIMS
 /// dimensions, none negative, a byte size that fits.
-unsafe fn shape_args(dtype: *const nd_dtype, ndim: usize, shape: *const i64) -> Result<(DType, Vec<usize>)> {
+unsafe fn shape_args(
+    dtype: *const nd_dtype,
+    ndim: usize,
+    shape: *const i64,
+) -> Result<(DType, Vec<usize>)> {
     let d = unsafe { nd_dtype::borrow(dtype, "dtype")? }.clone();
     layout::check_ndim(ndim)?;
     let dims = unsafe { c_slice(shape, ndim, "shape")? };
@@ -27,7 +31,9 @@ unsafe fn shape_args(dtype: *const nd_dtype, ndim: usize, shape: *const i64) -> 
 }
 
 fn dtype_or_f64(dtype: *const nd_dtype) -> DType {
-    unsafe { nd_dtype::borrow_opt(dtype) }.cloned().unwrap_or(DType::scalar(Kind::Float64))
+    unsafe { nd_dtype::borrow_opt(dtype) }
+        .cloned()
+        .unwrap_or(DType::scalar(Kind::Float64))
 }
 
 /// NumPy's `empty(shape, dtype, order)`: a new array with uninitialised
@@ -40,7 +46,12 @@ fn dtype_or_f64(dtype: *const nd_dtype) -> DType {
 /// # Safety
 /// `dtype` NULL or live; `shape` holds `ndim` entries.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_empty(dtype: *const nd_dtype, ndim: usize, shape: *const i64, order: nd_order) -> *mut nd_array {
+pub unsafe extern "C" fn nd_empty(
+    dtype: *const nd_dtype,
+    ndim: usize,
+    shape: *const i64,
+    order: nd_order,
+) -> *mut nd_array {
     guard(|| {
         let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
         Ok(nd_array::into_raw(Array::empty(&d, &s, order_arg(order)?)?))
@@ -53,7 +64,12 @@ pub unsafe extern "C" fn nd_empty(dtype: *const nd_dtype, ndim: usize, shape: *c
 /// # Safety
 /// As nd_empty.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_zeros(dtype: *const nd_dtype, ndim: usize, shape: *const i64, order: nd_order) -> *mut nd_array {
+pub unsafe extern "C" fn nd_zeros(
+    dtype: *const nd_dtype,
+    ndim: usize,
+    shape: *const i64,
+    order: nd_order,
+) -> *mut nd_array {
     guard(|| {
         let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
         Ok(nd_array::into_raw(Array::zeros(&d, &s, order_arg(order)?)?))
@@ -66,7 +82,12 @@ pub unsafe extern "C" fn nd_zeros(dtype: *const nd_dtype, ndim: usize, shape: *c
 /// # Safety
 /// As nd_empty.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_ones(dtype: *const nd_dtype, ndim: usize, shape: *const i64, order: nd_order) -> *mut nd_array {
+pub unsafe extern "C" fn nd_ones(
+    dtype: *const nd_dtype,
+    ndim: usize,
+    shape: *const i64,
+    order: nd_order,
+) -> *mut nd_array {
     guard(|| {
         let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
         Ok(nd_array::into_raw(create::ones(&d, &s, order_arg(order)?)?))
@@ -95,7 +116,9 @@ pub unsafe extern "C" fn nd_full(
         if value.is_null() {
             bail!(Null, "argument 'value' is NULL");
         }
-        let vd = unsafe { nd_dtype::borrow_opt(value_dtype) }.cloned().unwrap_or_else(|| d.clone());
+        let vd = unsafe { nd_dtype::borrow_opt(value_dtype) }
+            .cloned()
+            .unwrap_or_else(|| d.clone());
         let a = unsafe { create::full(&d, &s, order_arg(order)?, value as *const u8, &vd)? };
         Ok(nd_array::into_raw(a))
     })
@@ -109,8 +132,20 @@ pub unsafe extern "C" fn nd_full(
 /// # Safety
 /// `dtype` NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_arange(start: f64, stop: f64, step: f64, dtype: *const nd_dtype) -> *mut nd_array {
-    guard(|| Ok(nd_array::into_raw(create::arange(start, stop, step, &dtype_or_f64(dtype))?)))
+pub unsafe extern "C" fn nd_arange(
+    start: f64,
+    stop: f64,
+    step: f64,
+    dtype: *const nd_dtype,
+) -> *mut nd_array {
+    guard(|| {
+        Ok(nd_array::into_raw(create::arange(
+            start,
+            stop,
+            step,
+            &dtype_or_f64(dtype),
+        )?))
+    })
 }
 
 /// NumPy's `linspace(start, stop, num, endpoint, dtype)`: `num` evenly
@@ -120,8 +155,22 @@ pub unsafe extern "C" fn nd_arange(start: f64, stop: f64, step: f64, dtype: *con
 /// # Safety
 /// `dtype` NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_linspace(start: f64, stop: f64, num: i64, endpoint: bool, dtype: *const nd_dtype) -> *mut nd_array {
-    guard(|| Ok(nd_array::into_raw(create::linspace(start, stop, num, endpoint, &dtype_or_f64(dtype))?)))
+pub unsafe extern "C" fn nd_linspace(
+    start: f64,
+    stop: f64,
+    num: i64,
+    endpoint: bool,
+    dtype: *const nd_dtype,
+) -> *mut nd_array {
+    guard(|| {
+        Ok(nd_array::into_raw(create::linspace(
+            start,
+            stop,
+            num,
+            endpoint,
+            &dtype_or_f64(dtype),
+        )?))
+    })
 }
 
 /// NumPy's `eye(n, m, k, dtype, order)`: an n x m array with ones on
@@ -131,11 +180,23 @@ pub unsafe extern "C" fn nd_linspace(start: f64, stop: f64, num: i64, endpoint: 
 /// # Safety
 /// `dtype` NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_eye(n: i64, m: i64, k: i64, dtype: *const nd_dtype, order: nd_order) -> *mut nd_array {
+pub unsafe extern "C" fn nd_eye(
+    n: i64,
+    m: i64,
+    k: i64,
+    dtype: *const nd_dtype,
+    order: nd_order,
+) -> *mut nd_array {
     guard(|| {
         let d = dtype_or_f64(dtype);
         let s = layout::shape_from_i64(&[n, m], d.itemsize())?;
-        Ok(nd_array::into_raw(create::eye(s[0], s[1], k, &d, order_arg(order)?)?))
+        Ok(nd_array::into_raw(create::eye(
+            s[0],
+            s[1],
+            k,
+            &d,
+            order_arg(order)?,
+        )?))
     })
 }
 
@@ -165,7 +226,9 @@ pub unsafe extern "C" fn nd_array_from_data(
     guard(|| {
         let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
         let st = strides_arg(strides, ndim)?;
-        Ok(nd_array::into_raw(unsafe { create::from_data(data as *const u8, &d, s, st)? }))
+        Ok(nd_array::into_raw(unsafe {
+            create::from_data(data as *const u8, &d, s, st)?
+        }))
     })
 }
 

@@ -64,13 +64,19 @@ const TYPES: [(nd_type, Kind); 14] = [
 fn kind_of(t: nd_type) -> Result<Kind> {
     match TYPES.iter().find(|(c, _)| *c == t) {
         Some((_, k)) => Ok(*k),
-        None => bail!(Value, "{t} is not a builtin nd_type (ND_BOOL .. ND_COMPLEX128)"),
+        None => bail!(
+            Value,
+            "{t} is not a builtin nd_type (ND_BOOL .. ND_COMPLEX128)"
+        ),
     }
 }
 
 fn type_of(d: &DType) -> nd_type {
     match d {
-        DType::Scalar(s) => TYPES.iter().find(|(_, k)| *k == s.kind()).map_or(-1, |(c, _)| *c),
+        DType::Scalar(s) => TYPES
+            .iter()
+            .find(|(_, k)| *k == s.kind())
+            .map_or(-1, |(c, _)| *c),
         DType::Record(_) => ND_RECORD,
         DType::SubArray(_) => ND_SUBARRAY,
     }
@@ -153,7 +159,11 @@ pub unsafe extern "C" fn nd_dtype_from_string(s: *const c_char) -> *mut nd_dtype
 /// `s` must be NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_dtype_from_string_aligned(s: *const c_char) -> *mut nd_dtype {
-    guard(|| Ok(nd_dtype::into_raw(DType::parse_aligned(unsafe { c_str(s, "s")? })?)))
+    guard(|| {
+        Ok(nd_dtype::into_raw(DType::parse_aligned(unsafe {
+            c_str(s, "s")?
+        })?))
+    })
 }
 
 /// A record dtype of `nfields` fields named `names[i]` with dtypes
@@ -202,7 +212,11 @@ pub unsafe extern "C" fn nd_dtype_record(
                 if o < 0 {
                     bail!(DType, "offset {o} of field '{name}' is negative");
                 }
-                fields.push(Field { name, dtype, offset: o as usize });
+                fields.push(Field {
+                    name,
+                    dtype,
+                    offset: o as usize,
+                });
             }
             Record::new(fields, itemsize, aligned)?
         };
@@ -238,7 +252,10 @@ pub unsafe extern "C" fn nd_dtype_subarray(
 /// # Safety
 /// `dtype` must be NULL or a live handle.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_dtype_newbyteorder(dtype: *const nd_dtype, order: c_char) -> *mut nd_dtype {
+pub unsafe extern "C" fn nd_dtype_newbyteorder(
+    dtype: *const nd_dtype,
+    order: c_char,
+) -> *mut nd_dtype {
     guard(|| {
         let d = unsafe { nd_dtype::borrow(dtype, "dtype")? };
         let out = match byte_order_arg(order)? {
@@ -255,7 +272,11 @@ pub unsafe extern "C" fn nd_dtype_newbyteorder(dtype: *const nd_dtype, order: c_
 /// `dtype` must be NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_dtype_clone(dtype: *const nd_dtype) -> *mut nd_dtype {
-    guard(|| Ok(nd_dtype::into_raw(unsafe { nd_dtype::borrow(dtype, "dtype")? }.clone())))
+    guard(|| {
+        Ok(nd_dtype::into_raw(
+            unsafe { nd_dtype::borrow(dtype, "dtype")? }.clone(),
+        ))
+    })
 }
 
 /// Release a dtype handle. NULL is a no-op. Arrays made with it are not
@@ -342,7 +363,11 @@ pub unsafe extern "C" fn nd_dtype_equal(a: *const nd_dtype, b: *const nd_dtype) 
 /// `dtype` must be NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_dtype_str(dtype: *const nd_dtype) -> *mut c_char {
-    guard(|| Ok(owned_c_string(unsafe { nd_dtype::borrow(dtype, "dtype")? }.to_numpy_str())))
+    guard(|| {
+        Ok(owned_c_string(
+            unsafe { nd_dtype::borrow(dtype, "dtype")? }.to_numpy_str(),
+        ))
+    })
 }
 
 /// NumPy's `dtype.name` ("float64", "void192" for a 24-byte record). Caller
@@ -352,7 +377,11 @@ pub unsafe extern "C" fn nd_dtype_str(dtype: *const nd_dtype) -> *mut c_char {
 /// `dtype` must be NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_dtype_name(dtype: *const nd_dtype) -> *mut c_char {
-    guard(|| Ok(owned_c_string(unsafe { nd_dtype::borrow(dtype, "dtype")? }.name())))
+    guard(|| {
+        Ok(owned_c_string(
+            unsafe { nd_dtype::borrow(dtype, "dtype")? }.name(),
+        ))
+    })
 }
 
 /// Number of fields of a record dtype (0 for other dtypes); -1 if NULL.
@@ -389,7 +418,10 @@ pub unsafe extern "C" fn nd_dtype_field(
         };
         let n = r.fields().len();
         let Some(f) = usize::try_from(index).ok().and_then(|i| r.fields().get(i)) else {
-            bail!(Index, "field index {index} is out of range for a record of {n} fields");
+            bail!(
+                Index,
+                "field index {index} is out of range for a record of {n} fields"
+            );
         };
         if !offset.is_null() {
             unsafe { *offset = f.offset as i64 };
@@ -427,7 +459,11 @@ pub unsafe extern "C" fn nd_result_type(n: usize, dtypes: *const *const nd_dtype
 /// # Safety
 /// Each handle must be NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn nd_can_cast(from: *const nd_dtype, to: *const nd_dtype, casting: nd_casting) -> bool {
+pub unsafe extern "C" fn nd_can_cast(
+    from: *const nd_dtype,
+    to: *const nd_dtype,
+    casting: nd_casting,
+) -> bool {
     guard(|| {
         let (f, t) = unsafe { (nd_dtype::borrow(from, "from")?, nd_dtype::borrow(to, "to")?) };
         Ok(can_cast(f, t, casting_arg(casting)?))

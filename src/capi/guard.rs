@@ -189,7 +189,10 @@ pub(crate) unsafe fn c_slice<'a, T>(p: *const T, n: usize, name: &str) -> Result
         return Ok(&[]);
     }
     if p.is_null() {
-        bail!(Null, "argument '{name}' is NULL but {n} elements were promised");
+        bail!(
+            Null,
+            "argument '{name}' is NULL but {n} elements were promised"
+        );
     }
     if n > crate::dtype::MAXDIMS.max(1 << 20) {
         bail!(Value, "argument '{name}': length {n} is implausibly large");
@@ -200,5 +203,7 @@ pub(crate) unsafe fn c_slice<'a, T>(p: *const T, n: usize, name: &str) -> Result
 /// A Rust string as a newly allocated C string the caller frees with
 /// `nd_string_free`.
 pub(crate) fn owned_c_string(s: String) -> *mut c_char {
-    CString::new(s.replace('\0', "\\0")).unwrap_or_default().into_raw()
+    CString::new(s.replace('\0', "\\0"))
+        .unwrap_or_default()
+        .into_raw()
 }

@@ -1,0 +1,85 @@
+# ndcore: `make demo` (the C walk-through of the NumPy paper) and
+# `make test` (every test). Both bootstrap what they need.
+
+CARGO      ?= cargo
+CC         ?= cc
+RELEASE    := target/release
+BUILD      := build
+SHARED     := $(RELEASE)/libndcore.so
+STATIC     := $(RELEASE)/libndcore.a
+MAJOR      := $(shell sed -n 's/^version = "\([0-9]*\)\..*/\1/p' Cargo.toml | head -n 1)
+# Libraries a Rust staticlib needs (cargo rustc -- --print native-static-libs).
+NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -g -O1 -Iinclude -pthread
+C_TESTS    := $(basename $(notdir $(wildcard c_tests/test_*.c)))
+PYTHON     := .venv/bin/python
+
+.PHONY: all demo test bootstrap venv lib header test-rust test-header test-c \
+        test-c-shared test-c-static test-c-asan test-python clean
+
+all: lib
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+venv:
+	@scripts/bootstrap.sh --venv
+
+# The library's SONAME is libndcore.so.$(MAJOR) (build.rs): give the loader that name.
+lib:
+	$(CARGO) build --release
+	@ln -sf libndcore.so $(RELEASE)/libndcore.so.$(MAJOR)
+
+# Refresh the committed header from the one build.rs generated.
+header: lib
+	cp "$$(ls -t $(RELEASE)/build/ndcore-*/out/ndcore.h | head -n 1)" include/ndcore.h
+
+demo: bootstrap lib
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -Iinclude examples_c/paper_demo.c \
+	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/paper_demo
+	./$(BUILD)/paper_demo
+
+test: bootstrap venv lib test-rust test-header test-c test-python
+	@echo "make test: all suites passed"
+
+test-rust:
+	$(CARGO) test --all-targets
+
+# The committed header is fresh (tests/header.rs) and compiles alone as C99
+# and C++17 with every warning an error.
+test-header: lib
+	$(CARGO) test --test header
+	echo '#include "ndcore.h"' | $(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -Iinclude -x c -fsyntax-only -
+	echo '#include "ndcore.h"' | c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -Iinclude -x c++ -fsyntax-only -
+
+test-c: test-c-shared test-c-static test-c-asan
+
+test-c-shared: lib
+	@mkdir -p $(BUILD)/c
+	@set -e; for t in $(C_TESTS); do \
+	    $(CC) $(CFLAGS_TEST) c_tests/$$t.c -L$(RELEASE) -lndcore \
+	        -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/c/$$t-shared; \
+	    echo "[shared] $$t"; ./$(BUILD)/c/$$t-shared; done
+
+test-c-static: lib
+	@mkdir -p $(BUILD)/c
+	@set -e; for t in $(C_TESTS); do \
+	    $(CC) $(CFLAGS_TEST) c_tests/$$t.c $(STATIC) $(NATIVE_LIBS) -o $(BUILD)/c/$$t-static; \
+	    echo "[static] $$t"; ./$(BUILD)/c/$$t-static; done
+
+test-c-asan: lib
+	@mkdir -p $(BUILD)/c
+	@set -e; for t in $(C_TESTS); do \
+	    $(CC) $(CFLAGS_TEST) -fsanitize=address,undefined -fno-omit-frame-pointer \
+	        c_tests/$$t.c -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) \
+	        -o $(BUILD)/c/$$t-asan; \
+	    echo "[asan] $$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/c/$$t-asan; done
+
+test-python: venv lib
+	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) -m pytest -q python/tests
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)
