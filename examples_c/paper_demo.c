@@ -1,0 +1,146 @@
+/* The NumPy array paper (van der Walt, Colbert, Varoquaux 2011), in C.
+ *
+ * Part 1, "The structure of a NumPy array: a view on memory": an array is a
+ * data pointer, a dtype, a shape and byte strides. Here we create arrays,
+ * print them as NumPy would, look at their shapes and strides, and describe
+ * one block of C memory in several ways without copying it.
+ *
+ * Later parts (slicing and reshaping views, vectorised ufuncs and
+ * broadcasting, dot, memmap, structured record files) arrive with the
+ * capabilities they show. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ndcore.h"
+
+/* Print the Python expression `a` stands for and NumPy's repr of it, as an
+ * interactive session would; stop the demo if `a` is NULL. */
+static void show(const char *expr, const nd_array *a) {
+    if (!a) {
+        fprintf(stderr, "%s failed: %s\n", expr, nd_last_error());
+        exit(1);
+    }
+    char *s = nd_array_repr(a);
+    printf(">>> %s\n%s\n", expr, s);
+    nd_string_free(s);
+}
+
+static void print_tuple(const int64_t *v, int64_t n) {
+    printf("(");
+    for (int64_t i = 0; i < n; i++) printf(i ? ", %lld" : "%lld", (long long)v[i]);
+    printf(n == 1 ? ",)" : ")");
+}
+
+/* `>>> name.shape, name.strides` and the answer. */
+static void show_layout(const char *name, const nd_array *a) {
+    int64_t nd = nd_array_ndim(a);
+    printf(">>> %s.shape, %s.strides\n(", name, name);
+    print_tuple(nd_array_shape(a), nd);
+    printf(", ");
+    print_tuple(nd_array_strides(a), nd);
+    printf(")\n");
+}
+
+static void released(void *ctx) {
+    printf("  [release callback: the C buffer \"%s\" is given back]\n", (const char *)ctx);
+}
+
+int main(void) {
+    printf("ndcore %s: the NumPy array, from C\n\n", nd_version());
+
+    printf("== Arrays describe memory: data pointer, dtype, shape, strides ==\n");
+    nd_dtype *i64 = nd_dtype_new(ND_INT64);
+    nd_array *r = nd_arange(0, 9, 1, i64);
+    show("np.arange(9)", r);
+    printf("\n");
+
+    /* The same nine integers, owned by C, described as a 3x3 array. */
+    int64_t data[9];
+    for (int i = 0; i < 9; i++) data[i] = i;
+    int64_t shape33[2] = {3, 3};
+    nd_array *x = nd_array_wrap(data, i64, 2, shape33, NULL, true, NULL, NULL);
+    show("x = np.arange(9).reshape((3, 3))   # C memory, wrapped: int64_t data[9]", x);
+    show_layout("x", x);
+    printf("(8-byte integers: skip 24 bytes to the next row, 8 to the next column)\n\n");
+
+    printf("== Other strides, same memory: no copies ==\n");
+    int64_t every_other[2] = {48, 16}, shape22[2] = {2, 2};
+    nd_array *y = nd_array_wrap(data, i64, 2, shape22, every_other, true, NULL, NULL);
+    show("y = x[::2, ::2]   # same memory, strides (48, 16)", y);
+    show_layout("y", y);
+    int64_t origin[2] = {0, 0};
+    nd_array_set_i64(y, 2, origin, 100);
+    printf(">>> y[0, 0] = 100   # writes x, and the C array: data[0] == %lld\n",
+           (long long)data[0]);
+    show("x", x);
+    int64_t transposed[2] = {8, 24};
+    nd_array *xT = nd_array_wrap(data, i64, 2, shape33, transposed, true, NULL, NULL);
+    show("x.T   # same memory, strides (8, 24)", xT);
+    show_layout("x.T", xT);
+    int flags = nd_array_flags(xT);
+    printf("x.T is F-contiguous: %s, C-contiguous: %s\n\n",
+           flags & ND_FLAG_F_CONTIGUOUS ? "yes" : "no", flags & ND_FLAG_C_CONTIGUOUS ? "yes" : "no");
+
+    printf("== Creating arrays ==\n");
+    int64_t shape23[2] = {2, 3};
+    nd_dtype *f32 = nd_dtype_new(ND_FLOAT32);
+    nd_array *z = nd_zeros(f32, 2, shape23, ND_ORDER_C);
+    show("np.zeros((2, 3), dtype=np.float32)", z);
+    show_layout("_", z);
+    nd_array *zf = nd_zeros(f32, 2, shape23, ND_ORDER_F);
+    printf(">>> zf = np.zeros((2, 3), dtype=np.float32, order='F')\n");
+    show_layout("zf", zf);
+    nd_array *lin = nd_linspace(0, 1, 5, true, NULL);
+    show("np.linspace(0, 1, 5)", lin);
+    nd_array *e = nd_eye(3, 3, 0, NULL, ND_ORDER_C);
+    show("np.eye(3)", e);
+    nd_dtype *c128 = nd_dtype_new(ND_COMPLEX128);
+    nd_array *c = nd_arange(0, 2, 0.5, c128);
+    show("np.arange(0, 2, 0.5, dtype=complex)", c);
+    nd_array *big = nd_arange(0, 2000, 1, i64);
+    show("np.arange(2000)", big);
+    printf("\n");
+
+    printf("== dtypes, casting and records ==\n");
+    nd_dtype *u8 = nd_dtype_new(ND_UINT8);
+    nd_array *bytes = nd_astype(r, u8, ND_CASTING_UNSAFE);
+    show("np.arange(9).astype(np.uint8)", bytes);
+    if (!nd_astype(r, u8, ND_CASTING_SAFE))
+        printf("casting='safe' refuses: %s\n", nd_last_error());
+    nd_dtype *rec = nd_dtype_from_string("[('time','<u8'),('pos',[('x','<f8'),('y','<f8')])]");
+    char *rs = nd_dtype_str(rec);
+    printf("record dtype: %s, itemsize %lld\n", rs, (long long)nd_dtype_itemsize(rec));
+    nd_string_free(rs);
+    int64_t two = 2;
+    nd_array *recs = nd_zeros(rec, 1, &two, ND_ORDER_C);
+    show("np.zeros(2, dtype=rec)", recs);
+    printf("\n");
+
+    printf("== A C buffer wrapped, and given back when the last view goes ==\n");
+    static char text[] = "abcde";
+    int64_t n = 5;
+    nd_array *t = nd_array_wrap(text, u8, 1, &n, NULL, true, released, text);
+    nd_array *tv = nd_array_view(t);
+    show("wrapped \"abcde\"", t);
+    printf("freeing the first handle...\n");
+    nd_array_free(t);
+    printf("freeing the last view...\n");
+    nd_array_free(tv);
+    printf("\n");
+
+    printf("== Bad input is an error code and a message, never a crash ==\n");
+    int64_t bad[2] = {3, -1};
+    if (!nd_zeros(f32, 2, bad, ND_ORDER_C))
+        printf("nd_zeros((3, -1)): %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
+    if (!nd_dtype_from_string("<f3"))
+        printf("nd_dtype_from_string(\"<f3\"): %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
+    int64_t index[2] = {3, 0};
+    if (nd_array_set_i64(x, 2, index, 1) != ND_OK)
+        printf("x[3, 0] = 1: %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
+
+    nd_array *handles[] = {r, x, y, xT, z, zf, lin, e, c, big, bytes, recs};
+    for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
+    nd_dtype *types[] = {i64, f32, c128, u8, rec};
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) nd_dtype_free(types[i]);
+    return 0;
+}
