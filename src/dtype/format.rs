@@ -80,7 +80,10 @@ fn record_str(r: &Record) -> String {
         let names: Vec<String> = r.fields().iter().map(|f| py_str(&f.name)).collect();
         let formats: Vec<String> = r.fields().iter().map(|f| quoted(&f.dtype)).collect();
         let offsets: Vec<String> = r.fields().iter().map(|f| f.offset.to_string()).collect();
-        let aligned = if r.is_aligned_struct() {
+        // `'aligned': True` also aligns every nested record read back, so
+        // it is printed only when they all are aligned already (otherwise
+        // the text would not read back as this dtype, in NumPy or here).
+        let aligned = if r.is_aligned_struct() && nested_records_aligned(r) {
             ", 'aligned': True"
         } else {
             ""
@@ -93,6 +96,19 @@ fn record_str(r: &Record) -> String {
             r.itemsize()
         )
     }
+}
+
+/// Is every record nested inside `r` (through fields and sub-arrays) an
+/// aligned struct?
+fn nested_records_aligned(r: &Record) -> bool {
+    fn ok(d: &DType) -> bool {
+        match d {
+            DType::Scalar(_) => true,
+            DType::SubArray(s) => ok(&s.base),
+            DType::Record(r) => r.is_aligned_struct() && nested_records_aligned(r),
+        }
+    }
+    r.fields().iter().all(|f| ok(&f.dtype))
 }
 
 #[cfg(test)]

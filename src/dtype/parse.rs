@@ -387,6 +387,11 @@ fn record_from_list(items: &[Lit], aligned: bool) -> Result<DType> {
 }
 
 /// `{'names': [...], 'formats': [...], 'offsets': [...], 'itemsize': n, 'aligned': b}`
+///
+/// `aligned` is inherited from an enclosing aligned record, as NumPy's
+/// `align=True` is; an explicit `'aligned'` entry decides for this record and
+/// what it contains (NumPy ignores `'aligned': False`; ndcore uses it to
+/// describe a packed record nested in an aligned one).
 fn record_from_dict(items: &[(Lit, Lit)], aligned: bool) -> Result<DType> {
     let mut names = None;
     let mut formats = None;

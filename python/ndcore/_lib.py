@@ -1,0 +1,180 @@
+"""Loading libndcore and declaring its C functions for ctypes.
+
+The library is found through the NDCORE_LIB environment variable, or else in
+the repository's build output (target/release, then target/debug).
+"""
+
+import ctypes
+import os
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    c_bool,
+    c_char_p,
+    c_double,
+    c_int,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint64,
+    c_void_p,
+)
+
+import numpy as _np
+
+
+def _find_library():
+    env = os.environ.get("NDCORE_LIB")
+    if env:
+        return env
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for profile in ("release", "debug"):
+        path = os.path.join(root, "target", profile, "libndcore.so")
+        if os.path.exists(path):
+            return path
+    raise ImportError(
+        "libndcore.so not found: build it with `make lib` (or `cargo build --release`) "
+        "or point NDCORE_LIB at it"
+    )
+
+
+lib = ctypes.CDLL(_find_library())
+
+nd_array_p = c_void_p
+nd_dtype_p = c_void_p
+RELEASE_FN = CFUNCTYPE(None, c_void_p)
+I64P = POINTER(c_int64)
+
+# name: (restype, argtypes)
+_SIGNATURES = {
+    "nd_last_status": (c_int, []),
+    "nd_last_error": (c_char_p, []),
+    "nd_clear_error": (None, []),
+    "nd_status_name": (c_char_p, [c_int]),
+    "nd_string_free": (None, [c_void_p]),
+    "nd_version": (c_char_p, []),
+    "nd_dtype_new": (nd_dtype_p, [c_int32]),
+    "nd_dtype_from_string": (nd_dtype_p, [c_char_p]),
+    "nd_dtype_from_string_aligned": (nd_dtype_p, [c_char_p]),
+    "nd_dtype_free": (None, [nd_dtype_p]),
+    "nd_dtype_str": (c_void_p, [nd_dtype_p]),
+    "nd_dtype_itemsize": (c_int64, [nd_dtype_p]),
+    "nd_dtype_equal": (c_bool, [nd_dtype_p, nd_dtype_p]),
+    "nd_result_type": (nd_dtype_p, [c_size_t, POINTER(nd_dtype_p)]),
+    "nd_can_cast": (c_bool, [nd_dtype_p, nd_dtype_p, c_int32]),
+    "nd_array_free": (None, [nd_array_p]),
+    "nd_array_view": (nd_array_p, [nd_array_p]),
+    "nd_array_ndim": (c_int64, [nd_array_p]),
+    "nd_array_shape": (I64P, [nd_array_p]),
+    "nd_array_strides": (I64P, [nd_array_p]),
+    "nd_array_size": (c_int64, [nd_array_p]),
+    "nd_array_itemsize": (c_int64, [nd_array_p]),
+    "nd_array_nbytes": (c_int64, [nd_array_p]),
+    "nd_array_dtype": (nd_dtype_p, [nd_array_p]),
+    "nd_array_data": (c_void_p, [nd_array_p]),
+    "nd_array_flags": (c_int32, [nd_array_p]),
+    "nd_array_repr": (c_void_p, [nd_array_p]),
+    "nd_array_ptr_at": (c_void_p, [nd_array_p, c_size_t, I64P]),
+    "nd_array_get_f64": (c_int, [nd_array_p, c_size_t, I64P, POINTER(c_double)]),
+    "nd_array_get_i64": (c_int, [nd_array_p, c_size_t, I64P, POINTER(c_int64)]),
+    "nd_array_get_u64": (c_int, [nd_array_p, c_size_t, I64P, POINTER(c_uint64)]),
+    "nd_array_get_bool": (c_int, [nd_array_p, c_size_t, I64P, POINTER(c_bool)]),
+    "nd_array_get_c128": (
+        c_int,
+        [nd_array_p, c_size_t, I64P, POINTER(c_double), POINTER(c_double)],
+    ),
+    "nd_array_set_f64": (c_int, [nd_array_p, c_size_t, I64P, c_double]),
+    "nd_array_set_i64": (c_int, [nd_array_p, c_size_t, I64P, c_int64]),
+    "nd_array_set_u64": (c_int, [nd_array_p, c_size_t, I64P, c_uint64]),
+    "nd_array_set_bool": (c_int, [nd_array_p, c_size_t, I64P, c_bool]),
+    "nd_array_set_c128": (c_int, [nd_array_p, c_size_t, I64P, c_double, c_double]),
+    "nd_astype": (nd_array_p, [nd_array_p, nd_dtype_p, c_int32]),
+    "nd_array_copy": (nd_array_p, [nd_array_p, c_int32]),
+    "nd_copyto": (c_int, [nd_array_p, nd_array_p, c_int32]),
+    "nd_empty": (nd_array_p, [nd_dtype_p, c_size_t, I64P, c_int32]),
+    "nd_zeros": (nd_array_p, [nd_dtype_p, c_size_t, I64P, c_int32]),
+    "nd_ones": (nd_array_p, [nd_dtype_p, c_size_t, I64P, c_int32]),
+    "nd_full": (nd_array_p, [nd_dtype_p, c_size_t, I64P, c_int32, c_void_p, nd_dtype_p]),
+    "nd_arange": (nd_array_p, [c_double, c_double, c_double, nd_dtype_p]),
+    "nd_linspace": (nd_array_p, [c_double, c_double, c_int64, c_bool, nd_dtype_p]),
+    "nd_eye": (nd_array_p, [c_int64, c_int64, c_int64, nd_dtype_p, c_int32]),
+    "nd_array_from_data": (nd_array_p, [c_void_p, nd_dtype_p, c_size_t, I64P, I64P]),
+    "nd_array_wrap": (
+        nd_array_p,
+        [c_void_p, nd_dtype_p, c_size_t, I64P, I64P, c_bool, RELEASE_FN, c_void_p],
+    ),
+}
+
+for _name, (_res, _args) in _SIGNATURES.items():
+    _f = getattr(lib, _name)
+    _f.restype = _res
+    _f.argtypes = _args
+
+# Status codes (fixed forever; see ndcore.h).
+ND_OK = 0
+ND_ERR_NULL, ND_ERR_VALUE, ND_ERR_TYPE, ND_ERR_INDEX, ND_ERR_AXIS = 1, 2, 3, 4, 5
+ND_ERR_SHAPE, ND_ERR_DTYPE, ND_ERR_OVERFLOW, ND_ERR_MEMORY, ND_ERR_READONLY = 6, 7, 8, 9, 10
+ND_ERR_IO, ND_ERR_UNSUPPORTED, ND_ERR_INTERNAL = 11, 12, 13
+
+ORDERS = {"C": 0, "F": 1, "A": 2, "K": 3}
+CASTINGS = {"no": 0, "equiv": 1, "safe": 2, "same_kind": 3, "unsafe": 4}
+
+FLAG_C, FLAG_F, FLAG_OWNDATA, FLAG_ALIGNED, FLAG_WRITEABLE = 0x1, 0x2, 0x4, 0x100, 0x400
+
+
+class NDOverflowError(OverflowError, ValueError):
+    """ND_ERR_OVERFLOW: a size or value that does not fit. NumPy raises
+    ValueError for arrays too big and OverflowError for integers out of a
+    dtype's range; this is both."""
+
+
+_EXCEPTIONS = {
+    ND_ERR_NULL: ValueError,
+    ND_ERR_VALUE: ValueError,
+    ND_ERR_TYPE: TypeError,
+    ND_ERR_INDEX: IndexError,
+    ND_ERR_AXIS: _np.exceptions.AxisError,
+    ND_ERR_SHAPE: ValueError,
+    ND_ERR_DTYPE: TypeError,
+    ND_ERR_OVERFLOW: NDOverflowError,
+    ND_ERR_MEMORY: MemoryError,
+    ND_ERR_READONLY: ValueError,
+    ND_ERR_IO: OSError,
+    ND_ERR_UNSUPPORTED: NotImplementedError,
+    ND_ERR_INTERNAL: SystemError,
+}
+
+
+def raise_last():
+    """Raise the exception for the calling thread's last ndcore failure."""
+    status = lib.nd_last_status()
+    message = lib.nd_last_error().decode("utf-8", "replace")
+    lib.nd_clear_error()
+    raise _EXCEPTIONS.get(status, RuntimeError)(message)
+
+
+def check_handle(h):
+    """A handle result: NULL means failure."""
+    if not h:
+        raise_last()
+    return h
+
+
+def check_status(status):
+    if status != ND_OK:
+        raise_last()
+
+
+def take_string(ptr):
+    """Copy and free a string the library returned."""
+    if not ptr:
+        raise_last()
+    try:
+        return ctypes.string_at(ptr).decode("utf-8")
+    finally:
+        lib.nd_string_free(ptr)
+
+
+def i64_array(values):
+    values = list(values)
+    return (c_int64 * max(len(values), 1))(*values), len(values)
