@@ -139,7 +139,7 @@ static void test_zero_size(void) {
     int64_t shape[2] = {0, 3};
     nd_array *e = nd_zeros(f8, 2, shape, ND_ORDER_C);
     CHECK(e && nd_array_size(e) == 0 && nd_array_nbytes(e) == 0);
-    CHECK(nd_array_strides(e)[0] == 24 && nd_array_strides(e)[1] == 8);
+    CHECK(nd_array_strides(e)[0] == 0 && nd_array_strides(e)[1] == 0); /* as NumPy 2 */
     CHECK(nd_array_data(e) != NULL);
     int flags = nd_array_flags(e);
     CHECK((flags & ND_FLAG_C_CONTIGUOUS) && (flags & ND_FLAG_F_CONTIGUOUS));

@@ -31,7 +31,8 @@ static void test_parse_and_print(void) {
                      "[('time', '<u8'), ('pos', [('x', '<f8'), ('y', '<f8')])]");
     check_round_trip("[('a', '<f4', (2, 3))]", "[('a', '<f4', (2, 3))]");
     check_round_trip("{'names': ['a', 'b'], 'formats': ['u1', '<f8'], 'offsets': [8, 0]}",
-                     "{'names': ['a', 'b'], 'formats': ['|u1', '<f8'], 'offsets': [8, 0], 'itemsize': 9}");
+                     "{'names': ['a', 'b'], 'formats': ['u1', '<f8'], 'offsets': [8, 0], 'itemsize': 9}");
+    check_round_trip("[('flag', '?'), ('n', 'i1'), ('x', '>f4')]", "[('flag', '?'), ('n', 'i1'), ('x', '>f4')]");
 }
 
 static void test_introspection(void) {

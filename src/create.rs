@@ -27,9 +27,10 @@ fn fill_all_fields(a: &Array, value: Value) -> Result<()> {
     }
 }
 
-/// NumPy's `ones`: 1 (True, 1.0, 1+0j) in every scalar, records included.
+/// NumPy's `ones`: 1 (True, 1.0, 1+0j) in every scalar, records included;
+/// padding bytes between record fields are zero, as NumPy leaves them.
 pub fn ones(dtype: &DType, shape: &[usize], order: Order) -> Result<Array> {
-    let a = Array::empty(dtype, shape, order)?;
+    let a = Array::zeros(dtype, shape, order)?;
     fill_all_fields(&a, Value::Int(1))?;
     Ok(a)
 }
@@ -113,8 +114,15 @@ fn arange_typed<T: ArangeFill>(out: &Array, start: f64, step: f64) {
     let first = T::from_value(Value::F64(start));
     let second = T::from_value(Value::F64(start + step));
     for i in 0..n {
+        // NumPy stores the first two values as cast and extrapolates the
+        // rest (so a first value of -0.0 stays -0.0).
+        let v = match i {
+            0 => first,
+            1 => second,
+            _ => T::nth(first, second, i),
+        };
         // SAFETY: `out` is a new contiguous native array of `n` elements of T.
-        unsafe { p.add(i).write(T::nth(first, second, i)) };
+        unsafe { p.add(i).write(v) };
     }
 }
 

@@ -70,10 +70,13 @@ pub fn nbytes(shape: &[usize], itemsize: usize) -> Result<usize> {
     Ok(size(shape)? * itemsize)
 }
 
-/// Strides of a new contiguous array. Zero-length axes count as length one,
-/// as in NumPy, so `empty((0, 3))` of float64 has strides `(24, 8)`.
+/// Strides of a new contiguous array. An empty array gets all-zero strides,
+/// as NumPy 2 gives it (`empty((0, 3)).strides == (0, 0)`).
 pub fn default_strides(shape: &[usize], itemsize: usize, order: Order) -> Vec<isize> {
     let mut strides = vec![0isize; shape.len()];
+    if shape.contains(&0) {
+        return strides;
+    }
     let mut step = itemsize as isize;
     let mut fill = |i: usize| {
         strides[i] = step;
@@ -103,6 +106,7 @@ pub fn strides_for_copy(
                 && !is_c_contiguous(shape, strides, itemsize);
             default_strides(shape, itemsize, if f { Order::F } else { Order::C })
         }
+        Order::K if shape.contains(&0) => vec![0; shape.len()],
         Order::K => {
             let mut axes: Vec<usize> = (0..shape.len()).collect();
             // Largest stride first; stable sort keeps C order for equal strides.
@@ -282,7 +286,7 @@ mod tests {
     fn strides_and_flags() {
         assert_eq!(default_strides(&[3, 3], 8, Order::C), [24, 8]);
         assert_eq!(default_strides(&[3, 3], 8, Order::F), [8, 24]);
-        assert_eq!(default_strides(&[0, 3], 8, Order::C), [24, 8]);
+        assert_eq!(default_strides(&[0, 3], 8, Order::C), [0, 0]);
         assert!(is_c_contiguous(&[3, 1], &[8, 999], 8));
         assert!(is_c_contiguous(&[0, 3], &[0, 0], 8));
         assert!(!is_c_contiguous(&[3, 3], &[8, 24], 8));

@@ -305,7 +305,10 @@ def ones(shape, dtype=float, order="C"):
 def full(shape, fill_value, dtype=None, order="C"):
     """numpy.full: the Python fill value is converted to one element (as NumPy
     converts it), which the library casts into every element."""
-    value = _np.asarray(fill_value, dtype=dtype)
+    value = _np.asarray(fill_value)
+    if dtype is not None and isinstance(fill_value, int) and not isinstance(fill_value, bool):
+        # NumPy 2 refuses a Python int out of the dtype's range (NEP 50).
+        value = _np.asarray(fill_value, dtype=dtype)
     d = _nd_dtype(value.dtype if dtype is None else dtype)
     vd = _nd_dtype(value.dtype)
     dims, n = _shape_args(shape)

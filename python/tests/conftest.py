@@ -11,7 +11,14 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("ndcore")
+# A deeper search for local runs: NDCORE_HYPOTHESIS=thorough make test-python
+settings.register_profile(
+    "thorough",
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(__import__("os").environ.get("NDCORE_HYPOTHESIS", "ndcore"))
 
 BUILTIN = ["?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16"]
 

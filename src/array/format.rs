@@ -28,25 +28,32 @@ pub(super) fn repr(a: &Array) -> String {
         }
         _ => false,
     };
-    let skip_dtype = implied && a.size() > 0;
-    let suffix = if skip_dtype { ")" } else { "," };
-    let body = if a.size() > 0 || a.shape() == [0] {
-        array2string(a, prefix.len(), LINE_WIDTH - suffix.len())
+    let body = if a.size() == 0 {
+        "[]".to_string()
     } else {
-        format!("[], shape={}", shape_repr(a.shape()))
+        array2string(a, prefix.len(), LINE_WIDTH - 1)
     };
-    let arr_str = format!("{prefix}{body}{suffix}");
-    if skip_dtype {
-        return arr_str;
+    // Shape and dtype follow when the text does not show them (NumPy 2.2+
+    // adds the shape of summarised arrays too).
+    let mut extras = Vec::new();
+    if (a.size() == 0 && a.shape() != [0]) || a.size() > THRESHOLD {
+        extras.push(format!("shape={}", shape_repr(a.shape())));
     }
-    let dtype_str = format!("dtype={})", dtype_short_repr(a.dtype()));
+    if !implied || a.size() == 0 {
+        extras.push(format!("dtype={}", dtype_short_repr(a.dtype())));
+    }
+    if extras.is_empty() {
+        return format!("{prefix}{body})");
+    }
+    let arr_str = format!("{prefix}{body},");
+    let extra_str = format!("{})", extras.join(", "));
     let last_line_len = arr_str.len() - arr_str.rfind('\n').map_or(0, |i| i + 1);
-    let spacer = if last_line_len + dtype_str.len() + 1 > LINE_WIDTH {
+    let spacer = if last_line_len + extra_str.len() + 1 > LINE_WIDTH {
         format!("\n{}", " ".repeat(prefix.len()))
     } else {
         " ".to_string()
     };
-    format!("{arr_str}{spacer}{dtype_str}")
+    format!("{arr_str}{spacer}{extra_str}")
 }
 
 fn shape_repr(shape: &[usize]) -> String {
@@ -94,7 +101,7 @@ fn array2string(a: &Array, prefix_len: usize, line_width: usize) -> String {
     // Every shown element's address, to size the formatter on.
     let mut ptrs = Vec::new();
     collect_ptrs(a, &axes, 0, a.data_ptr(), &mut ptrs);
-    let formatter = Formatter::new(a.dtype(), &ptrs);
+    let formatter = Formatter::new(a.dtype(), &ptrs, a.ndim() == 0);
     let next_line_prefix = " ".repeat(prefix_len + 1);
     let mut r = Recurser {
         a,
@@ -204,20 +211,28 @@ enum Formatter {
 }
 
 enum ScalarFormat {
-    Bool,
-    Int { width: usize },
+    /// NumPy pads True to the width of False, except in 0-d arrays.
+    Bool {
+        pad: bool,
+    },
+    Int {
+        width: usize,
+    },
     Float(FloatFormat),
-    Complex { re: FloatFormat, im: FloatFormat },
+    Complex {
+        re: FloatFormat,
+        im: FloatFormat,
+    },
 }
 
 impl Formatter {
-    fn new(dtype: &DType, ptrs: &[*const u8]) -> Formatter {
+    fn new(dtype: &DType, ptrs: &[*const u8], zero_d: bool) -> Formatter {
         match dtype {
             DType::Scalar(st) => {
                 // SAFETY: every pointer addresses a shown element of `dtype`.
                 let values = ptrs.iter().map(|&p| unsafe { read_value(p, *st) });
                 let f = match st.kind() {
-                    Kind::Bool => ScalarFormat::Bool,
+                    Kind::Bool => ScalarFormat::Bool { pad: !zero_d },
                     Kind::Float16 | Kind::Float32 | Kind::Float64 => {
                         let v: Vec<f64> = values.map(|v| real_of(v).0).collect();
                         ScalarFormat::Float(FloatFormat::new(&v, st.kind(), false))
@@ -254,11 +269,15 @@ impl Formatter {
                             .iter()
                             .flat_map(|&p| (0..n).map(move |k| p.wrapping_add(f.offset + k * size)))
                             .collect();
-                        (f.offset, Formatter::new(&base, &field_ptrs), sub)
+                        (
+                            f.offset,
+                            Formatter::new(&base, &field_ptrs, zero_d && sub.is_none()),
+                            sub,
+                        )
                     })
                     .collect(),
             ),
-            DType::SubArray(s) => Formatter::new(&s.base, ptrs),
+            DType::SubArray(s) => Formatter::new(&s.base, ptrs, false),
         }
     }
 
@@ -315,16 +334,11 @@ impl Formatter {
 impl ScalarFormat {
     fn format(&self, v: Value) -> String {
         match self {
-            ScalarFormat::Bool => {
-                format!(
-                    "{:>5}",
-                    if v == Value::Bool(true) {
-                        "True"
-                    } else {
-                        "False"
-                    }
-                )
-            }
+            ScalarFormat::Bool { pad } => match (v == Value::Bool(true), pad) {
+                (true, true) => " True".to_string(),
+                (true, false) => "True".to_string(),
+                (false, _) => "False".to_string(),
+            },
             ScalarFormat::Int { width } => format!("{:>width$}", int_string(v)),
             ScalarFormat::Float(f) => f.format(real_of(v).0),
             ScalarFormat::Complex { re, im } => {
@@ -371,34 +385,54 @@ struct FloatFormat {
     plus: bool,
 }
 
-/// Shortest round-trip digits of `x` in its own precision, positional.
-fn shortest_positional(x: f64, kind: Kind) -> String {
-    match kind {
-        Kind::Float32 => format!("{}", x as f32),
-        Kind::Float16 => {
-            // The fewest fraction digits that read back as the same half.
-            let h = f16::from_f64(x);
-            (0..30)
-                .map(|p| format!("{x:.p$}"))
-                .find(|s| s.parse::<f64>().map(f16::from_f64) == Ok(h))
-                .unwrap_or_else(|| format!("{x}"))
-        }
-        _ => format!("{x}"),
+/// Does the decimal text read back as `x` in `kind`'s precision?
+fn round_trips(text: &str, x: f64, kind: Kind) -> bool {
+    match (text.parse::<f64>(), kind) {
+        (Ok(v), Kind::Float16) => f16::from_f64(v) == f16::from_f64(x),
+        (Ok(v), Kind::Float32) => v as f32 == x as f32,
+        (Ok(v), _) => v == x,
+        (Err(_), _) => false,
     }
 }
 
-/// Shortest round-trip scientific digits of `x` (mantissa, exponent).
+/// Shortest round-trip digits of `x` in its own precision, positional. Of
+/// the shortest candidates, the one closest to the exact value, ties to the
+/// even digit, as NumPy's Dragon4 (Rust's shortest form breaks ties upward).
+fn shortest_positional(x: f64, kind: Kind) -> String {
+    let shortest = match kind {
+        Kind::Float32 => format!("{}", x as f32),
+        Kind::Float16 => (0..30)
+            .map(|p| format!("{x:.p$}"))
+            .find(|s| round_trips(s, x, kind))
+            .unwrap_or_else(|| format!("{x}")),
+        _ => format!("{x}"),
+    };
+    let p = frac_digits(&shortest);
+    let exact = format!("{x:.p$}");
+    if exact != shortest && round_trips(&exact, x, kind) {
+        exact
+    } else {
+        shortest
+    }
+}
+
+/// Shortest round-trip scientific digits of `x` (mantissa, exponent), with
+/// the same tie rule as `shortest_positional`.
 fn shortest_scientific(x: f64, kind: Kind) -> (String, i32) {
-    let s = match kind {
+    let shortest = match kind {
         Kind::Float32 => format!("{:e}", x as f32),
-        Kind::Float16 => {
-            let h = f16::from_f64(x);
-            (0..20)
-                .map(|p| format!("{x:.p$e}"))
-                .find(|s| s.parse::<f64>().map(f16::from_f64) == Ok(h))
-                .unwrap_or_else(|| format!("{x:e}"))
-        }
+        Kind::Float16 => (0..20)
+            .map(|p| format!("{x:.p$e}"))
+            .find(|s| round_trips(s, x, kind))
+            .unwrap_or_else(|| format!("{x:e}")),
         _ => format!("{x:e}"),
+    };
+    let p = frac_digits(shortest.split('e').next().unwrap_or(""));
+    let exact = format!("{x:.p$e}");
+    let s = if exact != shortest && round_trips(&exact, x, kind) {
+        exact
+    } else {
+        shortest
     };
     let (m, e) = s
         .split_once('e')
@@ -422,7 +456,14 @@ impl FloatFormat {
         if !nonzero.is_empty() {
             let max = nonzero.iter().copied().fold(f64::MIN, f64::max);
             let min = nonzero.iter().copied().fold(f64::MAX, f64::min);
-            exp = max >= 1e8 || min < 1e-4 || max / min > 1e3;
+            // 10**min(8, finfo(dtype).precision): 1e3 for float16, 1e6 for
+            // float32, 1e8 for float64.
+            let cutoff = match kind {
+                Kind::Float16 => 1e3,
+                Kind::Float32 => 1e6,
+                _ => 1e8,
+            };
+            exp = max >= cutoff || min < 1e-4 || max / min > 1e3;
         }
         let mut f = FloatFormat {
             kind,
@@ -434,9 +475,8 @@ impl FloatFormat {
             plus,
         };
         if finite.is_empty() {
-            return f;
-        }
-        if exp {
+            // Only the non-finite padding below applies.
+        } else if exp {
             let mut prec = 0;
             let mut exp_size = 2;
             let mut pad_left = 0;
@@ -508,9 +548,13 @@ impl FloatFormat {
         if !m.contains('.') {
             m.push('.');
         }
-        if let Some(p) = precision {
-            let have = frac_digits(&m);
-            m.push_str(&"0".repeat(p.saturating_sub(have)));
+        if let Some(p) = precision.filter(|&p| p > frac_digits(&m)) {
+            // More digits than the shortest form: the value's own digits
+            // (NumPy's min_digits), correctly rounded.
+            let s = format!("{a:.p$e}");
+            let (mm, ee) = s.split_once('e').unwrap();
+            m = mm.to_string();
+            e = ee.parse().unwrap();
         }
         (format!("{}{m}", self.sign(v)), e)
     }

@@ -22,8 +22,14 @@ pub(super) fn dtype_repr_name(d: &DType) -> String {
 }
 
 /// A dtype as an element of a Python literal: strings quoted, records bare.
+/// Scalars take NumPy's short form inside records: `'?'` for bool, no byte
+/// order for one-byte kinds (`'u1'`), the typestr otherwise.
 fn quoted(d: &DType) -> String {
     match d {
+        DType::Scalar(s) if s.kind() == super::Kind::Bool => "'?'".to_string(),
+        DType::Scalar(s) if !s.kind().has_byte_order() => {
+            format!("'{}{}'", s.kind().kind_char(), s.kind().size())
+        }
         DType::Scalar(s) => format!("'{}'", s.typestr()),
         _ => dtype_str(d),
     }
@@ -43,18 +49,28 @@ fn shape_tuple(shape: &[usize]) -> String {
     }
 }
 
+/// A string as Python's `repr` writes it (NumPy prints field names so):
+/// single quotes, unless the text has a `'` and no `"`.
 fn py_str(s: &str) -> String {
-    let mut out = String::from("'");
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(quote);
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             c => out.push(c),
         }
     }
-    out.push('\'');
+    out.push(quote);
     out
 }
 
@@ -126,13 +142,13 @@ mod tests {
             DType::parse_aligned("[('a','u1'),('b','<f8')]")
                 .unwrap()
                 .to_numpy_str(),
-            "{'names': ['a', 'b'], 'formats': ['|u1', '<f8'], 'offsets': [0, 8], 'itemsize': 16, 'aligned': True}"
+            "{'names': ['a', 'b'], 'formats': ['u1', '<f8'], 'offsets': [0, 8], 'itemsize': 16, 'aligned': True}"
         );
         assert_eq!(
             DType::parse("[('a','<f4',(2,3)),('b','u1',4)]")
                 .unwrap()
                 .to_numpy_str(),
-            "[('a', '<f4', (2, 3)), ('b', '|u1', (4,))]"
+            "[('a', '<f4', (2, 3)), ('b', 'u1', (4,))]"
         );
         assert_eq!(format!("{}", DType::parse(">i4").unwrap()), ">i4");
         assert_eq!(format!("{}", DType::parse("<i4").unwrap()), "int32");
