@@ -15,7 +15,7 @@ C_TESTS    := $(basename $(notdir $(wildcard c_tests/test_*.c)))
 PYTHON     := .venv/bin/python
 
 .PHONY: all demo test bootstrap venv lib header test-rust test-header test-c \
-        test-c-shared test-c-static test-c-asan test-python clean
+        test-c-shared test-c-static test-c-asan test-readme test-python clean
 
 all: lib
 
@@ -40,7 +40,7 @@ demo: bootstrap lib
 	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/paper_demo
 	./$(BUILD)/paper_demo
 
-test: bootstrap venv lib test-rust test-header test-c test-python
+test: bootstrap venv lib test-rust test-header test-c test-readme test-python
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -76,6 +76,16 @@ test-c-asan: lib
 	        -o $(BUILD)/c/$$t-asan; \
 	    echo "[asan] $$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/c/$$t-asan; done
+
+# The README's C example compiles cleanly and prints what the README says.
+test-readme: lib
+	@mkdir -p $(BUILD)
+	sed -n '/<!-- example:begin -->/,/<!-- example:end -->/p' README.md | sed '1,2d;$$d' | sed '$$d' > $(BUILD)/readme_example.c
+	$(CC) -std=c11 -Wall -Wextra -Werror -Iinclude $(BUILD)/readme_example.c -L$(RELEASE) -lndcore \
+	    -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/readme_example
+	./$(BUILD)/readme_example > $(BUILD)/readme_example.out
+	sed -n '/<!-- output:begin -->/,/<!-- output:end -->/p' README.md | sed '1,2d;$$d' | sed '$$d' \
+	    | diff - $(BUILD)/readme_example.out
 
 test-python: venv lib
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) -m pytest -q python/tests
