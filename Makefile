@@ -49,9 +49,14 @@ test-rust:
 # The committed header is fresh (tests/header.rs) and compiles alone as C99
 # and C++17 with every warning an error.
 test-header: lib
+	@mkdir -p $(BUILD)
 	$(CARGO) test --test header
 	echo '#include "ndcore.h"' | $(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -Iinclude -x c -fsyntax-only -
 	echo '#include "ndcore.h"' | c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -Iinclude -x c++ -fsyntax-only -
+	@# The shared library exports exactly the functions the header declares.
+	@nm -D --defined-only $(SHARED) | awk '$$2 == "T" && $$3 ~ /^nd_/ {print $$3}' | sort > $(BUILD)/exports.txt
+	@grep -oE '\bnd_[a-z0-9_]+\(' include/ndcore.h | tr -d '(' | sort -u > $(BUILD)/declared.txt
+	@diff $(BUILD)/exports.txt $(BUILD)/declared.txt && echo "exports match the header: $$(wc -l < $(BUILD)/exports.txt) functions"
 
 test-c: test-c-shared test-c-static test-c-asan
 

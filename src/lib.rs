@@ -25,4 +25,6 @@ pub mod ufunc;
 
 pub use error::{Error, ErrorKind, Result};
 
+/// The C API: every exported item must be documented (its docs become the header's).
+#[deny(missing_docs)]
 pub mod capi;
