@@ -129,6 +129,13 @@ static void test_bad_shapes(void) {
     CHECK_ERROR(ND_ERR_VALUE, "step");
     CHECK(nd_arange(0, INFINITY, 1, NULL) == NULL);
     CHECK_ERROR(ND_ERR_VALUE, "cannot compute length");
+    /* Sizes that cannot be allocated are errors, not aborts. */
+    CHECK(nd_linspace(0, 1, INT64_C(1) << 58, true, NULL) == NULL);
+    CHECK(nd_last_status() == ND_ERR_MEMORY || nd_last_status() == ND_ERR_OVERFLOW);
+    nd_clear_error();
+    CHECK(nd_arange(0, 1e17, 1, NULL) == NULL);
+    CHECK(nd_last_status() == ND_ERR_MEMORY || nd_last_status() == ND_ERR_OVERFLOW);
+    nd_clear_error();
     CHECK(nd_linspace(0, 1, -3, true, NULL) == NULL);
     CHECK_ERROR(ND_ERR_VALUE, "Number of samples, -3, must be non-negative.");
     nd_dtype_free(f8);

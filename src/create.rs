@@ -170,40 +170,36 @@ pub fn linspace(start: f64, stop: f64, num: i64, endpoint: bool, dtype: &DType) 
         bail!(Value, "Number of samples, {num}, must be non-negative.");
     }
     let n = num as usize;
+    // Allocate through the array (a huge `num` is an error, not an abort).
+    let y = Array::empty(&DType::scalar(Kind::Float64), &[n], Order::C)?;
+    // SAFETY: a new contiguous float64 array of `n` elements.
+    let out = unsafe { std::slice::from_raw_parts_mut(y.data_ptr() as *mut f64, n) };
     let div = if endpoint { n as f64 - 1.0 } else { n as f64 };
     let delta = stop - start;
-    let y: Vec<f64> = if div > 0.0 {
-        let step = delta / div;
-        if step == 0.0 {
-            (0..n).map(|i| i as f64 / div * delta + start).collect()
+    let step = delta / div;
+    for (i, v) in out.iter_mut().enumerate() {
+        let i = i as f64;
+        // NumPy: y = arange(num) * step (or / div * delta when the step
+        // underflows to zero, or * delta when there is no step) + start.
+        *v = if div > 0.0 && step != 0.0 {
+            i * step + start
+        } else if div > 0.0 {
+            i / div * delta + start
         } else {
-            (0..n).map(|i| i as f64 * step + start).collect()
-        }
-    } else {
-        (0..n).map(|i| i as f64 * delta + start).collect()
-    };
-    let mut y = y;
+            i * delta + start
+        };
+    }
     if endpoint && n > 1 {
-        y[n - 1] = stop;
+        out[n - 1] = stop;
     }
     let integer = matches!(
         dtype.kind().map(|k| k.class()),
         Some(crate::dtype::KindClass::Signed | crate::dtype::KindClass::Unsigned)
     );
     if integer {
-        y.iter_mut().for_each(|v| *v = v.floor());
+        out.iter_mut().for_each(|v| *v = v.floor());
     }
-    let f = from_f64_slice(&y)?;
-    astype(&f, dtype, Casting::Unsafe, Order::C)
-}
-
-fn from_f64_slice(values: &[f64]) -> Result<Array> {
-    let a = Array::empty(&DType::scalar(Kind::Float64), &[values.len()], Order::C)?;
-    // SAFETY: a new contiguous float64 array of the same length.
-    unsafe {
-        std::ptr::copy_nonoverlapping(values.as_ptr(), a.data_ptr() as *mut f64, values.len())
-    };
-    Ok(a)
+    astype(&y, dtype, Casting::Unsafe, Order::C)
 }
 
 /// NumPy's `eye(n, m, k, dtype, order)`: ones on the `k`-th diagonal.

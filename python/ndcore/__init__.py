@@ -242,10 +242,10 @@ class ndarray:
             st = lib.nd_array_set_bool(self._h, n, idx, bool(value))
         elif isinstance(value, (int, _np.integer)):
             v = int(value)
-            if v < 0:
-                st = lib.nd_array_set_i64(self._h, n, idx, v) if v >= -(2**63) else _overflow(v, self)
-            else:
-                st = lib.nd_array_set_u64(self._h, n, idx, v) if v < 2**64 else _overflow(v, self)
+            if not -(2**63) <= v < 2**64:
+                raise NDOverflowError(f"Python integer {v} out of bounds for {self.dtype}")
+            setter = lib.nd_array_set_i64 if v < 0 else lib.nd_array_set_u64
+            st = setter(self._h, n, idx, v)
         elif isinstance(value, (complex, _np.complexfloating)):
             st = lib.nd_array_set_c128(self._h, n, idx, value.real, value.imag)
         else:
@@ -267,10 +267,6 @@ class ndarray:
 
     def tolist(self):
         return _np.asarray(self).tolist()
-
-
-def _overflow(value, a):
-    raise NDOverflowError(f"Python integer {value} out of bounds for {a.dtype}")
 
 
 # ---------------------------------------------------------------- creation

@@ -30,6 +30,20 @@ unsafe fn shape_args(
     Ok((d, shape))
 }
 
+/// The shared body of nd_empty, nd_zeros and nd_ones.
+unsafe fn new_array(
+    dtype: *const nd_dtype,
+    ndim: usize,
+    shape: *const i64,
+    order: nd_order,
+    make: fn(&DType, &[usize], layout::Order) -> Result<Array>,
+) -> *mut nd_array {
+    guard(|| {
+        let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
+        Ok(nd_array::into_raw(make(&d, &s, order_arg(order)?)?))
+    })
+}
+
 fn dtype_or_f64(dtype: *const nd_dtype) -> DType {
     unsafe { nd_dtype::borrow_opt(dtype) }
         .cloned()
@@ -52,10 +66,7 @@ pub unsafe extern "C" fn nd_empty(
     shape: *const i64,
     order: nd_order,
 ) -> *mut nd_array {
-    guard(|| {
-        let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
-        Ok(nd_array::into_raw(Array::empty(&d, &s, order_arg(order)?)?))
-    })
+    unsafe { new_array(dtype, ndim, shape, order, Array::empty) }
 }
 
 /// NumPy's `zeros`: as nd_empty, every byte zero (0, 0.0, false; all
@@ -70,10 +81,7 @@ pub unsafe extern "C" fn nd_zeros(
     shape: *const i64,
     order: nd_order,
 ) -> *mut nd_array {
-    guard(|| {
-        let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
-        Ok(nd_array::into_raw(Array::zeros(&d, &s, order_arg(order)?)?))
-    })
+    unsafe { new_array(dtype, ndim, shape, order, Array::zeros) }
 }
 
 /// NumPy's `ones`: as nd_empty, every scalar (every field of records) 1.
@@ -88,10 +96,7 @@ pub unsafe extern "C" fn nd_ones(
     shape: *const i64,
     order: nd_order,
 ) -> *mut nd_array {
-    guard(|| {
-        let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
-        Ok(nd_array::into_raw(create::ones(&d, &s, order_arg(order)?)?))
-    })
+    unsafe { new_array(dtype, ndim, shape, order, create::ones) }
 }
 
 /// NumPy's `full(shape, fill_value, dtype, order)`: every element set to the

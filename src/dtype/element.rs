@@ -11,7 +11,7 @@
 use half::f16;
 use num_complex::{Complex32, Complex64};
 
-use super::{ByteOrder, Kind, ScalarType};
+use super::{Kind, ScalarType};
 
 /// Any builtin element, exactly.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -371,11 +371,6 @@ impl Value {
             _ => return true,
         };
         lo <= v && v <= hi
-    }
-
-    /// The byte order a value read from `order` storage needs no swap for.
-    pub fn native_order() -> ByteOrder {
-        ByteOrder::NATIVE
     }
 }
 
