@@ -376,6 +376,7 @@ impl Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ByteOrder;
     use super::*;
 
     #[test]
