@@ -79,7 +79,7 @@ test-c-asan: lib
 	    $(CC) $(CFLAGS_TEST) -fsanitize=address,undefined -fno-omit-frame-pointer \
 	        c_tests/$$t.c -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) \
 	        -o $(BUILD)/c/$$t-asan; \
-	    echo "[asan] $$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    echo "[asan] $$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
 	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/c/$$t-asan; done
 
 # The README's C example compiles cleanly and prints what the README says.

@@ -152,7 +152,45 @@ static void test_from_data_copies(void) {
     nd_dtype_free(i16);
 }
 
+/* Several threads read, cast and copy one shared handle at once. */
+struct shared_work {
+    const nd_array *a;
+    int ok;
+};
+
+static void *cast_many(void *arg) {
+    struct shared_work *w = arg;
+    nd_dtype *i32 = nd_dtype_new(ND_INT32);
+    w->ok = 1;
+    for (int rep = 0; rep < 200; rep++) {
+        nd_array *c = nd_astype(w->a, i32, ND_CASTING_UNSAFE);
+        int64_t i = rep % 1000, v = -1;
+        if (!c || nd_array_get_i64(c, 1, &i, &v) != ND_OK || v != i) w->ok = 0;
+        nd_array *view = nd_array_view(w->a);
+        nd_array_free(c);
+        nd_array_free(view);
+    }
+    nd_dtype_free(i32);
+    return NULL;
+}
+
+static void test_threads_share_a_handle(void) {
+    nd_array *a = nd_arange(0, 1000, 1, NULL);
+    pthread_t t[4];
+    struct shared_work w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i].a = a;
+        pthread_create(&t[i], NULL, cast_many, &w[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(w[i].ok);
+    }
+    nd_array_free(a);
+}
+
 int main(void) {
+    test_threads_share_a_handle();
     test_release_once_after_last_view();
     test_failed_wrap_never_releases();
     test_read_only_buffer();

@@ -207,3 +207,36 @@ pub(crate) fn owned_c_string(s: String) -> *mut c_char {
         .unwrap_or_default()
         .into_raw()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_internal_error_and_null() {
+        let p: *mut u8 = guard(|| -> Result<*mut u8> { panic!("boom {}", 42) });
+        assert!(p.is_null());
+        assert_eq!(last_status(), nd_status::ND_ERR_INTERNAL);
+        let msg = unsafe { CStr::from_ptr(last_error_ptr()) }
+            .to_str()
+            .unwrap();
+        assert!(msg.contains("boom 42"), "{msg}");
+        // The guard is reusable after a panic, and errors map to statuses.
+        let s = guard_status(|| bail!(ReadOnly, "assignment destination is read-only"));
+        assert_eq!(s, nd_status::ND_ERR_READONLY);
+        assert_eq!(guard(|| Ok(7i64)), 7);
+    }
+
+    #[test]
+    fn c_inputs_are_checked() {
+        assert!(unsafe { c_str(std::ptr::null(), "s") }.is_err());
+        assert!(
+            unsafe { c_slice::<i64>(std::ptr::null(), 0, "shape") }
+                .unwrap()
+                .is_empty()
+        );
+        assert!(unsafe { c_slice::<i64>(std::ptr::null(), 2, "shape") }.is_err());
+        let bad = [0xffu8, 0];
+        assert!(unsafe { c_str(bad.as_ptr() as *const c_char, "s") }.is_err());
+    }
+}
