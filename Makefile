@@ -14,7 +14,7 @@ CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -g -O1 -Iinclude -pthread
 C_TESTS    := $(basename $(notdir $(wildcard c_tests/test_*.c)))
 PYTHON     := .venv/bin/python
 
-.PHONY: all demo test bootstrap venv lib header test-rust test-header test-c \
+.PHONY: all demo test bench bootstrap venv lib header test-rust test-header test-c \
         test-c-shared test-c-static test-c-asan test-readme test-python clean
 
 all: lib
@@ -94,6 +94,10 @@ test-readme: lib
 
 test-python: venv lib
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) -m pytest -q python/tests
+
+# Same-process comparison with NumPy (not part of `make test`).
+bench: venv lib
+	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) bench/compare.py
 
 clean:
 	$(CARGO) clean

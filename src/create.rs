@@ -28,9 +28,12 @@ fn fill_all_fields(a: &Array, value: Value) -> Result<()> {
 }
 
 /// NumPy's `ones`: 1 (True, 1.0, 1+0j) in every scalar, records included;
-/// padding bytes between record fields are zero, as NumPy leaves them.
+/// padding bytes between record fields are zero.
 pub fn ones(dtype: &DType, shape: &[usize], order: Order) -> Result<Array> {
-    let a = Array::zeros(dtype, shape, order)?;
+    let a = match dtype {
+        DType::Scalar(_) => Array::empty(dtype, shape, order)?,
+        _ => Array::zeros(dtype, shape, order)?,
+    };
     fill_all_fields(&a, Value::Int(1))?;
     Ok(a)
 }

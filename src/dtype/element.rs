@@ -39,20 +39,23 @@ pub trait Element: Copy + Send + Sync + PartialEq + std::fmt::Debug + 'static {
 
 /// x86-64 `cvttsd2si` to 32 bits: truncation, with `i32::MIN` for NaN and
 /// anything out of range.
-#[inline]
+#[inline(always)]
 fn cvtt32(x: f64) -> i32 {
+    // Convert unconditionally, then select: branch-free, so loops vectorise.
+    let t = x as i32;
     if x > -2147483649.0 && x < 2147483648.0 {
-        x as i32
+        t
     } else {
         i32::MIN
     }
 }
 
 /// x86-64 `cvttsd2si` to 64 bits.
-#[inline]
+#[inline(always)]
 fn cvtt64(x: f64) -> i64 {
+    let t = x as i64;
     if x >= -9223372036854775808.0 && x < 9223372036854775808.0 {
-        x as i64
+        t
     } else {
         i64::MIN
     }
@@ -60,7 +63,7 @@ fn cvtt64(x: f64) -> i64 {
 
 /// The float of a real or complex value (complex drops the imaginary part),
 /// or `None` for integers and bools.
-#[inline]
+#[inline(always)]
 fn float_part(v: Value) -> Option<f64> {
     match v {
         Value::F16(h) => Some(h.to_f64()),
@@ -78,7 +81,7 @@ macro_rules! int_element {
             const KIND: Kind = Kind::$kind;
             const ZERO: Self = 0;
             const ONE: Self = 1;
-            #[inline]
+            #[inline(always)]
             fn to_value(self) -> Value {
                 #[allow(unused_comparisons)]
                 if <$t>::MIN < 0 {
@@ -87,7 +90,7 @@ macro_rules! int_element {
                     Value::UInt(self as u64)
                 }
             }
-            #[inline]
+            #[inline(always)]
             fn from_value(v: Value) -> Self {
                 match v {
                     Value::Bool(b) => b as $t,
@@ -99,7 +102,7 @@ macro_rules! int_element {
                     }
                 }
             }
-            #[inline]
+            #[inline(always)]
             fn swap_bytes(self) -> Self {
                 <$t>::swap_bytes(self)
             }
@@ -124,11 +127,11 @@ impl Element for bool {
     const KIND: Kind = Kind::Bool;
     const ZERO: Self = false;
     const ONE: Self = true;
-    #[inline]
+    #[inline(always)]
     fn to_value(self) -> Value {
         Value::Bool(self)
     }
-    #[inline]
+    #[inline(always)]
     fn from_value(v: Value) -> Self {
         match v {
             Value::Bool(b) => b,
@@ -141,7 +144,7 @@ impl Element for bool {
             Value::C128(c) => c.re != 0.0 || c.im != 0.0,
         }
     }
-    #[inline]
+    #[inline(always)]
     fn swap_bytes(self) -> Self {
         self
     }
@@ -168,15 +171,15 @@ impl Element for f32 {
     const KIND: Kind = Kind::Float32;
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
-    #[inline]
+    #[inline(always)]
     fn to_value(self) -> Value {
         Value::F32(self)
     }
-    #[inline]
+    #[inline(always)]
     fn from_value(v: Value) -> Self {
         real_as!(v, f32)
     }
-    #[inline]
+    #[inline(always)]
     fn swap_bytes(self) -> Self {
         f32::from_bits(self.to_bits().swap_bytes())
     }
@@ -186,15 +189,15 @@ impl Element for f64 {
     const KIND: Kind = Kind::Float64;
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
-    #[inline]
+    #[inline(always)]
     fn to_value(self) -> Value {
         Value::F64(self)
     }
-    #[inline]
+    #[inline(always)]
     fn from_value(v: Value) -> Self {
         real_as!(v, f64)
     }
-    #[inline]
+    #[inline(always)]
     fn swap_bytes(self) -> Self {
         f64::from_bits(self.to_bits().swap_bytes())
     }
@@ -204,13 +207,13 @@ impl Element for f16 {
     const KIND: Kind = Kind::Float16;
     const ZERO: Self = f16::ZERO;
     const ONE: Self = f16::ONE;
-    #[inline]
+    #[inline(always)]
     fn to_value(self) -> Value {
         Value::F16(self)
     }
     /// Doubles round to half directly (npy_double_to_half); everything else
     /// goes through float, as NumPy does.
-    #[inline]
+    #[inline(always)]
     fn from_value(v: Value) -> Self {
         match v {
             Value::F16(h) => h,
@@ -219,7 +222,7 @@ impl Element for f16 {
             other => f16::from_f32(real_as!(other, f32)),
         }
     }
-    #[inline]
+    #[inline(always)]
     fn swap_bytes(self) -> Self {
         f16::from_bits(self.to_bits().swap_bytes())
     }
@@ -231,11 +234,11 @@ macro_rules! complex_element {
             const KIND: Kind = Kind::$kind;
             const ZERO: Self = <$t>::new(0.0, 0.0);
             const ONE: Self = <$t>::new(1.0, 0.0);
-            #[inline]
+            #[inline(always)]
             fn to_value(self) -> Value {
                 Value::$variant(self)
             }
-            #[inline]
+            #[inline(always)]
             fn from_value(v: Value) -> Self {
                 match v {
                     Value::C64(c) => <$t>::new(c.re as $f, c.im as $f),
@@ -243,7 +246,7 @@ macro_rules! complex_element {
                     other => <$t>::new(real_as!(other, $f), 0.0),
                 }
             }
-            #[inline]
+            #[inline(always)]
             fn swap_bytes(self) -> Self {
                 <$t>::new(
                     <$f>::from_bits(self.re.to_bits().swap_bytes()),

@@ -75,14 +75,80 @@ pub fn may_share_memory(a: &Array, b: &Array) -> Result<bool> {
 /// `value` must point to `value_dtype.itemsize()` readable bytes.
 pub unsafe fn fill(dst: &Array, value: *const u8, value_dtype: &DType) -> Result<()> {
     dst.check_writeable()?;
-    let zeros = vec![0isize; dst.ndim()];
+    // Cast the value once into one element of dst's dtype...
+    let size = dst.itemsize();
+    let mut elem = vec![0u8; size];
     let src = Side {
         ptr: value as *mut u8,
-        strides: &zeros,
+        strides: &[],
         dtype: value_dtype,
     };
-    // SAFETY: zero strides read the one value for every element of `dst`.
-    unsafe { cast_strided(dst.shape(), src, Side::of(dst)) }
+    let one = Side {
+        ptr: elem.as_mut_ptr(),
+        strides: &[],
+        dtype: dst.dtype(),
+    };
+    // SAFETY: a 0-d cast from the caller's value into our element buffer.
+    unsafe { cast_strided(&[], src, one)? };
+    // ...then copy its bytes into every element.
+    // SAFETY: `dst` describes writable memory inside its buffer; `elem` is
+    // a separate allocation.
+    unsafe {
+        for_each_run(
+            dst.shape(),
+            [dst.data_ptr()],
+            [dst.strides()],
+            |[d], [ds], n| copy_elements(elem.as_ptr(), 0, d, ds, n, size),
+        )
+    };
+    Ok(())
+}
+
+/// Copy `n` elements of `size` bytes from `src` (byte stride `ss`, which may
+/// be 0 to repeat one element) to `dst` (stride `ds`), with typed moves for
+/// the common sizes so strided and repeated copies do not call memcpy per
+/// element, and contiguous runs become one memcpy.
+///
+/// # Safety
+/// Both runs valid for `n` elements; they must not overlap.
+#[inline]
+unsafe fn copy_elements(src: *const u8, ss: isize, dst: *mut u8, ds: isize, n: usize, size: usize) {
+    let sz = size as isize;
+    if ss == sz && ds == sz {
+        // SAFETY: forwarded from the caller.
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, n * size) };
+        return;
+    }
+    macro_rules! typed {
+        ($t:ty) => {
+            for i in 0..n as isize {
+                // SAFETY: forwarded from the caller; any alignment.
+                unsafe {
+                    let x = (src.wrapping_offset(i * ss) as *const $t).read_unaligned();
+                    (dst.wrapping_offset(i * ds) as *mut $t).write_unaligned(x);
+                }
+            }
+        };
+    }
+    match size {
+        1 => typed!(u8),
+        2 => typed!(u16),
+        4 => typed!(u32),
+        8 => typed!(u64),
+        16 => typed!(u128),
+        _ => {
+            for i in 0..n as isize {
+                // SAFETY: forwarded from the caller.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        src.wrapping_offset(i * ss),
+                        dst.wrapping_offset(i * ds),
+                        size,
+                    )
+                };
+            }
+        }
+    }
 }
 
 /// Set every element of a scalar-dtype `dst` to `value`.
@@ -136,6 +202,8 @@ impl<'a> Side<'a> {
 /// Both sides must describe valid memory for `shape`; `dst` writable and not
 /// overlapping `src`.
 unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
+    // The output is operand 0: the loop follows its layout, so writes are
+    // sequential and strided reads are what is left (as in NumPy).
     // Identical dtypes (byte order included): plain byte copies.
     if src.dtype == dst.dtype {
         let size = src.dtype.itemsize();
@@ -143,21 +211,9 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
         unsafe {
             for_each_run(
                 shape,
-                [src.ptr, dst.ptr],
-                [src.strides, dst.strides],
-                |[s, d], [ss, ds], n| {
-                    if ss == size as isize && ds == size as isize {
-                        std::ptr::copy_nonoverlapping(s, d, n * size);
-                    } else {
-                        for i in 0..n as isize {
-                            std::ptr::copy_nonoverlapping(
-                                s.wrapping_offset(i * ss),
-                                d.wrapping_offset(i * ds),
-                                size,
-                            );
-                        }
-                    }
-                },
+                [dst.ptr, src.ptr],
+                [dst.strides, src.strides],
+                |[d, s], [ds, ss], n| copy_elements(s, ss, d, ds, n, size),
             )
         };
         return Ok(());
@@ -168,7 +224,7 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
             with_element_type!(a.kind(), S => with_element_type!(b.kind(), D => {
                 // SAFETY: forwarded from the caller.
                 unsafe {
-                    for_each_run(shape, [src.ptr, dst.ptr], [src.strides, dst.strides], |[s, d], [ss, ds], n| {
+                    for_each_run(shape, [dst.ptr, src.ptr], [dst.strides, src.strides], |[d, s], [ds, ss], n| {
                         cast_run::<S, D>(s, ss, !a.is_native(), d, ds, !b.is_native(), n)
                     })
                 }
@@ -242,13 +298,26 @@ unsafe fn cast_run<S: Element, D: Element>(
     let (sz_s, sz_d) = (size_of::<S>() as isize, size_of::<D>() as isize);
     // SAFETY (all blocks): forwarded from the caller.
     if !swap_src && !swap_dst && ss == sz_s && ds == sz_d {
-        // Contiguous native run: a loop the compiler vectorises.
         let (s, d) = (src as *const S, dst as *mut D);
-        for i in 0..n {
-            unsafe {
-                d.add(i)
-                    .write_unaligned(D::from_value(s.add(i).read_unaligned().to_value()))
+        if s.is_aligned() && d.is_aligned() {
+            // Contiguous, aligned, native: slices tell the compiler the two
+            // runs do not alias, so this loop vectorises.
+            let (s, d) = unsafe {
+                (
+                    std::slice::from_raw_parts(s, n),
+                    std::slice::from_raw_parts_mut(d, n),
+                )
             };
+            for (y, &x) in d.iter_mut().zip(s) {
+                *y = D::from_value(x.to_value());
+            }
+        } else {
+            for i in 0..n {
+                unsafe {
+                    d.add(i)
+                        .write_unaligned(D::from_value(s.add(i).read_unaligned().to_value()))
+                };
+            }
         }
         return;
     }

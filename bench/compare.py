@@ -1,0 +1,63 @@
+"""ndcore against NumPy on the same arrays, in one process run.
+
+Prints GB/s for both and the ratio (ndcore / NumPy speed; > 1 means ndcore is
+faster). Run with `make bench`. Workloads so far: casts and copies at 2**24
+elements (DRAM-bound: 128 MiB of float64). Ufuncs, reductions and matmul
+join as they land.
+"""
+
+import sys
+import time
+import warnings
+
+import numpy as np
+
+import ndcore as nd
+
+N = 2**24
+REPEAT = 7
+
+
+def best(f):
+    times = []
+    for _ in range(REPEAT):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def row(name, nbytes, numpy_fn, ndcore_fn):
+    tn, tc = best(numpy_fn), best(ndcore_fn)
+    print(f"{name:<28} {nbytes / tn / 1e9:8.1f} {nbytes / tc / 1e9:8.1f} {tn / tc:7.2f}x")
+
+
+def main():
+    warnings.simplefilter("ignore")
+    print(f"numpy {np.__version__}, ndcore {nd.__version__}, {N} elements")
+    print(f"{'workload':<28} {'numpy':>8} {'ndcore':>8} {'ratio':>8}   (GB/s read+written)")
+    for src, dst in [("f8", "f4"), ("f4", "f8"), ("i8", "f8"), ("i2", "f8"), ("f8", "i4"),
+                     ("f8", "u1"), ("f2", "f8"), ("f8", "f2"), (">f8", "f8"), ("f8", "c16")]:
+        a = np.arange(N, dtype=np.float64).astype(src)
+        w = nd.asarray(a)
+        nbytes = a.nbytes + N * np.dtype(dst).itemsize
+        row(f"astype {src} -> {dst}", nbytes, lambda: a.astype(dst), lambda: w.astype(dst))
+    a = np.arange(N, dtype=np.float64)
+    w = nd.asarray(a)
+    row("copy f8 contiguous", 2 * a.nbytes, lambda: a.copy(), lambda: w.copy())
+    t = a.reshape(4096, 4096).T
+    wt = nd.asarray(t)
+    row("copy f8 transposed -> C", 2 * t.nbytes, lambda: t.copy(), lambda: wt.copy())
+    s = a[::2]
+    ws = nd.asarray(s)
+    row("copy f8 stride 2", 2 * s.nbytes, lambda: s.copy(), lambda: ws.copy())
+    row("zeros f8", a.nbytes, lambda: np.zeros(N), lambda: nd.zeros(N))
+    row("ones f8", a.nbytes, lambda: np.ones(N), lambda: nd.ones(N))
+    row("arange f8", a.nbytes, lambda: np.arange(N, dtype=np.float64),
+        lambda: nd.arange(N, dtype=np.float64))
+    row("linspace", a.nbytes, lambda: np.linspace(0, 1, N), lambda: nd.linspace(0, 1, N))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
