@@ -237,6 +237,17 @@ fn human_bytes(n: usize) -> String {
     }
 }
 
+impl std::fmt::Debug for Buffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Buffer")
+            .field("ptr", &self.ptr)
+            .field("len", &self.len)
+            .field("owned", &self.is_owned())
+            .field("writeable", &self.writeable)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,16 +308,5 @@ mod tests {
         assert_eq!(COUNT.load(Ordering::SeqCst), 0);
         std::thread::spawn(move || drop(b2)).join().unwrap();
         assert_eq!(COUNT.load(Ordering::SeqCst), 1);
-    }
-}
-
-impl std::fmt::Debug for Buffer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Buffer")
-            .field("ptr", &self.ptr)
-            .field("len", &self.len)
-            .field("owned", &self.is_owned())
-            .field("writeable", &self.writeable)
-            .finish()
     }
 }
