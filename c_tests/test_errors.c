@@ -18,6 +18,31 @@ static void test_version(void) {
     CHECK(strcmp(nd_version(), NDCORE_VERSION_STRING) == 0);
 }
 
+/* Published values never change: renumbering one breaks every caller. */
+static void test_published_values(void) {
+    CHECK(ND_OK == 0 && ND_ERR_NULL == 1 && ND_ERR_VALUE == 2 && ND_ERR_TYPE == 3);
+    CHECK(ND_ERR_INDEX == 4 && ND_ERR_AXIS == 5 && ND_ERR_SHAPE == 6 && ND_ERR_DTYPE == 7);
+    CHECK(ND_ERR_OVERFLOW == 8 && ND_ERR_MEMORY == 9 && ND_ERR_READONLY == 10);
+    CHECK(ND_ERR_IO == 11 && ND_ERR_UNSUPPORTED == 12 && ND_ERR_INTERNAL == 13);
+    CHECK(ND_BOOL == 0 && ND_INT8 == 1 && ND_UINT8 == 2 && ND_INT16 == 3 && ND_UINT16 == 4);
+    CHECK(ND_INT32 == 5 && ND_UINT32 == 6 && ND_INT64 == 7 && ND_UINT64 == 8);
+    CHECK(ND_FLOAT16 == 9 && ND_FLOAT32 == 10 && ND_FLOAT64 == 11);
+    CHECK(ND_COMPLEX64 == 12 && ND_COMPLEX128 == 13 && ND_RECORD == 14 && ND_SUBARRAY == 15);
+    CHECK(ND_ORDER_C == 0 && ND_ORDER_F == 1 && ND_ORDER_A == 2 && ND_ORDER_K == 3);
+    CHECK(ND_CASTING_NO == 0 && ND_CASTING_EQUIV == 1 && ND_CASTING_SAFE == 2);
+    CHECK(ND_CASTING_SAME_KIND == 3 && ND_CASTING_UNSAFE == 4);
+    CHECK(ND_FLAG_C_CONTIGUOUS == 0x1 && ND_FLAG_F_CONTIGUOUS == 0x2 && ND_FLAG_OWNDATA == 0x4);
+    CHECK(ND_FLAG_ALIGNED == 0x100 && ND_FLAG_WRITEABLE == 0x400 && ND_MAXDIMS == 64);
+    /* Every builtin type round-trips through nd_dtype_new / nd_dtype_type. */
+    for (nd_type t = ND_BOOL; t <= ND_COMPLEX128; t++) {
+        nd_dtype *d = nd_dtype_new(t);
+        CHECK(d && nd_dtype_type(d) == t);
+        nd_dtype_free(d);
+    }
+    CHECK(nd_dtype_new(ND_RECORD) == NULL);
+    nd_clear_error();
+}
+
 static void test_status_names(void) {
     CHECK(ND_OK == 0);
     CHECK(strcmp(nd_status_name(ND_OK), "ND_OK") == 0);
@@ -171,6 +196,7 @@ static void test_bad_enum_values(void) {
 
 int main(void) {
     test_version();
+    test_published_values();
     test_status_names();
     test_errors_are_thread_local_and_sticky();
     test_null_arguments();
