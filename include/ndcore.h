@@ -68,6 +68,11 @@
 #define ND_MAXDIMS 64
 
 /**
+ * An omitted slice bound (Python's `None`) in nd_index.start / .stop.
+ */
+#define ND_NONE (-9223372036854775807 - 1)
+
+/**
  * Status returned by every ndcore function that does not return a handle.
  * `ND_OK` is 0; every other value is a failure whose message
  * `nd_last_error()` gives. These values never change.
@@ -165,6 +170,36 @@ typedef void (*nd_release_fn)(void *ctx);
  * ND_RECORD / ND_SUBARRAY for structured dtypes. Values never change.
  */
 typedef int32_t nd_type;
+
+/**
+ * Kind of one item of a basic index: one of ND_INDEX_*.
+ */
+typedef int32_t nd_index_kind;
+
+/**
+ * One item of a basic index, as C, Fortran (`bind(C)` derived type) and
+ * ctypes can fill it: `x[::2, 1]` is
+ * `{ {ND_INDEX_SLICE, ND_NONE, ND_NONE, 2}, {ND_INDEX_INT, 1, 0, 0} }`.
+ */
+typedef struct nd_index {
+  /**
+   * ND_INDEX_INT, ND_INDEX_SLICE, ND_INDEX_NEWAXIS or ND_INDEX_ELLIPSIS.
+   */
+  nd_index_kind kind;
+  /**
+   * The position for ND_INDEX_INT; the slice start (or ND_NONE) for
+   * ND_INDEX_SLICE.
+   */
+  int64_t start;
+  /**
+   * The slice stop (or ND_NONE); unused otherwise.
+   */
+  int64_t stop;
+  /**
+   * The slice step (not 0; write 1 for Python's default); unused otherwise.
+   */
+  int64_t step;
+} nd_index;
 
 
 
@@ -292,6 +327,26 @@ typedef int32_t nd_type;
  * A fixed-shape block of another dtype.
  */
 #define ND_SUBARRAY 15
+
+/**
+ * A single position (`start`); negative counts from the end. Removes the axis.
+ */
+#define ND_INDEX_INT 0
+
+/**
+ * A slice `start:stop:step`; ND_NONE for an omitted start or stop.
+ */
+#define ND_INDEX_SLICE 1
+
+/**
+ * `np.newaxis`: a new axis of length one (fields other than `kind` ignored).
+ */
+#define ND_INDEX_NEWAXIS 2
+
+/**
+ * `...`: full slices over the axes the other items leave (at most one).
+ */
+#define ND_INDEX_ELLIPSIS 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -985,6 +1040,236 @@ int nd_version_minor(void);
  * The library's patch version.
  */
 int nd_version_patch(void);
+
+/**
+ * NumPy's basic indexing `a[items]` with `n` items (integers, slices, new
+ * axes, one ellipsis): always a view on `a`'s memory, writeable if `a` is.
+ * Errors with NumPy's messages: ND_ERR_INDEX ("index 3 is out of bounds for
+ * axis 0 with size 3", "too many indices for array: ..."), ND_ERR_VALUE
+ * ("slice step cannot be zero"). Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live; `items` holds `n` entries (NULL allowed when n is 0).
+ */
+struct nd_array *nd_array_index(const struct nd_array *a, size_t n, const struct nd_index *items);
+
+/**
+ * NumPy's `transpose(a, axes)`: a view with axes permuted; `axes` NULL
+ * (with `naxes` 0) reverses them, like `a.T`. Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live; `axes` holds `naxes` entries.
+ */
+struct nd_array *nd_transpose(const struct nd_array *a, size_t naxes, const int64_t *axes);
+
+/**
+ * NumPy's `swapaxes(a, axis1, axis2)`: a view. Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live.
+ */
+struct nd_array *nd_swapaxes(const struct nd_array *a, int64_t axis1, int64_t axis2);
+
+/**
+ * NumPy's `moveaxis(a, source, destination)` with `n` axes each: a view.
+ * Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live; `source` and `destination` hold `n` entries.
+ */
+struct nd_array *nd_moveaxis(const struct nd_array *a,
+                             size_t n,
+                             const int64_t *source,
+                             const int64_t *destination);
+
+/**
+ * NumPy's `reshape(a, shape, order, copy=False)`: always a view, or NULL
+ * with ND_ERR_VALUE ("Unable to avoid creating a copy while reshaping.")
+ * when the elements cannot be described without copying. One entry of
+ * `shape` may be -1 (inferred). `order`: ND_ORDER_C, _F or _A (read and
+ * write elements in that order). Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live; `shape` holds `ndim` entries.
+ */
+struct nd_array *nd_reshape(const struct nd_array *a,
+                            size_t ndim,
+                            const int64_t *shape,
+                            nd_order order);
+
+/**
+ * NumPy's `reshape(a, shape, order)` that may copy: a view when possible,
+ * else a new array laid out in `order`. Check ND_FLAG_OWNDATA to tell which.
+ * Caller owns the result.
+ *
+ * # Safety
+ * As nd_reshape.
+ */
+struct nd_array *nd_reshape_or_copy(const struct nd_array *a,
+                                    size_t ndim,
+                                    const int64_t *shape,
+                                    nd_order order);
+
+/**
+ * NumPy's `ravel(a, order)`: a 1-d view when the elements already lie in
+ * `order` (C, F, A or K), else a copy. Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live.
+ */
+struct nd_array *nd_ravel(const struct nd_array *a, nd_order order);
+
+/**
+ * NumPy's `a.flatten(order)`: always a new 1-d array. Caller owns it.
+ *
+ * # Safety
+ * `a` NULL or live.
+ */
+struct nd_array *nd_flatten(const struct nd_array *a, nd_order order);
+
+/**
+ * NumPy's `squeeze(a, axis)`: a view without the given length-one axes;
+ * `axes` NULL (with `naxes` 0) removes every length-one axis. Caller owns it.
+ *
+ * # Safety
+ * `a` NULL or live; `axes` holds `naxes` entries.
+ */
+struct nd_array *nd_squeeze(const struct nd_array *a, size_t naxes, const int64_t *axes);
+
+/**
+ * NumPy's `expand_dims(a, axis)`: a view with new length-one axes at the
+ * `naxes` positions (of the result). Caller owns it.
+ *
+ * # Safety
+ * `a` NULL or live; `axes` holds `naxes` entries.
+ */
+struct nd_array *nd_expand_dims(const struct nd_array *a, size_t naxes, const int64_t *axes);
+
+/**
+ * NumPy's `diagonal(a, offset, axis1, axis2)`: a read-only view (as NumPy 2)
+ * with the diagonal as the last axis. Caller owns it.
+ *
+ * # Safety
+ * `a` NULL or live.
+ */
+struct nd_array *nd_diagonal(const struct nd_array *a,
+                             int64_t offset,
+                             int64_t axis1,
+                             int64_t axis2);
+
+/**
+ * NumPy's `a.real`: for complex arrays a view with the component dtype
+ * (strides unchanged); for real arrays a view of `a`. Caller owns it.
+ *
+ * # Safety
+ * `a` NULL or live.
+ */
+struct nd_array *nd_real(const struct nd_array *a);
+
+/**
+ * NumPy's `a.imag`: a view for complex arrays; for real arrays a new
+ * read-only array of zeros. Caller owns it.
+ *
+ * # Safety
+ * `a` NULL or live.
+ */
+struct nd_array *nd_imag(const struct nd_array *a);
+
+/**
+ * NumPy's `broadcast_to(a, shape)`: a read-only view of `ndim` dimensions
+ * with zero strides where `a` is stretched. ND_ERR_SHAPE with NumPy's
+ * message when the shapes do not fit. Caller owns it.
+ *
+ * # Safety
+ * `a` NULL or live; `shape` holds `ndim` entries.
+ */
+struct nd_array *nd_broadcast_to(const struct nd_array *a, size_t ndim, const int64_t *shape);
+
+/**
+ * NumPy's `broadcast_arrays`: views of the `n` arrays `in` broadcast to
+ * their common shape, stored as new handles in `out[0..n]` (caller owns
+ * each). Arrays already of that shape come back as writeable views if they
+ * were; broadcast ones are read-only. On failure nothing is stored.
+ *
+ * # Safety
+ * `in` holds `n` handles; `out` has room for `n` pointers.
+ */
+enum nd_status nd_broadcast_arrays(size_t n,
+                                   const struct nd_array *const *in,
+                                   struct nd_array **out);
+
+/**
+ * NumPy's `as_strided(a, shape, strides)` starting at `a`'s element zero,
+ * refusing (ND_ERR_VALUE) any element outside the memory `a`'s buffer
+ * holds. Writeable if `a` is. Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live; `shape` and `strides` hold `ndim` entries.
+ */
+struct nd_array *nd_as_strided(const struct nd_array *a,
+                               size_t ndim,
+                               const int64_t *shape,
+                               const int64_t *strides);
+
+/**
+ * As nd_as_strided without the bounds check: for memory the caller knows
+ * is valid beyond what ndcore can see.
+ *
+ * # Safety
+ * Every element the description reaches must be valid memory while the
+ * result lives; otherwise reading it is undefined behaviour.
+ */
+struct nd_array *nd_as_strided_unchecked(const struct nd_array *a,
+                                         size_t ndim,
+                                         const int64_t *shape,
+                                         const int64_t *strides);
+
+/**
+ * NumPy's `a.view(dtype)`: the same bytes read as `dtype`. With a different
+ * itemsize the last axis must be contiguous and is rescaled (NumPy's rule
+ * and messages, ND_ERR_VALUE). Caller owns the result.
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+struct nd_array *nd_array_view_dtype(const struct nd_array *a, const struct nd_dtype *dtype);
+
+/**
+ * NumPy's `a[name]` for a record array: a view of one field (a sub-array
+ * field adds its dimensions). Byte strides stay the record's, so they need
+ * not be multiples of the field's itemsize. Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live; `name` a NUL-terminated string.
+ */
+struct nd_array *nd_array_field(const struct nd_array *a, const char *name);
+
+/**
+ * NumPy's `a[[names...]]`: a view whose dtype keeps the `n` named fields at
+ * their offsets, in the original itemsize. Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live; `names` holds `n` NUL-terminated strings.
+ */
+struct nd_array *nd_array_fields(const struct nd_array *a, size_t n, const char *const *names);
+
+/**
+ * NumPy's `ascontiguousarray(a)`: a view of `a` if it is C-contiguous, else
+ * a C-ordered copy (0-d arrays become 1-d). Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live.
+ */
+struct nd_array *nd_ascontiguousarray(const struct nd_array *a);
+
+/**
+ * NumPy's `asfortranarray(a)`: a view of `a` if it is F-contiguous, else a
+ * Fortran-ordered copy (0-d arrays become 1-d). Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live.
+ */
+struct nd_array *nd_asfortranarray(const struct nd_array *a);
 
 #ifdef __cplusplus
 }  // extern "C"

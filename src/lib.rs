@@ -21,6 +21,7 @@ pub mod create;
 pub mod dtype;
 pub mod iter;
 pub mod layout;
+pub mod manip;
 pub mod ufunc;
 
 pub use error::{Error, ErrorKind, Result};

@@ -3,6 +3,7 @@
 //! reasoning is delegated to `layout`; ownership to `buffer`.
 
 mod format;
+mod views;
 
 use std::sync::Arc;
 

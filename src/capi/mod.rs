@@ -13,12 +13,14 @@ mod dtype;
 mod errors;
 mod guard;
 mod status;
+mod views;
 
 pub use array::*;
 pub use create::*;
 pub use dtype::*;
 pub use errors::*;
 pub use status::nd_status;
+pub use views::*;
 
 use crate::array::Array;
 use crate::dtype::{Casting, DType};

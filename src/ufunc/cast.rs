@@ -34,26 +34,41 @@ pub fn astype(src: &Array, dtype: &DType, casting: Casting, order: Order) -> Res
     Ok(out)
 }
 
-/// Copy `src` into `dst` (same shape), casting under `casting`. If the two
+/// Copy `src` into `dst`, broadcasting `src` to `dst`'s shape and casting
+/// under `casting` (NumPy's `copyto`, and `dst[...] = src`). If the two
 /// share memory, `src` is copied first, so the result is as if it had been.
 pub fn assign(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
     dst.check_writeable()?;
     check_can_cast(src.dtype(), dst.dtype(), casting)?;
-    if src.shape() != dst.shape() {
-        bail!(
-            Shape,
-            "could not broadcast input array from shape {:?} into shape {:?}",
-            src.shape(),
-            dst.shape()
-        );
-    }
-    if may_share_memory(dst, src)? {
-        let tmp = astype(src, src.dtype(), Casting::No, Order::K)?;
+    let shape_text = |s: &[usize]| match s {
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            s.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let src = if src.shape() == dst.shape() {
+        src.view()
+    } else {
+        src.broadcast_to(dst.shape()).map_err(|_| {
+            crate::error::err!(
+                Shape,
+                "could not broadcast input array from shape {} into shape {}",
+                shape_text(src.shape()),
+                shape_text(dst.shape())
+            )
+        })?
+    };
+    if may_share_memory(dst, &src)? {
+        let tmp = astype(&src, src.dtype(), Casting::No, Order::K)?;
         // SAFETY: `tmp` is new memory; both describe their buffers.
         return unsafe { cast_strided(dst.shape(), Side::of(&tmp), Side::of(dst)) };
     }
     // SAFETY: both descriptions lie inside their buffers and do not overlap.
-    unsafe { cast_strided(dst.shape(), Side::of(src), Side::of(dst)) }
+    unsafe { cast_strided(dst.shape(), Side::of(&src), Side::of(dst)) }
 }
 
 /// Do the byte ranges the two arrays reach intersect? (NumPy's

@@ -3,6 +3,14 @@
 //! strided description touches. All shape and stride validation lives here;
 //! everyone else calls it. Nothing here touches memory.
 
+mod view;
+
+pub use view::{
+    IndexItem, View, basic_index, broadcast_shapes, broadcast_to, diagonal, expand_dims,
+    fill_strides, fix_unknown_dimension, moveaxis, normalize_axes, normalize_axis, reshape,
+    slice_positions, squeeze, swapaxes, transpose, view_as_itemsize,
+};
+
 use crate::dtype::MAXDIMS;
 use crate::error::{Result, bail, err};
 
