@@ -1098,9 +1098,9 @@ struct nd_array *nd_reshape(const struct nd_array *a,
                             nd_order order);
 
 /**
- * NumPy's `reshape(a, shape, order)` that may copy: a view when possible,
- * else a new array laid out in `order`. Check ND_FLAG_OWNDATA to tell which.
- * Caller owns the result.
+ * NumPy's `reshape(a, shape, order)` that may copy: a view of `a` when
+ * possible, else (as NumPy) a view of a new copy laid out in `order`;
+ * nd_may_share_memory(result, a) tells which. Caller owns the result.
  *
  * # Safety
  * As nd_reshape.
@@ -1252,6 +1252,16 @@ struct nd_array *nd_array_field(const struct nd_array *a, const char *name);
  * `a` NULL or live; `names` holds `n` NUL-terminated strings.
  */
 struct nd_array *nd_array_fields(const struct nd_array *a, size_t n, const char *const *names);
+
+/**
+ * NumPy's `may_share_memory(a, b)`: whether the byte ranges the two arrays
+ * reach overlap (bounds only, so it may say true for interleaved views
+ * that share no element). False if either is NULL (error recorded).
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+bool nd_may_share_memory(const struct nd_array *a, const struct nd_array *b);
 
 /**
  * NumPy's `ascontiguousarray(a)`: a view of `a` if it is C-contiguous, else

@@ -7,7 +7,7 @@ use crate::array::Array;
 use crate::dtype::Casting;
 use crate::error::Result;
 use crate::layout::Order;
-use crate::ufunc::astype;
+use crate::ufunc::{assign, astype};
 
 fn copy(a: &Array, order: Order) -> Result<Array> {
     astype(a, a.dtype(), Casting::No, order)
@@ -69,20 +69,26 @@ fn keep_order_stride(a: &Array) -> Option<isize> {
     Some(a.itemsize() as isize)
 }
 
-/// NumPy's `flatten(order)`: always a new 1-d array.
+/// NumPy's `flatten(order)`: always a new 1-d array, filled in `order`
+/// (K: the order the elements lie in memory).
 pub fn flatten(a: &Array, order: Order) -> Result<Array> {
-    let order = match order {
-        Order::A if a.is_fortran() => Order::F,
-        Order::A => Order::C,
-        o => o,
+    let (src, fortran) = match order {
+        Order::C => (a.view(), false),
+        Order::F => (a.view(), true),
+        Order::A => (a.view(), a.is_fortran()),
+        Order::K => {
+            // Read `a` with its axes sorted by stride, largest first.
+            let mut axes: Vec<usize> = (0..a.ndim()).collect();
+            axes.sort_by_key(|&i| std::cmp::Reverse(a.strides()[i].unsigned_abs()));
+            let perm: Vec<i64> = axes.iter().map(|&i| i as i64).collect();
+            (a.transpose(Some(&perm))?, false)
+        }
     };
-    let c = copy(a, order)?;
-    match order {
-        Order::F => c.reshape(&[-1], Order::F),
-        // A K-ordered copy is contiguous in its own axis order.
-        Order::K => ravel(&c, Order::K),
-        _ => c.reshape(&[-1], Order::C),
-    }
+    let out = Array::empty(a.dtype(), &[a.size()], Order::C)?;
+    let dims: Vec<i64> = src.shape().iter().map(|&d| d as i64).collect();
+    let target = out.reshape(&dims, if fortran { Order::F } else { Order::C })?;
+    assign(&target, &src, Casting::No)?;
+    Ok(out)
 }
 
 /// NumPy's `ascontiguousarray`: `a` itself (as a view) when C-contiguous,

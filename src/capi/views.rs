@@ -164,9 +164,9 @@ pub unsafe extern "C" fn nd_reshape(
     })
 }
 
-/// NumPy's `reshape(a, shape, order)` that may copy: a view when possible,
-/// else a new array laid out in `order`. Check ND_FLAG_OWNDATA to tell which.
-/// Caller owns the result.
+/// NumPy's `reshape(a, shape, order)` that may copy: a view of `a` when
+/// possible, else (as NumPy) a view of a new copy laid out in `order`;
+/// nd_may_share_memory(result, a) tells which. Caller owns the result.
 ///
 /// # Safety
 /// As nd_reshape.
@@ -432,6 +432,20 @@ pub unsafe extern "C" fn nd_array_fields(
             .map(|(i, &p)| unsafe { c_str(p, &format!("names[{i}]")) })
             .collect::<Result<Vec<_>>>()?;
         a.fields(&names)
+    })
+}
+
+/// NumPy's `may_share_memory(a, b)`: whether the byte ranges the two arrays
+/// reach overlap (bounds only, so it may say true for interleaved views
+/// that share no element). False if either is NULL (error recorded).
+///
+/// # Safety
+/// Handles NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_may_share_memory(a: *const nd_array, b: *const nd_array) -> bool {
+    guard(|| {
+        let (a, b) = unsafe { (nd_array::borrow(a, "a")?, nd_array::borrow(b, "b")?) };
+        crate::ufunc::cast::may_share_memory(a, b)
     })
 }
 
