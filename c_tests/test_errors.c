@@ -119,6 +119,7 @@ static void test_null_arguments(void) {
     NULL_FAILS(nd_can_cast(f8, NULL, ND_CASTING_SAFE));
 
     NULL_FAILS(nd_array_view(NULL));
+    NULL_FAILS(nd_array_view_readonly(NULL));
     NULL_FAILS(nd_array_ndim(NULL) >= 0);
     NULL_FAILS(nd_array_shape(NULL));
     NULL_FAILS(nd_array_strides(NULL));

@@ -373,6 +373,16 @@ void nd_array_free(struct nd_array *a);
 struct nd_array *nd_array_view(const struct nd_array *a);
 
 /**
+ * A read-only view of `a` (NumPy's `v = a.view(); v.flags.writeable =
+ * False`): writes through it fail with ND_ERR_READONLY; `a` is unchanged.
+ * Caller owns the result.
+ *
+ * # Safety
+ * `a` must be NULL or a live handle.
+ */
+struct nd_array *nd_array_view_readonly(const struct nd_array *a);
+
+/**
  * Number of dimensions; -1 if `a` is NULL.
  *
  * # Safety

@@ -8,17 +8,22 @@ This package only converts arguments; every computation is the library's.
 import ast
 import ctypes
 import threading
+import warnings as _warnings
 
 import numpy as _np
 
 from . import _lib
-from ._lib import NDOverflowError, check_handle, check_status, i64_array, lib, take_string
+from ._lib import NDOverflowError, check_handle, check_status, i64_array, take_string
+from ._lib import lib as _c
 
-__version__ = lib.nd_version().decode()
+__version__ = _c.nd_version().decode()
 
 __all__ = [
     "ndarray", "NDOverflowError", "array", "asarray", "empty", "zeros", "ones", "full",
-    "arange", "linspace", "eye", "result_type", "can_cast",
+    "arange", "linspace", "eye", "result_type", "can_cast", "reshape", "transpose",
+    "permute_dims", "swapaxes", "moveaxis", "squeeze", "expand_dims", "ravel", "diagonal",
+    "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
+    "may_share_memory", "copy",
 ]
 
 
@@ -34,8 +39,8 @@ class _DType:
         self.h = check_handle(h)
 
     def __del__(self):
-        if lib is not None and self.h:
-            lib.nd_dtype_free(self.h)
+        if _c is not None and self.h:
+            _c.nd_dtype_free(self.h)
             self.h = None
 
 
@@ -70,11 +75,11 @@ def _nd_dtype(dtype, default=None):
         dtype = default
     dt = _np.dtype(dtype)
     text = dt.str if dt.fields is None and dt.subdtype is None else _describe(dt)
-    return _DType(lib.nd_dtype_from_string(text.encode()))
+    return _DType(_c.nd_dtype_from_string(text.encode()))
 
 
 def _dtype_string(h):
-    return take_string(lib.nd_dtype_str(h))
+    return take_string(_c.nd_dtype_str(h))
 
 
 # ---------------------------------------------------------------- arrays
@@ -127,49 +132,49 @@ class ndarray:
 
     def __del__(self):
         h = getattr(self, "_h", None)
-        if h and lib is not None:
-            lib.nd_array_free(h)
+        if h and _c is not None:
+            _c.nd_array_free(h)
             self._h = None
 
     # -- attributes
     @property
     def ndim(self):
-        return lib.nd_array_ndim(self._h)
+        return _c.nd_array_ndim(self._h)
 
     @property
     def shape(self):
         n = self.ndim
-        p = lib.nd_array_shape(self._h)
+        p = _c.nd_array_shape(self._h)
         return tuple(p[i] for i in range(n))
 
     @property
     def strides(self):
         n = self.ndim
-        p = lib.nd_array_strides(self._h)
+        p = _c.nd_array_strides(self._h)
         return tuple(p[i] for i in range(n))
 
     @property
     def size(self):
-        return lib.nd_array_size(self._h)
+        return _c.nd_array_size(self._h)
 
     @property
     def itemsize(self):
-        return lib.nd_array_itemsize(self._h)
+        return _c.nd_array_itemsize(self._h)
 
     @property
     def nbytes(self):
-        return lib.nd_array_nbytes(self._h)
+        return _c.nd_array_nbytes(self._h)
 
     @property
     def dtype(self):
         if self._dtype is None:
-            d = _DType(lib.nd_array_dtype(self._h))
+            d = _DType(_c.nd_array_dtype(self._h))
             self._dtype = _numpy_dtype_of_string(_dtype_string(d.h))
         return self._dtype
 
     @property
     def flags(self):
-        return _Flags(lib.nd_array_flags(self._h))
+        return _Flags(_c.nd_array_flags(self._h))
 
     @property
     def base(self):
@@ -178,7 +183,7 @@ class ndarray:
     @property
     def data_ptr(self):
         """Address of element zero (ndcore's nd_array_data)."""
-        return lib.nd_array_data(self._h) or 0
+        return _c.nd_array_data(self._h) or 0
 
     @property
     def __array_interface__(self):
@@ -200,73 +205,196 @@ class ndarray:
         return self.shape[0]
 
     def __repr__(self):
-        return take_string(lib.nd_array_repr(self._h))
+        return take_string(_c.nd_array_repr(self._h))
 
     def __str__(self):
         return str(_np.asarray(self))
 
-    # -- elements
-    def _index(self, key):
+    # -- indexing
+    def _view(self, h):
+        """A new ndarray on a handle viewing this array's memory."""
+        return ndarray._from_handle(h, base=self._base if self._base is not None else self)
+
+    def _basic(self, key):
+        """The nd_index items of a basic index, or None if `key` is not one."""
         if not isinstance(key, tuple):
             key = (key,)
-        if not all(isinstance(k, (int, _np.integer)) for k in key):
+        items = []
+        for k in key:
+            if isinstance(k, (bool, _np.bool_)):
+                return None  # a boolean scalar is an advanced index in NumPy
+            if isinstance(k, (int, _np.integer)):
+                items.append(_lib.nd_index(_lib.ND_INDEX_INT, int(k), 0, 0))
+            elif isinstance(k, slice):
+                def bound(v):
+                    return _lib.ND_NONE if v is None else int(_operator_index(v))
+                step = 1 if k.step is None else int(_operator_index(k.step))
+                items.append(_lib.nd_index(_lib.ND_INDEX_SLICE, bound(k.start), bound(k.stop), step))
+            elif k is None:
+                items.append(_lib.nd_index(_lib.ND_INDEX_NEWAXIS, 0, 0, 0))
+            elif k is Ellipsis:
+                items.append(_lib.nd_index(_lib.ND_INDEX_ELLIPSIS, 0, 0, 0))
+            else:
+                return None
+        return items
+
+    def _select(self, key):
+        """The view `self[key]` for basic indices and field names."""
+        if isinstance(key, str):
+            return self._view(_c.nd_array_field(self._h, key.encode()))
+        if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
+            names = (ctypes.c_char_p * len(key))(*[k.encode() for k in key])
+            return self._view(_c.nd_array_fields(self._h, len(key), names))
+        items = self._basic(key)
+        if items is None:
             raise NotImplementedError(
-                "ndcore's Python binding indexes single elements with integers for now"
+                "advanced indexing (integer or boolean arrays) is not in ndcore yet"
             )
-        return i64_array(int(k) for k in key)
+        arr = (_lib.nd_index * max(len(items), 1))(*items)
+        return self._view(_c.nd_array_index(self._h, len(items), arr))
 
     def __getitem__(self, key):
-        idx, n = self._index(key)
+        v = self._select(key)
+        if v.ndim == 0 and not isinstance(key, str) and key is not Ellipsis and not (
+            isinstance(key, tuple) and (Ellipsis in key or None in key)
+        ):
+            return v._item()
+        return v
+
+    def _item(self):
+        """The single element of a 0-d array as a NumPy scalar."""
         dt = self.dtype
         if dt.fields is not None:
-            p = check_handle(lib.nd_array_ptr_at(self._h, n, idx))
+            p = check_handle(_c.nd_array_data(self._h))
             return _np.frombuffer(ctypes.string_at(p, dt.itemsize), dtype=dt)[0]
-        kind = dt.kind
-        if kind == "c":
+        idx, n = i64_array(())
+        if dt.kind == "c":
             re, im = ctypes.c_double(), ctypes.c_double()
-            check_status(lib.nd_array_get_c128(self._h, n, idx, ctypes.byref(re), ctypes.byref(im)))
-            return dt.type(complex(re.value, im.value))
+            check_status(_c.nd_array_get_c128(self._h, 0, idx, ctypes.byref(re), ctypes.byref(im)))
+            return dt.newbyteorder("=").type(complex(re.value, im.value))
         getter, ctype = {
-            "b": (lib.nd_array_get_bool, ctypes.c_bool),
-            "i": (lib.nd_array_get_i64, ctypes.c_int64),
-            "u": (lib.nd_array_get_u64, ctypes.c_uint64),
-            "f": (lib.nd_array_get_f64, ctypes.c_double),
-        }[kind]
+            "b": (_c.nd_array_get_bool, ctypes.c_bool),
+            "i": (_c.nd_array_get_i64, ctypes.c_int64),
+            "u": (_c.nd_array_get_u64, ctypes.c_uint64),
+            "f": (_c.nd_array_get_f64, ctypes.c_double),
+        }[dt.kind]
         out = ctype()
-        check_status(getter(self._h, n, idx, ctypes.byref(out)))
+        check_status(getter(self._h, 0, idx, ctypes.byref(out)))
         return dt.newbyteorder("=").type(out.value)
 
     def __setitem__(self, key, value):
-        idx, n = self._index(key)
-        if isinstance(value, (bool, _np.bool_)):
-            st = lib.nd_array_set_bool(self._h, n, idx, bool(value))
-        elif isinstance(value, (int, _np.integer)):
-            v = int(value)
-            if not -(2**63) <= v < 2**64:
-                raise NDOverflowError(f"Python integer {v} out of bounds for {self.dtype}")
-            setter = lib.nd_array_set_i64 if v < 0 else lib.nd_array_set_u64
-            st = setter(self._h, n, idx, v)
-        elif isinstance(value, (complex, _np.complexfloating)):
-            st = lib.nd_array_set_c128(self._h, n, idx, value.real, value.imag)
+        target = self._select(key)
+        if isinstance(value, ndarray):
+            src = value
         else:
-            st = lib.nd_array_set_f64(self._h, n, idx, float(value))
-        check_status(st)
+            tdt = target.dtype
+            if isinstance(value, (bool, int, float, complex, _np.generic)) and tdt.fields is None:
+                # A scalar converts as NumPy converts it for assignment
+                # (NEP 50: out-of-range Python ints raise OverflowError).
+                with _warnings.catch_warnings():
+                    _warnings.simplefilter("ignore", _np.exceptions.ComplexWarning)
+                    value = _np.asarray(value, dtype=tdt)
+            else:
+                value = _np.asarray(value, dtype=tdt if tdt.fields is not None else None)
+            src = _wrap_numpy(value)
+        check_status(_c.nd_copyto(target._h, src._h, _lib.CASTINGS["unsafe"]))
+
+    # -- views and shapes
+    @property
+    def T(self):
+        return self._view(_c.nd_transpose(self._h, 0, None))
+
+    @property
+    def mT(self):
+        if self.ndim < 2:
+            raise ValueError("matrix transpose with ndim < 2 is undefined")
+        return self.swapaxes(-2, -1)
+
+    @property
+    def real(self):
+        if self.dtype.kind != "c":
+            return self
+        return self._view(_c.nd_real(self._h))
+
+    @property
+    def imag(self):
+        if self.dtype.kind != "c":
+            return ndarray._from_handle(_c.nd_imag(self._h))
+        return self._view(_c.nd_imag(self._h))
+
+    def transpose(self, *axes):
+        if not axes:
+            return self.T
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        if axes is None:
+            return self.T
+        arr, n = i64_array(int(_operator_index(a)) for a in axes)
+        return self._view(_c.nd_transpose(self._h, n, arr))
+
+    def swapaxes(self, axis1, axis2):
+        return self._view(_c.nd_swapaxes(self._h, int(axis1), int(axis2)))
+
+    def reshape(self, *shape, order="C", copy=None):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        arr, n = i64_array(int(_operator_index(d)) for d in shape)
+        if copy:
+            return self.copy(order if order != "A" else "K").reshape(shape, order=order)
+        fn = _c.nd_reshape if copy is False else _c.nd_reshape_or_copy
+        h = fn(self._h, n, arr, _lib.ORDERS[order])
+        if h and not _c.nd_may_share_memory(h, self._h) and self.size:
+            return ndarray._from_handle(h)
+        return self._view(h)
+
+    def ravel(self, order="C"):
+        h = check_handle(_c.nd_ravel(self._h, _lib.ORDERS[order]))
+        if self.size and not _c.nd_may_share_memory(h, self._h):
+            return ndarray._from_handle(h)
+        return self._view(h)
+
+    def flatten(self, order="C"):
+        return ndarray._from_handle(_c.nd_flatten(self._h, _lib.ORDERS[order]))
+
+    def squeeze(self, axis=None):
+        if axis is None:
+            return self._view(_c.nd_squeeze(self._h, 0, None))
+        arr, n = i64_array(_axes_tuple(axis))
+        return self._view(_c.nd_squeeze(self._h, n, arr))
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return self._view(_c.nd_diagonal(self._h, int(offset), int(axis1), int(axis2)))
 
     # -- conversions
     def astype(self, dtype, order="K", casting="unsafe", copy=True):
         if order != "K":
-            raise NotImplementedError("astype supports order='K' (use .copy(order) after)")
+            return self.astype(dtype, casting=casting).copy(order)
         d = _nd_dtype(dtype)
-        return ndarray._from_handle(lib.nd_astype(self._h, d.h, _lib.CASTINGS[casting]))
+        return ndarray._from_handle(_c.nd_astype(self._h, d.h, _lib.CASTINGS[casting]))
 
     def copy(self, order="C"):
-        return ndarray._from_handle(lib.nd_array_copy(self._h, _lib.ORDERS[order]))
+        return ndarray._from_handle(_c.nd_array_copy(self._h, _lib.ORDERS[order]))
 
-    def view(self):
-        return ndarray._from_handle(lib.nd_array_view(self._h), base=self)
+    def view(self, dtype=None):
+        if dtype is None:
+            return self._view(_c.nd_array_view(self._h))
+        d = _nd_dtype(dtype)
+        return self._view(_c.nd_array_view_dtype(self._h, d.h))
 
     def tolist(self):
         return _np.asarray(self).tolist()
+
+
+def _operator_index(v):
+    import operator
+
+    return operator.index(v)
+
+
+def _axes_tuple(axis):
+    if isinstance(axis, (tuple, list)):
+        return [int(_operator_index(a)) for a in axis]
+    return [int(_operator_index(axis))]
 
 
 # ---------------------------------------------------------------- creation
@@ -285,17 +413,17 @@ def _make(fn, shape, dtype, order):
 
 def empty(shape, dtype=float, order="C"):
     """numpy.empty: a new array, contents uninitialised."""
-    return _make(lib.nd_empty, shape, dtype, order)
+    return _make(_c.nd_empty, shape, dtype, order)
 
 
 def zeros(shape, dtype=float, order="C"):
     """numpy.zeros."""
-    return _make(lib.nd_zeros, shape, dtype, order)
+    return _make(_c.nd_zeros, shape, dtype, order)
 
 
 def ones(shape, dtype=float, order="C"):
     """numpy.ones."""
-    return _make(lib.nd_ones, shape, dtype, order)
+    return _make(_c.nd_ones, shape, dtype, order)
 
 
 def full(shape, fill_value, dtype=None, order="C"):
@@ -308,7 +436,7 @@ def full(shape, fill_value, dtype=None, order="C"):
     d = _nd_dtype(value.dtype if dtype is None else dtype)
     vd = _nd_dtype(value.dtype)
     dims, n = _shape_args(shape)
-    h = lib.nd_full(d.h, n, dims, _lib.ORDERS[order], value.ctypes.data, vd.h)
+    h = _c.nd_full(d.h, n, dims, _lib.ORDERS[order], value.ctypes.data, vd.h)
     return ndarray._from_handle(h)
 
 
@@ -320,20 +448,20 @@ def arange(start, stop=None, step=1, dtype=None):
         ints = all(isinstance(v, (int, _np.integer)) for v in (start, stop, step))
         dtype = _np.int64 if ints else _np.float64
     d = _nd_dtype(dtype)
-    return ndarray._from_handle(lib.nd_arange(float(start), float(stop), float(step), d.h))
+    return ndarray._from_handle(_c.nd_arange(float(start), float(stop), float(step), d.h))
 
 
 def linspace(start, stop, num=50, endpoint=True, dtype=None):
     """numpy.linspace for real scalar endpoints."""
     d = _nd_dtype(dtype, float)
-    return ndarray._from_handle(lib.nd_linspace(float(start), float(stop), int(num), bool(endpoint), d.h))
+    return ndarray._from_handle(_c.nd_linspace(float(start), float(stop), int(num), bool(endpoint), d.h))
 
 
 def eye(N, M=None, k=0, dtype=float, order="C"):
     """numpy.eye."""
     d = _nd_dtype(dtype)
     m = N if M is None else M
-    return ndarray._from_handle(lib.nd_eye(int(N), int(m), int(k), d.h, _lib.ORDERS[order]))
+    return ndarray._from_handle(_c.nd_eye(int(N), int(m), int(k), d.h, _lib.ORDERS[order]))
 
 
 # ------------------------------------------------- sharing with NumPy
@@ -361,7 +489,7 @@ def _wrap_numpy(a):
         _next_key[0] += 1
         key = _next_key[0]
         _kept[key] = a
-    h = lib.nd_array_wrap(a.ctypes.data, d.h, n, dims, strides, a.flags.writeable, _release, key)
+    h = _c.nd_array_wrap(a.ctypes.data, d.h, n, dims, strides, a.flags.writeable, _release, key)
     if not h:
         with _kept_lock:
             _kept.pop(key, None)
@@ -390,7 +518,7 @@ def array(obj, dtype=None, copy=True, order="K"):
     d = _nd_dtype(src.dtype)
     dims, n = i64_array(src.shape)
     strides, _ = i64_array(src.strides)
-    out = ndarray._from_handle(lib.nd_array_from_data(src.ctypes.data, d.h, n, dims, strides))
+    out = ndarray._from_handle(_c.nd_array_from_data(src.ctypes.data, d.h, n, dims, strides))
     return out if order in ("K", "C", "A") else out.copy(order)
 
 
@@ -408,7 +536,7 @@ def result_type(*arrays_and_dtypes):
     """numpy.result_type for arrays and dtypes (no Python scalars yet)."""
     handles = [_nd_dtype(_dtype_arg(x)) for x in arrays_and_dtypes]
     arr = (ctypes.c_void_p * max(len(handles), 1))(*[h.h for h in handles])
-    out = _DType(lib.nd_result_type(len(handles), arr))
+    out = _DType(_c.nd_result_type(len(handles), arr))
     return _numpy_dtype_of_string(_dtype_string(out.h))
 
 
@@ -417,5 +545,109 @@ def can_cast(from_, to, casting="safe"):
     if casting not in _lib.CASTINGS:
         raise ValueError("casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'")
     f, t = _nd_dtype(_dtype_arg(from_)), _nd_dtype(_dtype_arg(to))
-    ok = lib.nd_can_cast(f.h, t.h, _lib.CASTINGS[casting])
+    ok = _c.nd_can_cast(f.h, t.h, _lib.CASTINGS[casting])
     return bool(ok)
+
+
+# ------------------------------------------------- shape manipulation
+
+def reshape(a, shape, order="C", *, copy=None):
+    """numpy.reshape."""
+    return asarray(a).reshape(shape, order=order, copy=copy)
+
+
+def transpose(a, axes=None):
+    """numpy.transpose."""
+    a = asarray(a)
+    return a.T if axes is None else a.transpose(tuple(axes))
+
+
+permute_dims = transpose
+
+
+def swapaxes(a, axis1, axis2):
+    """numpy.swapaxes."""
+    return asarray(a).swapaxes(axis1, axis2)
+
+
+def moveaxis(a, source, destination):
+    """numpy.moveaxis."""
+    a = asarray(a)
+    src, n = i64_array(_axes_tuple(source))
+    dst, m = i64_array(_axes_tuple(destination))
+    if n != m:
+        raise ValueError("`source` and `destination` arguments must have the same number of elements")
+    return a._view(_c.nd_moveaxis(a._h, n, src, dst))
+
+
+def squeeze(a, axis=None):
+    """numpy.squeeze."""
+    return asarray(a).squeeze(axis)
+
+
+def expand_dims(a, axis):
+    """numpy.expand_dims."""
+    a = asarray(a)
+    arr, n = i64_array(_axes_tuple(axis))
+    return a._view(_c.nd_expand_dims(a._h, n, arr))
+
+
+def ravel(a, order="C"):
+    """numpy.ravel."""
+    return asarray(a).ravel(order)
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """numpy.diagonal (a read-only view)."""
+    return asarray(a).diagonal(offset, axis1, axis2)
+
+
+def broadcast_to(array, shape):
+    """numpy.broadcast_to: a read-only view."""
+    a = asarray(array)
+    if isinstance(shape, (int, _np.integer)):
+        shape = (shape,)
+    arr, n = i64_array(int(_operator_index(d)) for d in shape)
+    return a._view(_c.nd_broadcast_to(a._h, n, arr))
+
+
+def broadcast_arrays(*args):
+    """numpy.broadcast_arrays (broadcast results are read-only)."""
+    arrays = [asarray(a) for a in args]
+    n = len(arrays)
+    ins = (ctypes.c_void_p * max(n, 1))(*[a._h for a in arrays])
+    outs = (ctypes.c_void_p * max(n, 1))()
+    check_status(_c.nd_broadcast_arrays(n, ins, outs))
+    return tuple(a._view(outs[i]) for i, a in enumerate(arrays))
+
+
+def ascontiguousarray(a, dtype=None):
+    """numpy.ascontiguousarray."""
+    a = asarray(a, dtype=dtype)
+    h = check_handle(_c.nd_ascontiguousarray(a._h))
+    if a.size and not _c.nd_may_share_memory(h, a._h):
+        return ndarray._from_handle(h)
+    return a._view(h)
+
+
+def asfortranarray(a, dtype=None):
+    """numpy.asfortranarray."""
+    a = asarray(a, dtype=dtype)
+    h = check_handle(_c.nd_asfortranarray(a._h))
+    if a.size and not _c.nd_may_share_memory(h, a._h):
+        return ndarray._from_handle(h)
+    return a._view(h)
+
+
+def may_share_memory(a, b):
+    """numpy.may_share_memory (bounds check) for ndcore arrays."""
+    a, b = asarray(a), asarray(b)
+    return bool(_c.nd_may_share_memory(a._h, b._h))
+
+
+def copy(a, order="K"):
+    """numpy.copy."""
+    return asarray(a).copy(order)
+
+
+from . import lib  # noqa: E402  (nd.lib.stride_tricks, as in NumPy)

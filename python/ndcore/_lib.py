@@ -40,6 +40,15 @@ def _find_library():
 
 lib = ctypes.CDLL(_find_library())
 
+class nd_index(ctypes.Structure):
+    """One item of a basic index (ndcore.h's nd_index)."""
+
+    _fields_ = [("kind", c_int32), ("start", c_int64), ("stop", c_int64), ("step", c_int64)]
+
+
+ND_INDEX_INT, ND_INDEX_SLICE, ND_INDEX_NEWAXIS, ND_INDEX_ELLIPSIS = 0, 1, 2, 3
+ND_NONE = -(2**63)
+
 nd_array_p = c_void_p
 nd_dtype_p = c_void_p
 RELEASE_FN = CFUNCTYPE(None, c_void_p)
@@ -64,6 +73,7 @@ _SIGNATURES = {
     "nd_can_cast": (c_bool, [nd_dtype_p, nd_dtype_p, c_int32]),
     "nd_array_free": (None, [nd_array_p]),
     "nd_array_view": (nd_array_p, [nd_array_p]),
+    "nd_array_view_readonly": (nd_array_p, [nd_array_p]),
     "nd_array_ndim": (c_int64, [nd_array_p]),
     "nd_array_shape": (I64P, [nd_array_p]),
     "nd_array_strides": (I64P, [nd_array_p]),
@@ -99,6 +109,29 @@ _SIGNATURES = {
     "nd_linspace": (nd_array_p, [c_double, c_double, c_int64, c_bool, nd_dtype_p]),
     "nd_eye": (nd_array_p, [c_int64, c_int64, c_int64, nd_dtype_p, c_int32]),
     "nd_array_from_data": (nd_array_p, [c_void_p, nd_dtype_p, c_size_t, I64P, I64P]),
+    "nd_array_index": (nd_array_p, [nd_array_p, c_size_t, POINTER(nd_index)]),
+    "nd_transpose": (nd_array_p, [nd_array_p, c_size_t, I64P]),
+    "nd_swapaxes": (nd_array_p, [nd_array_p, c_int64, c_int64]),
+    "nd_moveaxis": (nd_array_p, [nd_array_p, c_size_t, I64P, I64P]),
+    "nd_reshape": (nd_array_p, [nd_array_p, c_size_t, I64P, c_int32]),
+    "nd_reshape_or_copy": (nd_array_p, [nd_array_p, c_size_t, I64P, c_int32]),
+    "nd_ravel": (nd_array_p, [nd_array_p, c_int32]),
+    "nd_flatten": (nd_array_p, [nd_array_p, c_int32]),
+    "nd_squeeze": (nd_array_p, [nd_array_p, c_size_t, I64P]),
+    "nd_expand_dims": (nd_array_p, [nd_array_p, c_size_t, I64P]),
+    "nd_diagonal": (nd_array_p, [nd_array_p, c_int64, c_int64, c_int64]),
+    "nd_real": (nd_array_p, [nd_array_p]),
+    "nd_imag": (nd_array_p, [nd_array_p]),
+    "nd_broadcast_to": (nd_array_p, [nd_array_p, c_size_t, I64P]),
+    "nd_broadcast_arrays": (c_int, [c_size_t, POINTER(nd_array_p), POINTER(nd_array_p)]),
+    "nd_as_strided": (nd_array_p, [nd_array_p, c_size_t, I64P, I64P]),
+    "nd_as_strided_unchecked": (nd_array_p, [nd_array_p, c_size_t, I64P, I64P]),
+    "nd_array_view_dtype": (nd_array_p, [nd_array_p, nd_dtype_p]),
+    "nd_array_field": (nd_array_p, [nd_array_p, c_char_p]),
+    "nd_array_fields": (nd_array_p, [nd_array_p, c_size_t, POINTER(c_char_p)]),
+    "nd_may_share_memory": (c_bool, [nd_array_p, nd_array_p]),
+    "nd_ascontiguousarray": (nd_array_p, [nd_array_p]),
+    "nd_asfortranarray": (nd_array_p, [nd_array_p]),
     "nd_array_wrap": (
         nd_array_p,
         [c_void_p, nd_dtype_p, c_size_t, I64P, I64P, c_bool, RELEASE_FN, c_void_p],

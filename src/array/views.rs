@@ -95,9 +95,12 @@ impl Array {
         self.apply(layout::squeeze(self.shape(), self.strides(), axes)?)
     }
 
-    /// NumPy's `expand_dims(axis)`.
+    /// NumPy's `expand_dims(axis)`, which NumPy implements as a reshape
+    /// (so the new axes get reshape's strides, and it is always a view).
     pub fn expand_dims(&self, axes: &[i64]) -> Result<Array> {
-        self.apply(layout::expand_dims(self.shape(), self.strides(), axes)?)
+        let v = layout::expand_dims(self.shape(), self.strides(), axes)?;
+        let shape: Vec<i64> = v.shape.iter().map(|&d| d as i64).collect();
+        self.reshape(&shape, Order::C)
     }
 
     /// NumPy's `diagonal(offset, axis1, axis2)`: a read-only view, as NumPy 2
@@ -232,6 +235,12 @@ impl Array {
     pub fn view_dtype(&self, dtype: &DType) -> Result<Array> {
         let (base, sub) = expand_subarray(dtype, &[]);
         let size = dtype.itemsize();
+        if !sub.is_empty() && size != self.itemsize() {
+            bail!(
+                Value,
+                "Changing the dtype to a subarray type is only supported if the total itemsize is unchanged"
+            );
+        }
         let v = layout::view_as_itemsize(self.shape(), self.strides(), self.itemsize(), size)?;
         if sub.is_empty() {
             return self.view_with(self.offset(), base, v.shape, v.strides);

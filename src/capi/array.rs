@@ -45,6 +45,21 @@ pub unsafe extern "C" fn nd_array_view(a: *const nd_array) -> *mut nd_array {
     })
 }
 
+/// A read-only view of `a` (NumPy's `v = a.view(); v.flags.writeable =
+/// False`): writes through it fail with ND_ERR_READONLY; `a` is unchanged.
+/// Caller owns the result.
+///
+/// # Safety
+/// `a` must be NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_array_view_readonly(a: *const nd_array) -> *mut nd_array {
+    guard(|| {
+        let mut v = unsafe { nd_array::borrow(a, "a")? }.view();
+        v.set_writeable(false)?;
+        Ok(nd_array::into_raw(v))
+    })
+}
+
 /// Number of dimensions; -1 if `a` is NULL.
 ///
 /// # Safety

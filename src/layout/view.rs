@@ -150,9 +150,9 @@ pub fn basic_index(shape: &[usize], strides: &[isize], items: &[IndexItem]) -> R
             }
             IndexItem::Slice { start, stop, step } => {
                 let (first, count, step) = slice_positions(start, stop, step, shape[axis])?;
-                if count > 0 {
-                    view.offset += first as isize * strides[axis];
-                }
+                // An empty result points at the start with step 1, as NumPy's.
+                let (first, step) = if count == 0 { (0, 1) } else { (first, step) };
+                view.offset += first as isize * strides[axis];
                 view.shape.push(count);
                 // Exact whenever count > 1 (the run lies inside the axis).
                 view.strides.push(strides[axis].wrapping_mul(step as isize));
@@ -262,11 +262,24 @@ pub fn moveaxis(
 /// check the total (NumPy's `_fix_unknown_dimension`).
 pub fn fix_unknown_dimension(newshape: &[i64], size: usize) -> Result<Vec<usize>> {
     super::check_ndim(newshape.len())?;
+    // NumPy's convert_shape_to_string: leading unknowns dropped, later ones
+    // shown as "newaxis", no spaces.
     let shown = || {
-        let parts: Vec<String> = newshape.iter().map(|d| d.to_string()).collect();
-        match parts.len() {
-            1 => format!("({},)", parts[0]),
-            _ => format!("({})", parts.join(", ")),
+        let first = newshape.iter().position(|&d| d >= 0);
+        match first {
+            None => "()".to_string(),
+            Some(f) => {
+                let mut t = format!("({}", newshape[f]);
+                for &d in &newshape[f + 1..] {
+                    if d < 0 {
+                        t.push_str(",newaxis");
+                    } else {
+                        t.push_str(&format!(",{d}"));
+                    }
+                }
+                t.push_str(if newshape.len() == 1 { ",)" } else { ")" });
+                t
+            }
         }
     };
     let mismatch = || {
@@ -440,6 +453,11 @@ pub fn reshape(
 /// NumPy's `squeeze`: remove the given axes (all of length one), or every
 /// axis of length one.
 pub fn squeeze(shape: &[usize], strides: &[isize], axes: Option<&[i64]>) -> Result<View> {
+    // NumPy's legacy rule: a 0-d array accepts a single axis 0 or -1.
+    let axes = match axes {
+        Some([0] | [-1]) if shape.is_empty() => None,
+        a => a,
+    };
     let remove: Vec<bool> = match axes {
         None => shape.iter().map(|&d| d == 1).collect(),
         Some(axes) => {
@@ -638,7 +656,8 @@ pub fn view_as_itemsize(
             "Changing the dtype of a 0d array is only supported if the itemsize is unchanged"
         );
     };
-    if shape[last] != 1 && strides[last] != old as isize {
+    let empty = shape.contains(&0);
+    if shape[last] != 1 && !empty && strides[last] != old as isize {
         bail!(
             Value,
             "To change to a dtype of a different size, the last axis must be contiguous"
