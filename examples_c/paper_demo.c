@@ -48,45 +48,93 @@ static void released(void *ctx) {
 int main(void) {
     printf("ndcore %s: the NumPy array, from C\n\n", nd_version());
 
-    printf("== Arrays describe memory: data pointer, dtype, shape, strides ==\n");
+    printf("== The structure of a NumPy array: a view on memory ==\n");
     nd_dtype *i64 = nd_dtype_new(ND_INT64);
     nd_array *r = nd_arange(0, 9, 1, i64);
-    show("np.arange(9)", r);
-    printf("\n");
-
-    /* The same nine integers, owned by C, described as a 3x3 array. */
-    int64_t data[9];
-    for (int i = 0; i < 9; i++) data[i] = i;
     int64_t shape33[2] = {3, 3};
-    nd_array *x = nd_array_wrap(data, i64, 2, shape33, NULL, true, NULL, NULL);
-    show("x = np.arange(9).reshape((3, 3))   # C memory, wrapped: int64_t data[9]", x);
+    nd_array *x = nd_reshape(r, 2, shape33, ND_ORDER_C);
+    show("x = np.arange(9).reshape((3, 3))", x);
     show_layout("x", x);
-    printf("(8-byte integers: skip 24 bytes to the next row, 8 to the next column)\n\n");
+    printf("(8-byte integers: skip 24 bytes to the next row, 8 to the next column)\n");
 
-    printf("== Other strides, same memory: no copies ==\n");
-    int64_t every_other[2] = {48, 16}, shape22[2] = {2, 2};
-    nd_array *y = nd_array_wrap(data, i64, 2, shape22, every_other, true, NULL, NULL);
-    show("y = x[::2, ::2]   # same memory, strides (48, 16)", y);
+    nd_index every_other[2] = {{ND_INDEX_SLICE, ND_NONE, ND_NONE, 2},
+                               {ND_INDEX_SLICE, ND_NONE, ND_NONE, 2}};
+    nd_array *y = nd_array_index(x, 2, every_other);
+    show("y = x[::2, ::2]", y);
     show_layout("y", y);
     int64_t origin[2] = {0, 0};
     nd_array_set_i64(y, 2, origin, 100);
-    printf(">>> y[0, 0] = 100   # writes x, and the C array: data[0] == %lld\n",
-           (long long)data[0]);
+    printf(">>> y[0, 0] = 100   # y is a view: x changes too\n");
     show("x", x);
-    int64_t transposed[2] = {8, 24};
-    nd_array *xT = nd_array_wrap(data, i64, 2, shape33, transposed, true, NULL, NULL);
-    show("x.T   # same memory, strides (8, 24)", xT);
-    show_layout("x.T", xT);
+    nd_array *xT = nd_transpose(x, 0, NULL);
+    show("xT = x.T", xT);
+    show_layout("xT", xT);
     int flags = nd_array_flags(xT);
-    printf("x.T is F-contiguous: %s, C-contiguous: %s\n\n",
+    printf("x.T is F-contiguous: %s, C-contiguous: %s\n",
            flags & ND_FLAG_F_CONTIGUOUS ? "yes" : "no", flags & ND_FLAG_C_CONTIGUOUS ? "yes" : "no");
+    int64_t shape19[2] = {1, 9};
+    nd_array *z = nd_reshape(x, 2, shape19, ND_ORDER_C);
+    show("z = x.reshape((1, 9))", z);
+    show_layout("z", z);
+    nd_dtype *u8 = nd_dtype_new(ND_UINT8);
+    nd_array *zb = nd_array_view_dtype(z, u8);
+    show("z.view(np.uint8)   # the same 72 bytes, as bytes", zb);
+    show_layout("z.view(np.uint8)", zb);
+    printf("every view above shares x's memory: data pointers %p (x), %p (y), %p (z)\n\n",
+           nd_array_data(x), nd_array_data(y), nd_array_data(zb));
+
+    printf("== Finite differencing with slices (views, no copies) ==\n");
+    nd_array *fx = nd_arange(0, 10, 2, i64);
+    show("x = np.arange(0, 10, 2)", fx);
+    nd_array *fy = nd_empty(i64, 1, (int64_t[]){5}, ND_ORDER_C);
+    for (int64_t i = 0; i < 5; i++) nd_array_set_i64(fy, 1, &i, (2 * i) * (2 * i));
+    show("y = x**2", fy);
+    nd_index tail1[1] = {{ND_INDEX_SLICE, 1, ND_NONE, 1}}, head1[1] = {{ND_INDEX_SLICE, ND_NONE, -1, 1}};
+    nd_index tail2[1] = {{ND_INDEX_SLICE, 2, ND_NONE, 1}}, head2[1] = {{ND_INDEX_SLICE, ND_NONE, -2, 1}};
+    for (int central = 0; central < 2; central++) {
+        nd_index *t = central ? tail2 : tail1, *h = central ? head2 : head1;
+        nd_array *yt = nd_array_index(fy, 1, t), *yh = nd_array_index(fy, 1, h);
+        nd_array *xt = nd_array_index(fx, 1, t), *xh = nd_array_index(fx, 1, h);
+        int64_t n = nd_array_size(yt);
+        nd_dtype *f8 = nd_dtype_new(ND_FLOAT64);
+        nd_array *d = nd_empty(f8, 1, &n, ND_ORDER_C);
+        /* A C loop over four views of two arrays (ufuncs come later). */
+        for (int64_t i = 0; i < n; i++) {
+            double a, b, c, e;
+            nd_array_get_f64(yt, 1, &i, &a);
+            nd_array_get_f64(yh, 1, &i, &b);
+            nd_array_get_f64(xt, 1, &i, &c);
+            nd_array_get_f64(xh, 1, &i, &e);
+            nd_array_set_f64(d, 1, &i, (a - b) / (c - e));
+        }
+        show(central ? "dy_dx_c = (y[2:]-y[:-2])/(x[2:]-x[:-2])" : "dy_dx = (y[1:]-y[:-1])/(x[1:]-x[:-1])", d);
+        printf("  (y[%d:] starts %lld bytes after y[:-%d], in the same memory)\n", central + 1,
+               (long long)((char *)nd_array_data(yt) - (char *)nd_array_data(yh)), central + 1);
+        nd_array_free(yt);
+        nd_array_free(yh);
+        nd_array_free(xt);
+        nd_array_free(xh);
+        nd_array_free(d);
+        nd_dtype_free(f8);
+    }
+    printf("(the paper prints [2, 6, 10, 14, 18] and [4, 8, 12, 16]: slips; these are NumPy's values)\n\n");
+
+    printf("== C memory, wrapped: a view on someone else's buffer ==\n");
+    int64_t data[9];
+    for (int i = 0; i < 9; i++) data[i] = i;
+    nd_array *cw = nd_array_wrap(data, i64, 2, shape33, NULL, true, NULL, NULL);
+    nd_index col1[2] = {{ND_INDEX_SLICE, ND_NONE, ND_NONE, 1}, {ND_INDEX_INT, 1, 0, 0}};
+    nd_array *col = nd_array_index(cw, 2, col1);
+    show("c = wrap(int64_t data[9]).reshape((3, 3)); c[:, 1]", col);
+    nd_array_set_i64(col, 1, (int64_t[]){2}, -7);
+    printf(">>> c[2, 1] = -7   # the C array sees it: data[7] == %lld\n\n", (long long)data[7]);
 
     printf("== Creating arrays ==\n");
     int64_t shape23[2] = {2, 3};
     nd_dtype *f32 = nd_dtype_new(ND_FLOAT32);
-    nd_array *z = nd_zeros(f32, 2, shape23, ND_ORDER_C);
-    show("np.zeros((2, 3), dtype=np.float32)", z);
-    show_layout("_", z);
+    nd_array *z0 = nd_zeros(f32, 2, shape23, ND_ORDER_C);
+    show("np.zeros((2, 3), dtype=np.float32)", z0);
+    show_layout("_", z0);
     nd_array *zf = nd_zeros(f32, 2, shape23, ND_ORDER_F);
     printf(">>> zf = np.zeros((2, 3), dtype=np.float32, order='F')\n");
     show_layout("zf", zf);
@@ -102,9 +150,8 @@ int main(void) {
     printf("\n");
 
     printf("== dtypes, casting and records ==\n");
-    nd_dtype *u8 = nd_dtype_new(ND_UINT8);
     nd_array *bytes = nd_astype(r, u8, ND_CASTING_UNSAFE);
-    show("np.arange(9).astype(np.uint8)", bytes);
+    show("x.ravel().astype(np.uint8)   # x was written through y above", bytes);
     if (!nd_astype(r, u8, ND_CASTING_SAFE))
         printf("casting='safe' refuses: %s\n", nd_last_error());
     nd_dtype *rec = nd_dtype_from_string("[('time','<u8'),('pos',[('x','<f8'),('y','<f8')])]");
@@ -137,8 +184,14 @@ int main(void) {
     int64_t index[2] = {3, 0};
     if (nd_array_set_i64(x, 2, index, 1) != ND_OK)
         printf("x[3, 0] = 1: %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
+    if (!nd_reshape(xT, 1, (int64_t[]){9}, ND_ORDER_C))
+        printf("x.T.reshape(9, copy=False): %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
+    nd_array *bx = nd_broadcast_to(y, 2, (int64_t[]){4, 2});
+    if (nd_array_set_i64(bx, 2, origin, 1) != ND_OK)
+        printf("np.broadcast_to(y, (4, 2))[0, 0] = 1: %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
+    nd_array_free(bx);
 
-    nd_array *handles[] = {r, x, y, xT, z, zf, lin, e, c, big, bytes, recs};
+    nd_array *handles[] = {r, x, y, xT, z, zb, fx, fy, cw, col, z0, zf, lin, e, c, big, bytes, recs};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
     nd_dtype *types[] = {i64, f32, c128, u8, rec};
     for (size_t i = 0; i < sizeof types / sizeof *types; i++) nd_dtype_free(types[i]);
