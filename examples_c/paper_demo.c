@@ -186,9 +186,12 @@ int main(void) {
         printf("x[3, 0] = 1: %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
     if (!nd_reshape(xT, 1, (int64_t[]){9}, ND_ORDER_C))
         printf("x.T.reshape(9, copy=False): %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
-    nd_array *bx = nd_broadcast_to(y, 2, (int64_t[]){4, 2});
-    if (nd_array_set_i64(bx, 2, origin, 1) != ND_OK)
-        printf("np.broadcast_to(y, (4, 2))[0, 0] = 1: %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
+    nd_array *bx = nd_broadcast_to(y, 3, (int64_t[]){3, 2, 2});
+    if (nd_array_set_i64(bx, 3, (int64_t[]){0, 0, 0}, 1) != ND_OK)
+        printf("np.broadcast_to(y, (3, 2, 2))[0, 0, 0] = 1: %s: %s\n", nd_status_name(nd_last_status()),
+               nd_last_error());
+    if (!nd_broadcast_to(y, 2, (int64_t[]){4, 2}))
+        printf("np.broadcast_to(y, (4, 2)): %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
     nd_array_free(bx);
 
     nd_array *handles[] = {r, x, y, xT, z, zb, fx, fy, cw, col, z0, zf, lin, e, c, big, bytes, recs};
