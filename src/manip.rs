@@ -77,10 +77,11 @@ pub fn flatten(a: &Array, order: Order) -> Result<Array> {
         Order::F => (a.view(), true),
         Order::A => (a.view(), a.is_fortran()),
         Order::K => {
-            // Read `a` with its axes sorted by stride, largest first.
-            let mut axes: Vec<usize> = (0..a.ndim()).collect();
-            axes.sort_by_key(|&i| std::cmp::Reverse(a.strides()[i].unsigned_abs()));
-            let perm: Vec<i64> = axes.iter().map(|&i| i as i64).collect();
+            // Read `a` in the order NumPy's iterator would.
+            let perm: Vec<i64> = crate::layout::keep_order_perm(a.shape(), a.strides())
+                .into_iter()
+                .map(|i| i as i64)
+                .collect();
             (a.transpose(Some(&perm))?, false)
         }
     };

@@ -7,7 +7,7 @@ This package only converts arguments; every computation is the library's.
 
 import ast
 import ctypes
-import threading
+import itertools
 import warnings as _warnings
 
 import numpy as _np
@@ -467,16 +467,17 @@ def eye(N, M=None, k=0, dtype=float, order="C"):
 # ------------------------------------------------- sharing with NumPy
 
 # Objects whose memory an ndcore array wraps, kept alive until the library's
-# release callback says the last view is gone.
+# release callback says the last view is gone. No lock: dict insertion and
+# pop and next() on a count are atomic under the GIL, and the callback can
+# run inside a garbage collection triggered anywhere, even while this
+# module is registering another array (a lock here would deadlock).
 _kept = {}
-_kept_lock = threading.Lock()
-_next_key = [0]
+_keys = itertools.count(1)
 
 
 @_lib.RELEASE_FN
 def _release(ctx):
-    with _kept_lock:
-        _kept.pop(ctx, None)
+    _kept.pop(ctx, None)
 
 
 def _wrap_numpy(a):
@@ -485,14 +486,11 @@ def _wrap_numpy(a):
     d = _nd_dtype(a.dtype)
     dims, n = i64_array(a.shape)
     strides, _ = i64_array(a.strides)
-    with _kept_lock:
-        _next_key[0] += 1
-        key = _next_key[0]
-        _kept[key] = a
+    key = next(_keys)
+    _kept[key] = a
     h = _c.nd_array_wrap(a.ctypes.data, d.h, n, dims, strides, a.flags.writeable, _release, key)
     if not h:
-        with _kept_lock:
-            _kept.pop(key, None)
+        _kept.pop(key, None)
     return ndarray._from_handle(h, base=a)
 
 

@@ -220,3 +220,29 @@ def test_bad_input_errors():
             call(np)
         assert str(ours.value) == str(theirs.value)
         assert isinstance(ours.value, type(theirs.value))
+
+
+def test_release_callbacks_run_during_garbage_collection():
+    # Release callbacks run inside collections triggered anywhere, including
+    # while another array is being wrapped: every wrapped NumPy array must
+    # still be let go, and nothing may block (checked with a timeout).
+    import threading
+
+    def churn():
+        old = gc.get_threshold()
+        gc.set_threshold(1, 1, 1)
+        try:
+            for i in range(3000):
+                a = nd.asarray(np.arange(i % 7 + 1))
+                cycle = [a]
+                cycle.append(cycle)  # collected by the cyclic GC, not refcounts
+                del a, cycle
+        finally:
+            gc.set_threshold(*old)
+
+    t = threading.Thread(target=churn, daemon=True)
+    t.start()
+    t.join(timeout=60)
+    assert not t.is_alive(), "wrapping blocked in a release callback"
+    gc.collect()
+    assert not nd._kept

@@ -130,6 +130,42 @@ pub fn strides_for_copy(
     }
 }
 
+/// The axis order NumPy's iterator visits an array in for `order='K'`
+/// (outermost first): a stable insertion sort by decreasing stride
+/// magnitude in which axes of stride zero or length one compare as
+/// ambiguous and keep their C order.
+pub fn keep_order_perm(shape: &[usize], strides: &[isize]) -> Vec<usize> {
+    let key = |ax: usize| {
+        if shape[ax] == 1 {
+            0
+        } else {
+            strides[ax].unsigned_abs()
+        }
+    };
+    let mut perm: Vec<usize> = (0..shape.len()).collect();
+    for i0 in 1..perm.len() {
+        let ax0 = perm[i0];
+        let mut ipos = i0;
+        for i1 in (0..i0).rev() {
+            let ax1 = perm[i1];
+            let (s0, s1) = (key(ax0), key(ax1));
+            if s0 == 0 || s1 == 0 {
+                continue; // ambiguous: look further out
+            }
+            if s0 > s1 {
+                ipos = i1;
+            } else {
+                break;
+            }
+        }
+        if ipos != i0 {
+            perm.remove(i0);
+            perm.insert(ipos, ax0);
+        }
+    }
+    perm
+}
+
 /// NumPy's C-contiguity flag: axes of length one may have any stride, and
 /// an empty array is contiguous.
 pub fn is_c_contiguous(shape: &[usize], strides: &[isize], itemsize: usize) -> bool {
@@ -354,6 +390,13 @@ mod tests {
         assert_eq!(d, vec![1]);
         let (d, _) = loop_dims(&[5, 0], [&[8, 8]]);
         assert_eq!(d, vec![0]);
+    }
+
+    #[test]
+    fn keep_order_leaves_broadcast_axes_in_c_order() {
+        assert_eq!(keep_order_perm(&[2, 2, 4, 2], &[0, 0, 16, 8]), [0, 1, 2, 3]);
+        assert_eq!(keep_order_perm(&[3, 4], &[8, 24]), [1, 0]);
+        assert_eq!(keep_order_perm(&[2, 3, 4], &[8, -64, 16]), [1, 2, 0]);
     }
 
     #[test]
