@@ -5,16 +5,23 @@
 
 #include "check.h"
 
+#define NULL_FAILS(expr)                                                     \
+    do {                                                                     \
+        nd_clear_error();                                                    \
+        CHECK(!(expr));                                                      \
+        CHECK(nd_last_status() == ND_ERR_NULL);                              \
+    } while (0)
+
 static nd_index S(int64_t start, int64_t stop, int64_t step) {
-    nd_index i = {ND_INDEX_SLICE, start, stop, step};
+    nd_index i = {ND_INDEX_SLICE, start, stop, step, NULL};
     return i;
 }
 static nd_index I(int64_t i) {
-    nd_index x = {ND_INDEX_INT, i, 0, 0};
+    nd_index x = {ND_INDEX_INT, i, 0, 0, NULL};
     return x;
 }
-static const nd_index NEWAXIS = {ND_INDEX_NEWAXIS, 0, 0, 0};
-static const nd_index ELLIPSIS = {ND_INDEX_ELLIPSIS, 0, 0, 0};
+static const nd_index NEWAXIS = {ND_INDEX_NEWAXIS, 0, 0, 0, NULL};
+static const nd_index ELLIPSIS = {ND_INDEX_ELLIPSIS, 0, 0, 0, NULL};
 #define ALL S(ND_NONE, ND_NONE, 1)
 
 static int layout_is(const nd_array *a, int64_t nd, const int64_t *shape, const int64_t *strides) {
@@ -107,7 +114,7 @@ static void test_index_spec(void) {
     nd_index two_ell[2] = {ELLIPSIS, ELLIPSIS};
     CHECK(nd_array_index(a, 2, two_ell) == NULL);
     CHECK_ERROR(ND_ERR_INDEX, "an index can only have a single ellipsis ('...')");
-    nd_index bad_kind[1] = {{42, 0, 0, 0}};
+    nd_index bad_kind[1] = {{42, 0, 0, 0, NULL}};
     CHECK(nd_array_index(a, 1, bad_kind) == NULL);
     CHECK_ERROR(ND_ERR_VALUE, "ND_INDEX_");
     nd_array_free(a);
@@ -276,6 +283,104 @@ static void test_fields(void) {
     nd_dtype_free(rec);
 }
 
+static nd_index A(const nd_array *arr) {
+    nd_index x = {ND_INDEX_ARRAY, 0, 0, 0, arr};
+    return x;
+}
+
+static nd_array *i64s(size_t n, const int64_t *v) {
+    nd_dtype *i8 = nd_dtype_new(ND_INT64);
+    int64_t len = (int64_t)n;
+    nd_array *a = nd_array_from_data(v, i8, 1, &len, NULL);
+    nd_dtype_free(i8);
+    return a;
+}
+
+static void test_advanced(void) {
+    nd_array *a = arange_reshaped(24, 3, (int64_t[]){2, 3, 4});
+    nd_array *idx = i64s(2, (int64_t[]){1, 0});
+    /* a[:, [1, 0]]: adjacent index dims stay in place, NumPy's layout. */
+    nd_index mid[2] = {ALL, A(idx)};
+    nd_array *g = nd_array_getitem(a, 2, mid);
+    CHECK(layout_is(g, 3, (int64_t[]){2, 2, 4}, (int64_t[]){32, 64, 8}));
+    CHECK(at(g, 3, (int64_t[]){1, 0, 3}) == 12 + 4 + 3);
+    CHECK(!nd_may_share_memory(g, a));
+    /* a[0, :, [1, 2]]: separated advanced indices go first. */
+    nd_array *cols = i64s(2, (int64_t[]){1, 2});
+    nd_index sep[3] = {I(0), ALL, A(cols)};
+    nd_array *h = nd_array_getitem(a, 3, sep);
+    CHECK(layout_is(h, 2, (int64_t[]){2, 3}, (int64_t[]){24, 8}));
+    CHECK(at(h, 2, (int64_t[]){1, 2}) == 10);
+    /* nd_array_index refuses index arrays: it promises a view. */
+    CHECK(nd_array_index(a, 2, mid) == NULL);
+    CHECK_ERROR(ND_ERR_VALUE, "nd_array_getitem");
+    /* Boolean masks. */
+    nd_dtype *b1 = nd_dtype_new(ND_BOOL);
+    bool mask_v[2] = {false, true};
+    nd_array *mask = nd_array_from_data(mask_v, b1, 1, (int64_t[]){2}, NULL);
+    nd_index m[1] = {A(mask)};
+    nd_array *sel = nd_array_getitem(a, 1, m);
+    CHECK(layout_is(sel, 3, (int64_t[]){1, 3, 4}, (int64_t[]){96, 32, 8}));
+    CHECK(at(sel, 3, (int64_t[]){0, 0, 0}) == 12);
+    bool bad_v[3] = {true, true, true};
+    nd_array *bad_mask = nd_array_from_data(bad_v, b1, 1, (int64_t[]){3}, NULL);
+    nd_index bm[1] = {A(bad_mask)};
+    CHECK(nd_array_getitem(a, 1, bm) == NULL);
+    CHECK_ERROR(ND_ERR_INDEX, "boolean index did not match indexed array along axis 0; size of axis is 2 but size of corresponding boolean axis is 3");
+    /* Errors: out of bounds, unbroadcastable indices, float index arrays. */
+    nd_array *oob = i64s(2, (int64_t[]){0, 5});
+    nd_index o[1] = {A(oob)};
+    CHECK(nd_array_getitem(a, 1, o) == NULL);
+    CHECK_ERROR(ND_ERR_INDEX, "index 5 is out of bounds for axis 0 with size 2");
+    nd_array *three = i64s(3, (int64_t[]){0, 1, 2});
+    nd_index mismatch[2] = {A(idx), A(three)};
+    CHECK(nd_array_getitem(a, 2, mismatch) == NULL);
+    CHECK_ERROR(ND_ERR_INDEX, "shape mismatch: indexing arrays could not be broadcast together with shapes (2,) (3,) ");
+    nd_array *fl = nd_linspace(0, 1, 2, true, NULL);
+    nd_index fi[1] = {A(fl)};
+    CHECK(nd_array_getitem(a, 1, fi) == NULL);
+    CHECK_ERROR(ND_ERR_INDEX, "arrays used as indices must be of integer (or boolean) type");
+
+    /* Assignment: scatter, with repeated positions taking the last value. */
+    nd_dtype *f8 = nd_dtype_new(ND_FLOAT64);
+    nd_array *v = nd_zeros(f8, 1, (int64_t[]){5}, ND_ORDER_C);
+    nd_array *rep = i64s(3, (int64_t[]){0, 0, 1});
+    nd_array *vals = i64s(3, (int64_t[]){1, 2, 3});
+    nd_index ri[1] = {A(rep)};
+    CHECK(nd_array_setitem(v, 1, ri, vals) == ND_OK);
+    double d0 = 0, d1 = 0;
+    nd_array_get_f64(v, 1, (int64_t[]){0}, &d0);
+    nd_array_get_f64(v, 1, (int64_t[]){1}, &d1);
+    CHECK(d0 == 2 && d1 == 3);
+    nd_array *four = i64s(4, (int64_t[]){9, 9, 9, 9});
+    CHECK(nd_array_setitem(v, 1, ri, four) == ND_ERR_SHAPE);
+    CHECK_ERROR(ND_ERR_SHAPE, "shape mismatch: value array of shape (4,) could not be broadcast to indexing result of shape (3,)");
+    nd_array *oob2 = i64s(2, (int64_t[]){0, 9});
+    nd_index o2[1] = {A(oob2)};
+    CHECK(nd_array_setitem(v, 1, o2, vals) != ND_OK);
+    nd_array_get_f64(v, 1, (int64_t[]){0}, &d0);
+    CHECK(d0 == 2); /* nothing written */
+    /* Basic-index assignment broadcasts too: v[1:4] = 7 (as a 0-d array). */
+    double seven = 7;
+    nd_array *s7 = nd_full(f8, 0, NULL, ND_ORDER_C, &seven, NULL);
+    nd_index mid_slice[1] = {S(1, 4, 1)};
+    CHECK(nd_array_setitem(v, 1, mid_slice, s7) == ND_OK);
+    nd_array_get_f64(v, 1, (int64_t[]){3}, &d0);
+    CHECK(d0 == 7);
+    nd_array *ro = nd_array_view_readonly(v);
+    CHECK(nd_array_setitem(ro, 1, ri, vals) == ND_ERR_READONLY);
+    nd_clear_error();
+    NULL_FAILS(nd_array_getitem(NULL, 1, m));
+    NULL_FAILS(nd_array_setitem(v, 1, ri, NULL) == ND_OK);
+    nd_index null_arr[1] = {A(NULL)};
+    NULL_FAILS(nd_array_getitem(a, 1, null_arr));
+
+    nd_array *handles[] = {a, idx, g, cols, h, mask, sel, bad_mask, oob, three, fl, v, rep, vals, four, oob2, s7, ro};
+    for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
+    nd_dtype_free(b1);
+    nd_dtype_free(f8);
+}
+
 static int released;
 static void on_release(void *ctx) {
     released++;
@@ -303,12 +408,6 @@ static void test_view_outlives_everything(void) {
     nd_dtype_free(f8);
 }
 
-#define NULL_FAILS(expr)                                                     \
-    do {                                                                     \
-        nd_clear_error();                                                    \
-        CHECK(!(expr));                                                      \
-        CHECK(nd_last_status() == ND_ERR_NULL);                              \
-    } while (0)
 
 static void test_nulls(void) {
     int64_t one = 1;
@@ -366,6 +465,7 @@ int main(void) {
     test_broadcasting();
     test_as_strided_and_dtype_views();
     test_fields();
+    test_advanced();
     test_view_outlives_everything();
     test_nulls();
     return check_summary("test_views");

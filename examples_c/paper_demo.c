@@ -57,8 +57,8 @@ int main(void) {
     show_layout("x", x);
     printf("(8-byte integers: skip 24 bytes to the next row, 8 to the next column)\n");
 
-    nd_index every_other[2] = {{ND_INDEX_SLICE, ND_NONE, ND_NONE, 2},
-                               {ND_INDEX_SLICE, ND_NONE, ND_NONE, 2}};
+    nd_index every_other[2] = {{ND_INDEX_SLICE, ND_NONE, ND_NONE, 2, NULL},
+                               {ND_INDEX_SLICE, ND_NONE, ND_NONE, 2, NULL}};
     nd_array *y = nd_array_index(x, 2, every_other);
     show("y = x[::2, ::2]", y);
     show_layout("y", y);
@@ -89,8 +89,8 @@ int main(void) {
     nd_array *fy = nd_empty(i64, 1, (int64_t[]){5}, ND_ORDER_C);
     for (int64_t i = 0; i < 5; i++) nd_array_set_i64(fy, 1, &i, (2 * i) * (2 * i));
     show("y = x**2", fy);
-    nd_index tail1[1] = {{ND_INDEX_SLICE, 1, ND_NONE, 1}}, head1[1] = {{ND_INDEX_SLICE, ND_NONE, -1, 1}};
-    nd_index tail2[1] = {{ND_INDEX_SLICE, 2, ND_NONE, 1}}, head2[1] = {{ND_INDEX_SLICE, ND_NONE, -2, 1}};
+    nd_index tail1[1] = {{ND_INDEX_SLICE, 1, ND_NONE, 1, NULL}}, head1[1] = {{ND_INDEX_SLICE, ND_NONE, -1, 1, NULL}};
+    nd_index tail2[1] = {{ND_INDEX_SLICE, 2, ND_NONE, 1, NULL}}, head2[1] = {{ND_INDEX_SLICE, ND_NONE, -2, 1, NULL}};
     for (int central = 0; central < 2; central++) {
         nd_index *t = central ? tail2 : tail1, *h = central ? head2 : head1;
         nd_array *yt = nd_array_index(fy, 1, t), *yh = nd_array_index(fy, 1, h);
@@ -123,7 +123,7 @@ int main(void) {
     int64_t data[9];
     for (int i = 0; i < 9; i++) data[i] = i;
     nd_array *cw = nd_array_wrap(data, i64, 2, shape33, NULL, true, NULL, NULL);
-    nd_index col1[2] = {{ND_INDEX_SLICE, ND_NONE, ND_NONE, 1}, {ND_INDEX_INT, 1, 0, 0}};
+    nd_index col1[2] = {{ND_INDEX_SLICE, ND_NONE, ND_NONE, 1, NULL}, {ND_INDEX_INT, 1, 0, 0, NULL}};
     nd_array *col = nd_array_index(cw, 2, col1);
     show("c = wrap(int64_t data[9]).reshape((3, 3)); c[:, 1]", col);
     nd_array_set_i64(col, 1, (int64_t[]){2}, -7);

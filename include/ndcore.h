@@ -177,9 +177,9 @@ typedef int32_t nd_type;
 typedef int32_t nd_index_kind;
 
 /**
- * One item of a basic index, as C, Fortran (`bind(C)` derived type) and
- * ctypes can fill it: `x[::2, 1]` is
- * `{ {ND_INDEX_SLICE, ND_NONE, ND_NONE, 2}, {ND_INDEX_INT, 1, 0, 0} }`.
+ * One item of an index, as C, Fortran (`bind(C)` derived type) and ctypes
+ * can fill it: `x[::2, 1]` is
+ * `{ {ND_INDEX_SLICE, ND_NONE, ND_NONE, 2, NULL}, {ND_INDEX_INT, 1, 0, 0, NULL} }`.
  */
 typedef struct nd_index {
   /**
@@ -199,6 +199,11 @@ typedef struct nd_index {
    * The slice step (not 0; write 1 for Python's default); unused otherwise.
    */
   int64_t step;
+  /**
+   * The index array for ND_INDEX_ARRAY (borrowed; integer or bool dtype);
+   * NULL otherwise.
+   */
+  const struct nd_array *array;
 } nd_index;
 
 
@@ -347,6 +352,12 @@ typedef struct nd_index {
  * `...`: full slices over the axes the other items leave (at most one).
  */
 #define ND_INDEX_ELLIPSIS 3
+
+/**
+ * An integer or boolean index array (`array`): advanced indexing, which
+ * copies (nd_array_getitem) or scatters (nd_array_setitem).
+ */
+#define ND_INDEX_ARRAY 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -1062,6 +1073,35 @@ int nd_version_patch(void);
  * `a` NULL or live; `items` holds `n` entries (NULL allowed when n is 0).
  */
 struct nd_array *nd_array_index(const struct nd_array *a, size_t n, const struct nd_index *items);
+
+/**
+ * NumPy's `a[items]` for any index: a view for basic items (as
+ * nd_array_index), a new array when any item is an ND_INDEX_ARRAY (integer
+ * arrays broadcast together; boolean arrays select their true positions;
+ * integers count as index arrays then, as in NumPy). Errors with NumPy's
+ * messages (ND_ERR_INDEX for out-of-bounds indices, mismatched boolean
+ * shapes, non-integer index arrays). Caller owns the result.
+ *
+ * # Safety
+ * `a` NULL or live; `items` holds `n` entries, each `array` NULL or live.
+ */
+struct nd_array *nd_array_getitem(const struct nd_array *a, size_t n, const struct nd_index *items);
+
+/**
+ * NumPy's `a[items] = value`: `value` is broadcast to the shape `a[items]`
+ * has and cast unsafely to `a`'s dtype (as NumPy assigns arrays); with index
+ * arrays, repeated positions take the last value. `value` may overlap `a`.
+ * Errors, with nothing written: ND_ERR_READONLY, ND_ERR_INDEX, ND_ERR_SHAPE
+ * ("shape mismatch: value array of shape (4,) could not be broadcast to
+ * indexing result of shape (2,3)").
+ *
+ * # Safety
+ * Handles NULL or live; `items` holds `n` entries.
+ */
+enum nd_status nd_array_setitem(const struct nd_array *a,
+                                size_t n,
+                                const struct nd_index *items,
+                                const struct nd_array *value);
 
 /**
  * NumPy's `transpose(a, axes)`: a view with axes permuted; `axes` NULL

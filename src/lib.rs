@@ -19,6 +19,7 @@ pub mod array;
 pub mod buffer;
 pub mod create;
 pub mod dtype;
+pub mod indexing;
 pub mod iter;
 pub mod layout;
 pub mod manip;

@@ -8,6 +8,7 @@ use super::guard::{Handle, c_slice, c_str, guard, guard_status};
 use super::{nd_array, nd_dtype, nd_order, order_arg};
 use crate::array::Array;
 use crate::error::{Result, bail};
+use crate::indexing::{self, Index};
 use crate::layout::{self, IndexItem};
 use crate::manip;
 
@@ -21,13 +22,16 @@ pub const ND_INDEX_SLICE: nd_index_kind = 1;
 pub const ND_INDEX_NEWAXIS: nd_index_kind = 2;
 /// `...`: full slices over the axes the other items leave (at most one).
 pub const ND_INDEX_ELLIPSIS: nd_index_kind = 3;
+/// An integer or boolean index array (`array`): advanced indexing, which
+/// copies (nd_array_getitem) or scatters (nd_array_setitem).
+pub const ND_INDEX_ARRAY: nd_index_kind = 4;
 
 /// An omitted slice bound (Python's `None`) in nd_index.start / .stop.
 pub const ND_NONE: i64 = -0x7fff_ffff_ffff_ffff - 1;
 
-/// One item of a basic index, as C, Fortran (`bind(C)` derived type) and
-/// ctypes can fill it: `x[::2, 1]` is
-/// `{ {ND_INDEX_SLICE, ND_NONE, ND_NONE, 2}, {ND_INDEX_INT, 1, 0, 0} }`.
+/// One item of an index, as C, Fortran (`bind(C)` derived type) and ctypes
+/// can fill it: `x[::2, 1]` is
+/// `{ {ND_INDEX_SLICE, ND_NONE, ND_NONE, 2, NULL}, {ND_INDEX_INT, 1, 0, 0, NULL} }`.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct nd_index {
@@ -40,15 +44,18 @@ pub struct nd_index {
     pub stop: i64,
     /// The slice step (not 0; write 1 for Python's default); unused otherwise.
     pub step: i64,
+    /// The index array for ND_INDEX_ARRAY (borrowed; integer or bool dtype);
+    /// NULL otherwise.
+    pub array: *const nd_array,
 }
 
-fn index_items(items: &[nd_index]) -> Result<Vec<IndexItem>> {
+fn index_items(items: &[nd_index]) -> Result<Vec<Index>> {
     let bound = |v: i64| (v != ND_NONE).then_some(v);
     items
         .iter()
         .enumerate()
         .map(|(i, it)| {
-            Ok(match it.kind {
+            Ok(Index::Basic(match it.kind {
                 ND_INDEX_INT => IndexItem::Int(it.start),
                 ND_INDEX_SLICE => IndexItem::Slice {
                     start: bound(it.start),
@@ -57,11 +64,28 @@ fn index_items(items: &[nd_index]) -> Result<Vec<IndexItem>> {
                 },
                 ND_INDEX_NEWAXIS => IndexItem::NewAxis,
                 ND_INDEX_ELLIPSIS => IndexItem::Ellipsis,
+                ND_INDEX_ARRAY => {
+                    let arr = unsafe { nd_array::borrow(it.array, &format!("items[{i}].array"))? };
+                    return Ok(Index::Array(arr.clone()));
+                }
                 k => bail!(
                     Value,
                     "items[{i}].kind is {k}, not one of the ND_INDEX_* kinds"
                 ),
-            })
+            }))
+        })
+        .collect()
+}
+
+fn basic_only(items: Vec<Index>) -> Result<Vec<IndexItem>> {
+    items
+        .into_iter()
+        .map(|i| match i {
+            Index::Basic(b) => Ok(b),
+            Index::Array(_) => bail!(
+                Value,
+                "nd_array_index takes basic items only (a view is guaranteed); use nd_array_getitem for index arrays"
+            ),
         })
         .collect()
 }
@@ -90,8 +114,53 @@ pub unsafe extern "C" fn nd_array_index(
     items: *const nd_index,
 ) -> *mut nd_array {
     with_array(a, |a| {
-        let items = index_items(unsafe { c_slice(items, n, "items")? })?;
+        let items = basic_only(index_items(unsafe { c_slice(items, n, "items")? })?)?;
         a.index(&items)
+    })
+}
+
+/// NumPy's `a[items]` for any index: a view for basic items (as
+/// nd_array_index), a new array when any item is an ND_INDEX_ARRAY (integer
+/// arrays broadcast together; boolean arrays select their true positions;
+/// integers count as index arrays then, as in NumPy). Errors with NumPy's
+/// messages (ND_ERR_INDEX for out-of-bounds indices, mismatched boolean
+/// shapes, non-integer index arrays). Caller owns the result.
+///
+/// # Safety
+/// `a` NULL or live; `items` holds `n` entries, each `array` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_array_getitem(
+    a: *const nd_array,
+    n: usize,
+    items: *const nd_index,
+) -> *mut nd_array {
+    with_array(a, |a| {
+        let items = index_items(unsafe { c_slice(items, n, "items")? })?;
+        indexing::getitem(a, &items)
+    })
+}
+
+/// NumPy's `a[items] = value`: `value` is broadcast to the shape `a[items]`
+/// has and cast unsafely to `a`'s dtype (as NumPy assigns arrays); with index
+/// arrays, repeated positions take the last value. `value` may overlap `a`.
+/// Errors, with nothing written: ND_ERR_READONLY, ND_ERR_INDEX, ND_ERR_SHAPE
+/// ("shape mismatch: value array of shape (4,) could not be broadcast to
+/// indexing result of shape (2,3)").
+///
+/// # Safety
+/// Handles NULL or live; `items` holds `n` entries.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_array_setitem(
+    a: *const nd_array,
+    n: usize,
+    items: *const nd_index,
+    value: *const nd_array,
+) -> super::nd_status {
+    guard_status(|| {
+        let a = unsafe { nd_array::borrow(a, "a")? };
+        let value = unsafe { nd_array::borrow(value, "value")? };
+        let items = index_items(unsafe { c_slice(items, n, "items")? })?;
+        indexing::setitem(a, &items, value)
     })
 }
 

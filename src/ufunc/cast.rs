@@ -193,6 +193,38 @@ pub fn value_bytes(value: Value) -> (ScalarType, [u8; 16]) {
     (st, bytes)
 }
 
+/// Copy a strided block of `dtype` elements (same dtype both sides).
+///
+/// # Safety
+/// Both descriptions must be valid for `shape`; `dst` writable and not
+/// overlapping `src`.
+pub(crate) unsafe fn copy_block(
+    shape: &[usize],
+    src: *const u8,
+    src_strides: &[isize],
+    dst: *mut u8,
+    dst_strides: &[isize],
+    dtype: &DType,
+) -> Result<()> {
+    if shape.is_empty() {
+        // SAFETY: one element each side, per the caller.
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, dtype.itemsize()) };
+        return Ok(());
+    }
+    let s = Side {
+        ptr: src as *mut u8,
+        strides: src_strides,
+        dtype,
+    };
+    let d = Side {
+        ptr: dst,
+        strides: dst_strides,
+        dtype,
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { cast_strided(shape, s, d) }
+}
+
 /// One side of a strided cast: where element zero is, the strides, the dtype.
 #[derive(Clone, Copy)]
 struct Side<'a> {
