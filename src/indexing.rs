@@ -81,7 +81,10 @@ pub fn setitem(a: &Array, items: &[Index], value: &Array) -> Result<()> {
                 .join(",")
         ),
     };
-    let bvalue = value.broadcast_to(&result_shape).map_err(|_| {
+    let bvalue = value
+        .strip_leading_unit_axes(result_shape.len())
+        .and_then(|v| v.broadcast_to(&result_shape))
+        .map_err(|_| {
         err!(
             Shape,
             "shape mismatch: value array of shape {} could not be broadcast to indexing result of shape {}",
@@ -187,6 +190,19 @@ impl Plan {
                 a.ndim()
             );
         }
+        // Boolean masks must fit the axes they index: checked before any
+        // index value, as NumPy's index preparation does.
+        let mut axis = 0usize;
+        for item in items {
+            match item {
+                Index::Array(arr) if arr.dtype().kind() == Some(Kind::Bool) => {
+                    check_mask_shape(arr, a, axis)?;
+                    axis += arr.ndim();
+                }
+                Index::Basic(IndexItem::Ellipsis) => axis += a.ndim() - consumed,
+                i => axis += consumes(i)?,
+            }
+        }
         // The basic part, with a full slice for every indexed axis.
         let full = IndexItem::Slice {
             start: None,
@@ -200,6 +216,13 @@ impl Plan {
         for item in items {
             match item {
                 Index::Basic(IndexItem::Int(i)) => {
+                    let len = a.shape()[a_axis] as i64;
+                    if *i < -len || *i >= len {
+                        bail!(
+                            Index,
+                            "index {i} is out of bounds for axis {a_axis} with size {len}"
+                        );
+                    }
                     let idx = int_scalar_array(*i)?;
                     adv.push((out_axis, a_axis, idx));
                     basic.push(full);
@@ -231,6 +254,16 @@ impl Plan {
                 }
                 Index::Array(arr) => {
                     let idx = astype(arr, &DType::scalar(Kind::Int64), Casting::Unsafe, Order::C)?;
+                    if idx.ndim() == 0 {
+                        // A 0-d index array is checked at once, like an integer.
+                        let (v, len) = (int64_values(&idx)?[0], a.shape()[a_axis] as i64);
+                        if v < -len || v >= len {
+                            bail!(
+                                Index,
+                                "index {v} is out of bounds for axis {a_axis} with size {len}"
+                            );
+                        }
+                    }
                     adv.push((out_axis, a_axis, idx));
                     basic.push(full);
                     out_axis += 1;
@@ -257,21 +290,15 @@ impl Plan {
                 "shape mismatch: indexing arrays could not be broadcast together with shapes {listed}"
             )
         })?;
+        // Index arrays are checked as the broadcast is read (so an empty
+        // result checks nothing), as NumPy does; integers were checked above.
         let count = layout::size(&bshape)?;
         let mut offsets = vec![0isize; count];
         for (vaxis, aaxis, idx) in &adv {
             let len = view.shape()[*vaxis] as i64;
             let stride = view.strides()[*vaxis];
-            let b = idx.broadcast_to(&bshape)?;
-            // Read the (broadcast) indices in C order through a contiguous copy.
-            let vals = astype(&b, b.dtype(), Casting::No, Order::C)?;
-            let vals: &[i64] = if count == 0 {
-                &[]
-            } else {
-                // SAFETY: a new C-contiguous int64 array of `count` elements.
-                unsafe { std::slice::from_raw_parts(vals.data_ptr() as *const i64, count) }
-            };
-            for (o, &v) in offsets.iter_mut().zip(vals) {
+            let vals = int64_values(&idx.broadcast_to(&bshape)?)?;
+            for (o, &v) in offsets.iter_mut().zip(vals.iter()) {
                 let j = if v < 0 { v + len } else { v };
                 if j < 0 || j >= len {
                     bail!(
@@ -315,18 +342,30 @@ impl Plan {
     }
 }
 
+/// The values of an int64 array in C order.
+fn int64_values(a: &Array) -> Result<Vec<i64>> {
+    let c = astype(a, &DType::scalar(Kind::Int64), Casting::Unsafe, Order::C)?;
+    let n = c.size();
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: a new C-contiguous native int64 array of `n` elements.
+    Ok(unsafe { std::slice::from_raw_parts(c.data_ptr() as *const i64, n) }.to_vec())
+}
+
 fn int_scalar_array(i: i64) -> Result<Array> {
     let a = Array::empty(&DType::scalar(Kind::Int64), &[], Order::C)?;
     a.set(&[], Value::Int(i))?;
     Ok(a)
 }
 
-/// The coordinates of the true elements of a boolean index (NumPy's
-/// `nonzero`), checked against the axes of `a` it indexes from `first_axis`.
-fn nonzero(mask: &Array, a: &Array, first_axis: usize) -> Result<Vec<Array>> {
+/// A boolean index must have the shape of the axes of `a` it indexes from
+/// `first_axis` (an empty mask axis stands for any length, as in NumPy).
+fn check_mask_shape(mask: &Array, a: &Array, first_axis: usize) -> Result<()> {
     for (k, &m) in mask.shape().iter().enumerate() {
         let n = a.shape()[first_axis + k];
-        if m != n {
+        // NumPy lets an empty mask axis stand for any axis length.
+        if m != n && m != 0 {
             bail!(
                 Index,
                 "boolean index did not match indexed array along axis {}; size of axis is {n} but size of corresponding boolean axis is {m}",
@@ -334,6 +373,13 @@ fn nonzero(mask: &Array, a: &Array, first_axis: usize) -> Result<Vec<Array>> {
             );
         }
     }
+    Ok(())
+}
+
+/// The coordinates of the true elements of a boolean index (NumPy's
+/// `nonzero`), its shape checked by `check_mask_shape`.
+fn nonzero(mask: &Array, a: &Array, first_axis: usize) -> Result<Vec<Array>> {
+    check_mask_shape(mask, a, first_axis)?;
     let flat = astype(mask, &DType::scalar(Kind::Bool), Casting::Unsafe, Order::C)?;
     let n = flat.size();
     // SAFETY: a new C-contiguous bool array of `n` elements.

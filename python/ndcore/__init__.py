@@ -215,49 +215,54 @@ class ndarray:
         """A new ndarray on a handle viewing this array's memory."""
         return ndarray._from_handle(h, base=self._base if self._base is not None else self)
 
-    def _basic(self, key):
-        """The nd_index items of a basic index, or None if `key` is not one."""
+    def _items(self, key):
+        """nd_index items for `key`, and the arrays they borrow (kept alive
+        for the call). Lists, NumPy arrays and ndcore arrays of integers or
+        booleans become index arrays; a bare bool is NumPy's 0-d mask."""
         if not isinstance(key, tuple):
             key = (key,)
-        items = []
+        items, keep = [], []
         for k in key:
             if isinstance(k, (bool, _np.bool_)):
-                return None  # a boolean scalar is an advanced index in NumPy
+                k = _np.asarray(k)
             if isinstance(k, (int, _np.integer)):
-                items.append(_lib.nd_index(_lib.ND_INDEX_INT, int(k), 0, 0))
+                items.append(_lib.nd_index(_lib.ND_INDEX_INT, int(k), 0, 0, None))
             elif isinstance(k, slice):
                 def bound(v):
                     return _lib.ND_NONE if v is None else int(_operator_index(v))
                 step = 1 if k.step is None else int(_operator_index(k.step))
-                items.append(_lib.nd_index(_lib.ND_INDEX_SLICE, bound(k.start), bound(k.stop), step))
+                items.append(_lib.nd_index(_lib.ND_INDEX_SLICE, bound(k.start), bound(k.stop), step, None))
             elif k is None:
-                items.append(_lib.nd_index(_lib.ND_INDEX_NEWAXIS, 0, 0, 0))
+                items.append(_lib.nd_index(_lib.ND_INDEX_NEWAXIS, 0, 0, 0, None))
             elif k is Ellipsis:
-                items.append(_lib.nd_index(_lib.ND_INDEX_ELLIPSIS, 0, 0, 0))
+                items.append(_lib.nd_index(_lib.ND_INDEX_ELLIPSIS, 0, 0, 0, None))
             else:
-                return None
-        return items
+                arr = k if isinstance(k, ndarray) else asarray(_as_index_array(k))
+                keep.append(arr)
+                items.append(_lib.nd_index(_lib.ND_INDEX_ARRAY, 0, 0, 0, arr._h))
+        arr = (_lib.nd_index * max(len(items), 1))(*items)
+        return arr, len(items), keep
 
     def _select(self, key):
-        """The view `self[key]` for basic indices and field names."""
+        """`self[key]`: a view for basic indices and field names, a new
+        array for index arrays."""
         if isinstance(key, str):
             return self._view(_c.nd_array_field(self._h, key.encode()))
         if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
             names = (ctypes.c_char_p * len(key))(*[k.encode() for k in key])
             return self._view(_c.nd_array_fields(self._h, len(key), names))
-        items = self._basic(key)
-        if items is None:
-            raise NotImplementedError(
-                "advanced indexing (integer or boolean arrays) is not in ndcore yet"
-            )
-        arr = (_lib.nd_index * max(len(items), 1))(*items)
-        return self._view(_c.nd_array_index(self._h, len(items), arr))
+        arr, n, keep = self._items(key)
+        h = check_handle(_c.nd_array_getitem(self._h, n, arr))
+        if keep and not _c.nd_may_share_memory(h, self._h):
+            return ndarray._from_handle(h)
+        return self._view(h)
 
     def __getitem__(self, key):
         v = self._select(key)
-        if v.ndim == 0 and not isinstance(key, str) and key is not Ellipsis and not (
-            isinstance(key, tuple) and (Ellipsis in key or None in key)
-        ):
+        # An integer for every axis (the empty tuple for 0-d) gives a scalar.
+        items = key if isinstance(key, tuple) else (key,)
+        all_ints = all(_is_integer_index(k) for k in items)
+        if all_ints and v.ndim == 0:
             return v._item()
         return v
 
@@ -283,21 +288,34 @@ class ndarray:
         return dt.newbyteorder("=").type(out.value)
 
     def __setitem__(self, key, value):
-        target = self._select(key)
+        if isinstance(key, str) or (isinstance(key, list) and key and all(isinstance(k, str) for k in key)):
+            target = self._select(key)
+            arr, n, keep = target._items(Ellipsis)
+            dest = target
+        else:
+            arr, n, keep = self._items(key)
+            dest = self
+        dt = self.dtype if dest is self else dest.dtype
         if isinstance(value, ndarray):
             src = value
+        elif isinstance(value, (bool, int, float, complex, _np.generic)) and dt.fields is None:
+            # A scalar converts as NumPy converts it for assignment
+            # (NEP 50: out-of-range Python ints raise OverflowError).
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore", _np.exceptions.ComplexWarning)
+                src = _wrap_numpy(_np.asarray(value, dtype=dt))
         else:
-            tdt = target.dtype
-            if isinstance(value, (bool, int, float, complex, _np.generic)) and tdt.fields is None:
-                # A scalar converts as NumPy converts it for assignment
-                # (NEP 50: out-of-range Python ints raise OverflowError).
-                with _warnings.catch_warnings():
-                    _warnings.simplefilter("ignore", _np.exceptions.ComplexWarning)
-                    value = _np.asarray(value, dtype=tdt)
-            else:
-                value = _np.asarray(value, dtype=tdt if tdt.fields is not None else None)
-            src = _wrap_numpy(value)
-        check_status(_c.nd_copyto(target._h, src._h, _lib.CASTINGS["unsafe"]))
+            conv = _np.asarray(value, dtype=dt if dt.fields is not None else None)
+            if not isinstance(value, _np.ndarray) and not keep:
+                # NumPy converts a Python sequence for at most the target's
+                # dimensions (arrays instead follow copyto's rules).
+                target_ndim = (dest._select(key) if dest is self else dest).ndim
+                if conv.ndim > target_ndim:
+                    raise ValueError(
+                        "setting an array element with a sequence. The requested array would "
+                        f"exceed the maximum number of dimension of {target_ndim}.")
+            src = _wrap_numpy(conv)
+        check_status(_c.nd_array_setitem(dest._h, n, arr, src._h))
 
     # -- views and shapes
     @property
@@ -383,6 +401,24 @@ class ndarray:
 
     def tolist(self):
         return _np.asarray(self).tolist()
+
+
+def _is_integer_index(k):
+    """An integer, or a 0-d integer array (which NumPy reads as one)."""
+    if isinstance(k, (bool, _np.bool_)):
+        return False
+    if isinstance(k, (int, _np.integer)):
+        return True
+    return isinstance(k, (_np.ndarray, ndarray)) and k.ndim == 0 and k.dtype.kind in "iu"
+
+
+def _as_index_array(k):
+    """A NumPy array for an index array key (lists, arrays, ...)."""
+    a = _np.asarray(k)
+    if a.dtype == object or (a.size == 0 and a.dtype.kind == "f"):
+        # NumPy reads an empty list as an integer index.
+        a = a.astype(_np.intp) if a.size == 0 else a
+    return a
 
 
 def _operator_index(v):

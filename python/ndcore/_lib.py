@@ -43,10 +43,11 @@ lib = ctypes.CDLL(_find_library())
 class nd_index(ctypes.Structure):
     """One item of a basic index (ndcore.h's nd_index)."""
 
-    _fields_ = [("kind", c_int32), ("start", c_int64), ("stop", c_int64), ("step", c_int64)]
+    _fields_ = [("kind", c_int32), ("start", c_int64), ("stop", c_int64), ("step", c_int64),
+                ("array", c_void_p)]
 
 
-ND_INDEX_INT, ND_INDEX_SLICE, ND_INDEX_NEWAXIS, ND_INDEX_ELLIPSIS = 0, 1, 2, 3
+ND_INDEX_INT, ND_INDEX_SLICE, ND_INDEX_NEWAXIS, ND_INDEX_ELLIPSIS, ND_INDEX_ARRAY = 0, 1, 2, 3, 4
 ND_NONE = -(2**63)
 
 nd_array_p = c_void_p
@@ -110,6 +111,8 @@ _SIGNATURES = {
     "nd_eye": (nd_array_p, [c_int64, c_int64, c_int64, nd_dtype_p, c_int32]),
     "nd_array_from_data": (nd_array_p, [c_void_p, nd_dtype_p, c_size_t, I64P, I64P]),
     "nd_array_index": (nd_array_p, [nd_array_p, c_size_t, POINTER(nd_index)]),
+    "nd_array_getitem": (nd_array_p, [nd_array_p, c_size_t, POINTER(nd_index)]),
+    "nd_array_setitem": (c_int, [nd_array_p, c_size_t, POINTER(nd_index), nd_array_p]),
     "nd_transpose": (nd_array_p, [nd_array_p, c_size_t, I64P]),
     "nd_swapaxes": (nd_array_p, [nd_array_p, c_int64, c_int64]),
     "nd_moveaxis": (nd_array_p, [nd_array_p, c_size_t, I64P, I64P]),

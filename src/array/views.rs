@@ -84,6 +84,18 @@ impl Array {
         }
     }
 
+    /// Drop leading length-one axes while there are more than `ndim` axes
+    /// (NumPy's assignment does this to its source before broadcasting).
+    pub fn strip_leading_unit_axes(&self, ndim: usize) -> Result<Array> {
+        let extra = self.shape().iter().take_while(|&&d| d == 1).count();
+        let drop = extra.min(self.ndim().saturating_sub(ndim));
+        if drop == 0 {
+            return Ok(self.view());
+        }
+        let axes: Vec<i64> = (0..drop as i64).collect();
+        self.squeeze(Some(&axes))
+    }
+
     /// NumPy's `ISFORTRAN`: F-contiguous and not C-contiguous.
     pub fn is_fortran(&self) -> bool {
         let f = self.flags();

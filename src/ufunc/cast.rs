@@ -52,6 +52,12 @@ pub fn assign(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
     };
     let src = if src.shape() == dst.shape() {
         src.view()
+    } else if let Ok(s) = src
+        .strip_leading_unit_axes(dst.ndim())
+        .and_then(|s| s.broadcast_to(dst.shape()))
+    {
+        // NumPy drops the source's extra leading length-one axes first.
+        s
     } else {
         src.broadcast_to(dst.shape()).map_err(|_| {
             crate::error::err!(
