@@ -142,7 +142,19 @@ pub fn arange(start: f64, stop: f64, step: f64, dtype: &DType) -> Result<Array> 
     if step == 0.0 {
         bail!(Value, "arange: step must not be zero (division by zero)");
     }
-    let len = ((stop - start) / step).ceil();
+    let delta = stop - start;
+    let quotient = delta / step;
+    // NumPy: a quotient that underflowed to zero over a non-zero span is
+    // one value (or none, if the zero is negative).
+    let len = if quotient == 0.0 && delta != 0.0 {
+        if quotient.is_sign_negative() {
+            0.0
+        } else {
+            1.0
+        }
+    } else {
+        quotient.ceil()
+    };
     if !len.is_finite() {
         bail!(Value, "arange: cannot compute length");
     }
@@ -273,6 +285,19 @@ mod tests {
             0
         );
         assert!(arange(0.0, 3.0, 1.0, &DType::scalar(Kind::Bool)).is_err());
+        // Underflowing length: NumPy's special case.
+        assert_eq!(
+            arange(0.0, -5e-324, -2.0, &DType::scalar(Kind::Float64))
+                .unwrap()
+                .size(),
+            1
+        );
+        assert_eq!(
+            arange(0.0, 5e-324, -2.0, &DType::scalar(Kind::Float64))
+                .unwrap()
+                .size(),
+            0
+        );
     }
 
     #[test]

@@ -71,16 +71,6 @@ pub fn setitem(a: &Array, items: &[Index], value: &Array) -> Result<()> {
     if let Some(p) = &perm {
         result_shape = p.iter().map(|&i| result_shape[i as usize]).collect();
     }
-    let shown = |s: &[usize]| match s {
-        [n] => format!("({n},)"),
-        _ => format!(
-            "({})",
-            s.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-    };
     let bvalue = value
         .strip_leading_unit_axes(result_shape.len())
         .and_then(|v| v.broadcast_to(&result_shape))
@@ -88,8 +78,8 @@ pub fn setitem(a: &Array, items: &[Index], value: &Array) -> Result<()> {
         err!(
             Shape,
             "shape mismatch: value array of shape {} could not be broadcast to indexing result of shape {}",
-            shown(value.shape()),
-            shown(&result_shape)
+            crate::text::tuple_compact(value.shape()),
+            crate::text::tuple_compact(&result_shape)
         )
     })?;
     // Back to (index dims, rest dims) order, then one contiguous cast copy,
@@ -275,15 +265,11 @@ impl Plan {
         // Broadcast the index arrays together.
         let shapes: Vec<&[usize]> = adv.iter().map(|(_, _, i)| i.shape()).collect();
         let bshape = layout::broadcast_shapes(&shapes).map_err(|_| {
+            // NumPy lists the index arrays only, not the integers.
             let listed: String = shapes
                 .iter()
-                .map(|s| match s {
-                    [n] => format!("({n},) "),
-                    _ => format!(
-                        "({}) ",
-                        s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(",")
-                    ),
-                })
+                .filter(|s| !s.is_empty())
+                .map(|s| format!("{} ", crate::text::tuple_compact(s)))
                 .collect();
             err!(
                 Index,

@@ -14,6 +14,7 @@
 //! | `capi` | the C boundary: guard, handles, status codes; no numerics |
 
 pub mod error;
+pub mod text;
 
 pub mod array;
 pub mod buffer;

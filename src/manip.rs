@@ -95,28 +95,25 @@ pub fn flatten(a: &Array, order: Order) -> Result<Array> {
 /// NumPy's `ascontiguousarray`: `a` itself (as a view) when C-contiguous,
 /// else a C-ordered copy; 0-d arrays become 1-d, as in NumPy.
 pub fn ascontiguousarray(a: &Array) -> Result<Array> {
-    let a = if a.ndim() == 0 {
-        a.reshape(&[1], Order::C)?
-    } else {
-        a.view()
-    };
-    if a.flags().c_contiguous {
-        Ok(a)
-    } else {
-        copy(&a, Order::C)
-    }
+    as_contiguous(a, Order::C)
 }
 
 /// NumPy's `asfortranarray`: as `ascontiguousarray`, in Fortran order.
 pub fn asfortranarray(a: &Array) -> Result<Array> {
+    as_contiguous(a, Order::F)
+}
+
+fn as_contiguous(a: &Array, order: Order) -> Result<Array> {
     let a = if a.ndim() == 0 {
         a.reshape(&[1], Order::C)?
     } else {
         a.view()
     };
-    if a.flags().f_contiguous {
-        Ok(a)
+    let flags = a.flags();
+    let already = if order == Order::F {
+        flags.f_contiguous
     } else {
-        copy(&a, Order::F)
-    }
+        flags.c_contiguous
+    };
+    if already { Ok(a) } else { copy(&a, order) }
 }

@@ -252,10 +252,7 @@ class ndarray:
             names = (ctypes.c_char_p * len(key))(*[k.encode() for k in key])
             return self._view(_c.nd_array_fields(self._h, len(key), names))
         arr, n, keep = self._items(key)
-        h = check_handle(_c.nd_array_getitem(self._h, n, arr))
-        if keep and not _c.nd_may_share_memory(h, self._h):
-            return ndarray._from_handle(h)
-        return self._view(h)
+        return _view_or_new(self, _c.nd_array_getitem(self._h, n, arr))
 
     def __getitem__(self, key):
         v = self._select(key)
@@ -360,16 +357,10 @@ class ndarray:
         if copy:
             return self.copy(order if order != "A" else "K").reshape(shape, order=order)
         fn = _c.nd_reshape if copy is False else _c.nd_reshape_or_copy
-        h = fn(self._h, n, arr, _lib.ORDERS[order])
-        if h and not _c.nd_may_share_memory(h, self._h) and self.size:
-            return ndarray._from_handle(h)
-        return self._view(h)
+        return _view_or_new(self, fn(self._h, n, arr, _lib.ORDERS[order]))
 
     def ravel(self, order="C"):
-        h = check_handle(_c.nd_ravel(self._h, _lib.ORDERS[order]))
-        if self.size and not _c.nd_may_share_memory(h, self._h):
-            return ndarray._from_handle(h)
-        return self._view(h)
+        return _view_or_new(self, _c.nd_ravel(self._h, _lib.ORDERS[order]))
 
     def flatten(self, order="C"):
         return ndarray._from_handle(_c.nd_flatten(self._h, _lib.ORDERS[order]))
@@ -655,22 +646,25 @@ def broadcast_arrays(*args):
     return tuple(a._view(outs[i]) for i, a in enumerate(arrays))
 
 
-def ascontiguousarray(a, dtype=None):
-    """numpy.ascontiguousarray."""
-    a = asarray(a, dtype=dtype)
-    h = check_handle(_c.nd_ascontiguousarray(a._h))
+def _view_or_new(a, h):
+    """An ndarray for handle `h` made from `a`: a view of `a` (base set) if
+    it shares `a`'s memory, else a new array."""
+    h = check_handle(h)
     if a.size and not _c.nd_may_share_memory(h, a._h):
         return ndarray._from_handle(h)
     return a._view(h)
+
+
+def ascontiguousarray(a, dtype=None):
+    """numpy.ascontiguousarray."""
+    a = asarray(a, dtype=dtype)
+    return _view_or_new(a, _c.nd_ascontiguousarray(a._h))
 
 
 def asfortranarray(a, dtype=None):
     """numpy.asfortranarray."""
     a = asarray(a, dtype=dtype)
-    h = check_handle(_c.nd_asfortranarray(a._h))
-    if a.size and not _c.nd_may_share_memory(h, a._h):
-        return ndarray._from_handle(h)
-    return a._view(h)
+    return _view_or_new(a, _c.nd_asfortranarray(a._h))
 
 
 def may_share_memory(a, b):

@@ -37,7 +37,7 @@ pub(super) fn repr(a: &Array) -> String {
     // adds the shape of summarised arrays too).
     let mut extras = Vec::new();
     if (a.size() == 0 && a.shape() != [0]) || a.size() > THRESHOLD {
-        extras.push(format!("shape={}", shape_repr(a.shape())));
+        extras.push(format!("shape={}", crate::text::tuple(a.shape())));
     }
     if !implied || a.size() == 0 {
         extras.push(format!("dtype={}", dtype_short_repr(a.dtype())));
@@ -54,20 +54,6 @@ pub(super) fn repr(a: &Array) -> String {
         " ".to_string()
     };
     format!("{arr_str}{spacer}{extra_str}")
-}
-
-fn shape_repr(shape: &[usize]) -> String {
-    match shape {
-        [n] => format!("({n},)"),
-        _ => format!(
-            "({})",
-            shape
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 fn dtype_short_repr(d: &DType) -> String {

@@ -191,15 +191,7 @@ impl Array {
     /// NumPy's `as_strided(shape, strides)`, refusing any element outside
     /// the memory this array's buffer holds.
     pub fn as_strided(&self, shape: &[usize], strides: &[isize]) -> Result<Array> {
-        if shape.len() != strides.len() {
-            bail!(
-                Value,
-                "as_strided: shape has {} dimensions but strides has {}",
-                shape.len(),
-                strides.len()
-            );
-        }
-        let (lo, hi) = layout::extent(shape, strides, self.itemsize())?;
+        let (lo, hi) = self.check_strided(shape, strides)?;
         let len = self.buffer().len() as isize;
         if hi > lo && (self.offset() + lo < 0 || self.offset() + hi > len) {
             bail!(
@@ -217,14 +209,9 @@ impl Array {
         )
     }
 
-    /// `as_strided` without the bounds check: any shape and strides over this
-    /// array's memory.
-    ///
-    /// # Safety
-    /// Every element the description reaches must be valid memory (for
-    /// writes too, unless the result is only read) for as long as the view
-    /// lives.
-    pub unsafe fn as_strided_unchecked(&self, shape: &[usize], strides: &[isize]) -> Result<Array> {
+    /// Shape and strides that describe something (lengths agree, sizes and
+    /// offsets fit); returns the byte extent.
+    fn check_strided(&self, shape: &[usize], strides: &[isize]) -> Result<(isize, isize)> {
         if shape.len() != strides.len() {
             bail!(
                 Value,
@@ -235,7 +222,18 @@ impl Array {
         }
         layout::check_ndim(shape.len())?;
         layout::nbytes(shape, self.itemsize())?;
-        layout::extent(shape, strides, self.itemsize())?;
+        layout::extent(shape, strides, self.itemsize())
+    }
+
+    /// `as_strided` without the bounds check: any shape and strides over this
+    /// array's memory.
+    ///
+    /// # Safety
+    /// Every element the description reaches must be valid memory (for
+    /// writes too, unless the result is only read) for as long as the view
+    /// lives.
+    pub unsafe fn as_strided_unchecked(&self, shape: &[usize], strides: &[isize]) -> Result<Array> {
+        self.check_strided(shape, strides)?;
         let mut v = self.view();
         v.shape = shape.to_vec();
         v.strides = strides.to_vec();

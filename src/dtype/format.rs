@@ -7,7 +7,7 @@ use super::{DType, Record};
 pub(super) fn dtype_str(d: &DType) -> String {
     match d {
         DType::Scalar(s) => s.typestr(),
-        DType::SubArray(s) => format!("({}, {})", quoted(&s.base), shape_tuple(&s.shape)),
+        DType::SubArray(s) => format!("({}, {})", quoted(&s.base), crate::text::tuple(&s.shape)),
         DType::Record(r) => record_str(r),
     }
 }
@@ -32,20 +32,6 @@ fn quoted(d: &DType) -> String {
         }
         DType::Scalar(s) => format!("'{}'", s.typestr()),
         _ => dtype_str(d),
-    }
-}
-
-fn shape_tuple(shape: &[usize]) -> String {
-    match shape {
-        [n] => format!("({n},)"),
-        _ => format!(
-            "({})",
-            shape
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 
@@ -86,7 +72,7 @@ fn record_str(r: &Record) -> String {
                     "({}, {}, {})",
                     py_str(&f.name),
                     quoted(&s.base),
-                    shape_tuple(&s.shape)
+                    crate::text::tuple(&s.shape)
                 ),
                 d => format!("({}, {})", py_str(&f.name), quoted(d)),
             })

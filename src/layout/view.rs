@@ -555,20 +555,6 @@ pub fn diagonal(
     Ok(view)
 }
 
-fn shape_text(shape: &[usize]) -> String {
-    match shape {
-        [n] => format!("({n},)"),
-        _ => format!(
-            "({})",
-            shape
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
 /// The shape several shapes broadcast to (NumPy's `broadcast_shapes`).
 pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
     let ndim = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
@@ -591,8 +577,8 @@ pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
                 bail!(
                     Shape,
                     "shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg {first} with shape {} and arg {k} with shape {}.",
-                    shape_text(shapes[first]),
-                    shape_text(s)
+                    crate::text::tuple(shapes[first]),
+                    crate::text::tuple(s)
                 );
             }
         }
@@ -608,8 +594,8 @@ pub fn broadcast_to(shape: &[usize], strides: &[isize], target: &[usize]) -> Res
         err!(
             Shape,
             "operands could not be broadcast together with remapped shapes [original->remapped]: {}  and requested shape {}",
-            shape_text(shape),
-            shape_text(target)
+            crate::text::tuple(shape),
+            crate::text::tuple(target)
         )
     };
     if target.len() < shape.len() {

@@ -40,16 +40,6 @@ pub fn astype(src: &Array, dtype: &DType, casting: Casting, order: Order) -> Res
 pub fn assign(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
     dst.check_writeable()?;
     check_can_cast(src.dtype(), dst.dtype(), casting)?;
-    let shape_text = |s: &[usize]| match s {
-        [n] => format!("({n},)"),
-        _ => format!(
-            "({})",
-            s.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
     let src = if src.shape() == dst.shape() {
         src.view()
     } else if let Ok(s) = src
@@ -63,8 +53,8 @@ pub fn assign(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
             crate::error::err!(
                 Shape,
                 "could not broadcast input array from shape {} into shape {}",
-                shape_text(src.shape()),
-                shape_text(dst.shape())
+                crate::text::tuple(src.shape()),
+                crate::text::tuple(dst.shape())
             )
         })?
     };
