@@ -129,6 +129,10 @@ struct Plan {
     view: Array,
     /// Positions in `view` of the indexed axes, in index order.
     adv_axes: Vec<usize>,
+    /// Are the advanced items next to each other in the index (NumPy
+    /// decides placement by the items: an ellipsis between two of them
+    /// separates them even when it spans no axis)?
+    adjacent: bool,
     /// Broadcast shape of the index arrays.
     bshape: Vec<usize>,
     /// For each index position (C order over `bshape`), its byte offset.
@@ -296,12 +300,23 @@ impl Plan {
             }
         }
         let adv_axes: Vec<usize> = adv.iter().map(|(v, _, _)| *v).collect();
+        let is_adv = |i: &Index| matches!(i, Index::Array(_) | Index::Basic(IndexItem::Int(_)));
+        let first = items
+            .iter()
+            .position(is_adv)
+            .expect("an index array is present");
+        let last = items
+            .iter()
+            .rposition(is_adv)
+            .expect("an index array is present");
+        let adjacent = items[first..=last].iter().all(is_adv);
         let rest: Vec<usize> = (0..view.ndim()).filter(|i| !adv_axes.contains(i)).collect();
         Ok(Some(Plan {
             rest_shape: rest.iter().map(|&i| view.shape()[i]).collect(),
             rest_strides: rest.iter().map(|&i| view.strides()[i]).collect(),
             view,
             adv_axes,
+            adjacent,
             bshape,
             offsets,
         }))
@@ -312,8 +327,7 @@ impl Plan {
     /// first; `None` when the gathered layout is the result.
     fn result_perm(&self) -> Option<Vec<i64>> {
         let first = self.adv_axes[0];
-        let adjacent = self.adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
-        if !adjacent || first == 0 {
+        if !self.adjacent || first == 0 {
             return None;
         }
         let nb = self.bshape.len() as i64;
