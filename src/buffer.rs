@@ -68,11 +68,7 @@ impl Buffer {
             }
         };
         let Some(ptr) = NonNull::new(raw) else {
-            bail!(
-                Memory,
-                "Unable to allocate {} for an array of {len} bytes",
-                human_bytes(len)
-            );
+            return Err(allocation_error(len));
         };
         Ok(Buffer {
             ptr,
@@ -102,11 +98,7 @@ impl Buffer {
             )
         };
         if base == libc::MAP_FAILED {
-            bail!(
-                Memory,
-                "Unable to allocate {} for an array of {len} bytes",
-                human_bytes(len)
-            );
+            return Err(allocation_error(len));
         }
         let base = base as *mut u8;
         // Start on a 2 MiB boundary so every page of the array can be huge.
@@ -128,11 +120,7 @@ impl Buffer {
         // SAFETY: non-zero size.
         let raw = unsafe { alloc_zeroed(layout) };
         let Some(ptr) = NonNull::new(raw) else {
-            bail!(
-                Memory,
-                "Unable to allocate {} for an array of {len} bytes",
-                human_bytes(len)
-            );
+            return Err(allocation_error(len));
         };
         Ok(Buffer {
             ptr,
@@ -220,6 +208,15 @@ fn advise_huge_pages(ptr: *mut u8, len: usize) {
 
 #[cfg(not(target_os = "linux"))]
 fn advise_huge_pages(_ptr: *mut u8, _len: usize) {}
+
+/// NumPy's MemoryError text for an allocation of `len` bytes.
+fn allocation_error(len: usize) -> crate::error::Error {
+    crate::error::err!(
+        Memory,
+        "Unable to allocate {} for an array of {len} bytes",
+        human_bytes(len)
+    )
+}
 
 /// NumPy's byte counts in messages: "1.00 TiB".
 fn human_bytes(n: usize) -> String {

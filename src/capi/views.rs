@@ -99,6 +99,15 @@ fn axes_arg<'a>(axes: *const i64, n: usize) -> Result<&'a [i64]> {
     unsafe { c_slice(axes, n, "axes") }
 }
 
+/// `axes` NULL with `n` 0 means "all" (None); otherwise the list.
+fn optional_axes<'a>(axes: *const i64, n: usize) -> Result<Option<&'a [i64]>> {
+    if axes.is_null() && n == 0 {
+        Ok(None)
+    } else {
+        axes_arg(axes, n).map(Some)
+    }
+}
+
 /// NumPy's basic indexing `a[items]` with `n` items (integers, slices, new
 /// axes, one ellipsis): always a view on `a`'s memory, writeable if `a` is.
 /// Errors with NumPy's messages: ND_ERR_INDEX ("index 3 is out of bounds for
@@ -175,13 +184,7 @@ pub unsafe extern "C" fn nd_transpose(
     naxes: usize,
     axes: *const i64,
 ) -> *mut nd_array {
-    with_array(a, |a| {
-        if axes.is_null() && naxes == 0 {
-            a.transpose(None)
-        } else {
-            a.transpose(Some(axes_arg(axes, naxes)?))
-        }
-    })
+    with_array(a, |a| a.transpose(optional_axes(axes, naxes)?))
 }
 
 /// NumPy's `swapaxes(a, axis1, axis2)`: a view. Caller owns the result.
@@ -286,13 +289,7 @@ pub unsafe extern "C" fn nd_squeeze(
     naxes: usize,
     axes: *const i64,
 ) -> *mut nd_array {
-    with_array(a, |a| {
-        if axes.is_null() && naxes == 0 {
-            a.squeeze(None)
-        } else {
-            a.squeeze(Some(axes_arg(axes, naxes)?))
-        }
-    })
+    with_array(a, |a| a.squeeze(optional_axes(axes, naxes)?))
 }
 
 /// NumPy's `expand_dims(a, axis)`: a view with new length-one axes at the
