@@ -1063,6 +1063,63 @@ int nd_version_minor(void);
 int nd_version_patch(void);
 
 /**
+ * NumPy's `add(a, b, out=out)`: elementwise sum (bool: logical or; integers
+ * wrap). Result dtype by NumPy 2's promotion of the two dtypes. Errors:
+ * ND_ERR_SHAPE ("operands could not be broadcast together with shapes
+ * (2,3) (4,) "), ND_ERR_TYPE (output casting), ND_ERR_READONLY (`out`).
+ * Caller owns the returned handle.
+ *
+ * # Safety
+ * Handles NULL (only `out` may be) or live.
+ */
+struct nd_array *nd_add(const struct nd_array *a,
+                        const struct nd_array *b,
+                        const struct nd_array *out);
+
+/**
+ * NumPy's `subtract(a, b, out=out)`. Booleans are refused (ND_ERR_TYPE),
+ * as in NumPy. Otherwise as nd_add.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_subtract(const struct nd_array *a,
+                             const struct nd_array *b,
+                             const struct nd_array *out);
+
+/**
+ * NumPy's `multiply(a, b, out=out)` (bool: logical and). As nd_add.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_multiply(const struct nd_array *a,
+                             const struct nd_array *b,
+                             const struct nd_array *out);
+
+/**
+ * NumPy's `divide` / `true_divide(a, b, out=out)`: integers and bools divide
+ * as float64; floats and complex in their own type (complex by Smith's
+ * method, as NumPy). Division by zero gives inf/nan, not an error. As nd_add.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_divide(const struct nd_array *a,
+                           const struct nd_array *b,
+                           const struct nd_array *out);
+
+/**
+ * Same as nd_divide (NumPy's `true_divide` is `divide`).
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_true_divide(const struct nd_array *a,
+                                const struct nd_array *b,
+                                const struct nd_array *out);
+
+/**
  * NumPy's basic indexing `a[items]` with `n` items (integers, slices, new
  * axes, one ellipsis): always a view on `a`'s memory, writeable if `a` is.
  * Errors with NumPy's messages: ND_ERR_INDEX ("index 3 is out of bounds for

@@ -23,7 +23,7 @@ __all__ = [
     "arange", "linspace", "eye", "result_type", "can_cast", "reshape", "transpose",
     "permute_dims", "swapaxes", "moveaxis", "squeeze", "expand_dims", "ravel", "diagonal",
     "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
-    "may_share_memory", "copy",
+    "may_share_memory", "copy", "add", "subtract", "multiply", "divide", "true_divide",
 ]
 
 
@@ -374,6 +374,43 @@ class ndarray:
     def diagonal(self, offset=0, axis1=0, axis2=1):
         return self._view(_c.nd_diagonal(self._h, int(offset), int(axis1), int(axis2)))
 
+    # -- arithmetic (array operands; Python scalars await weak promotion)
+    def __add__(self, other):
+        return add(self, other)
+
+    def __radd__(self, other):
+        return add(other, self)
+
+    def __iadd__(self, other):
+        return add(self, other, out=self)
+
+    def __sub__(self, other):
+        return subtract(self, other)
+
+    def __rsub__(self, other):
+        return subtract(other, self)
+
+    def __isub__(self, other):
+        return subtract(self, other, out=self)
+
+    def __mul__(self, other):
+        return multiply(self, other)
+
+    def __rmul__(self, other):
+        return multiply(other, self)
+
+    def __imul__(self, other):
+        return multiply(self, other, out=self)
+
+    def __truediv__(self, other):
+        return divide(self, other)
+
+    def __rtruediv__(self, other):
+        return divide(other, self)
+
+    def __itruediv__(self, other):
+        return divide(self, other, out=self)
+
     # -- conversions
     def astype(self, dtype, order="K", casting="unsafe", copy=True):
         if order != "K":
@@ -679,3 +716,35 @@ def copy(a, order="K"):
 
 
 from . import lib  # noqa: E402  (nd.lib.stride_tricks, as in NumPy)
+
+
+# ------------------------------------------------- ufuncs
+
+def _ufunc_operand(x):
+    if isinstance(x, (bool, int, float, complex)):
+        raise NotImplementedError(
+            "Python scalar operands need NumPy 2's weak promotion, which ndcore does not "
+            "have yet; pass an array (e.g. numpy.asarray(x, dtype=...))")
+    return asarray(x)
+
+
+def _binary(cfn):
+    def ufunc(x1, x2, /, out=None):
+        a, b = _ufunc_operand(x1), _ufunc_operand(x2)
+        if out is None:
+            return ndarray._from_handle(cfn(a._h, b._h, None))
+        if isinstance(out, tuple):
+            (out,) = out
+        o = asarray(out)
+        _c.nd_array_free(check_handle(cfn(a._h, b._h, o._h)))
+        return out
+    return ufunc
+
+
+add = _binary(_c.nd_add)
+subtract = _binary(_c.nd_subtract)
+multiply = _binary(_c.nd_multiply)
+divide = true_divide = _binary(_c.nd_divide)
+for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), ("divide", divide)]:
+    _f.__name__ = _name
+    _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=)."

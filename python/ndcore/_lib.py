@@ -135,6 +135,10 @@ _SIGNATURES = {
     "nd_may_share_memory": (c_bool, [nd_array_p, nd_array_p]),
     "nd_ascontiguousarray": (nd_array_p, [nd_array_p]),
     "nd_asfortranarray": (nd_array_p, [nd_array_p]),
+    "nd_add": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
+    "nd_subtract": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
+    "nd_multiply": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
+    "nd_divide": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
     "nd_array_wrap": (
         nd_array_p,
         [c_void_p, nd_dtype_p, c_size_t, I64P, I64P, c_bool, RELEASE_FN, c_void_p],

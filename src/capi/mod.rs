@@ -13,6 +13,7 @@ mod dtype;
 mod errors;
 mod guard;
 mod status;
+mod ufunc;
 mod views;
 
 pub use array::*;
@@ -20,6 +21,7 @@ pub use create::*;
 pub use dtype::*;
 pub use errors::*;
 pub use status::nd_status;
+pub use ufunc::*;
 pub use views::*;
 
 use crate::array::Array;

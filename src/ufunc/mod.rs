@@ -1,7 +1,10 @@
-//! Typed element kernels on top of the loop engine. For now: the casting
-//! kernels (`astype`, copies, fills). Arithmetic ufuncs and reductions join
-//! here, sharing the same loop engine and kernel shape.
+//! Typed element kernels on top of the loop engine: casting (`cast`), the
+//! ufunc call machinery (`engine`) and the ufuncs themselves (`arith`).
+//! Reductions and the remaining ufuncs join here, on the same engine.
 
+pub mod arith;
 pub mod cast;
+pub mod engine;
 
 pub use cast::{assign, astype, check_can_cast, fill, fill_value, value_bytes};
+pub use engine::Ufunc;

@@ -1,0 +1,85 @@
+/* Arithmetic ufuncs from C: results and dtypes, broadcasting, out=, overlap,
+ * and errors with NumPy's messages. */
+#include <stdint.h>
+
+#include "check.h"
+
+static double get(const nd_array *a, int64_t i, int64_t j) {
+    double v = -999;
+    int64_t idx[2] = {i, j};
+    nd_array_get_f64(a, (size_t)nd_array_ndim(a), idx, &v);
+    return v;
+}
+
+int main(void) {
+    nd_dtype *i8 = nd_dtype_new(ND_INT8), *i64 = nd_dtype_new(ND_INT64), *f8 = nd_dtype_new(ND_FLOAT64);
+    nd_dtype *b1 = nd_dtype_new(ND_BOOL);
+    nd_array *r = nd_arange(0, 6, 1, i64);
+    nd_array *m = nd_reshape(r, 2, (int64_t[]){2, 3}, ND_ORDER_C);
+    nd_array *row = nd_arange(0, 3, 1, i8);
+
+    /* The paper's b + m: broadcasting a row over a matrix, int64 result. */
+    nd_array *s = nd_add(m, row, NULL);
+    nd_dtype *dt = nd_array_dtype(s);
+    CHECK(nd_dtype_equal(dt, i64));
+    CHECK(get(s, 1, 2) == 5 + 2);
+    nd_dtype_free(dt);
+    /* int8 wraps as in NumPy: 100 + 100 == -56. */
+    nd_array *h = nd_full(i8, 1, (int64_t[]){2}, ND_ORDER_C, (int8_t[]){100}, NULL);
+    nd_array *w = nd_add(h, h, NULL);
+    CHECK(get(w, 0, 0) == -56);
+    /* Integer division gives float64; by zero gives inf/nan. */
+    nd_array *q = nd_divide(m, row, NULL);
+    dt = nd_array_dtype(q);
+    CHECK(nd_dtype_equal(dt, f8));
+    CHECK(get(q, 1, 2) == 2.5);
+    CHECK(get(q, 1, 0) > 1e308);
+    nd_dtype_free(dt);
+
+    /* out=: same_kind casting into float32 allowed, into int8 refused. */
+    nd_dtype *f4 = nd_dtype_new(ND_FLOAT32);
+    nd_array *o = nd_zeros(f4, 2, (int64_t[]){2, 3}, ND_ORDER_C);
+    nd_array *ov = nd_multiply(m, row, o);
+    CHECK(ov && get(o, 1, 2) == 10);
+    nd_array *oi = nd_zeros(i8, 2, (int64_t[]){2, 3}, ND_ORDER_C);
+    CHECK(nd_divide(m, row, oi) == NULL);
+    CHECK_ERROR(ND_ERR_TYPE, "Cannot cast ufunc 'divide' output from dtype('float64') to dtype('int8') with casting rule 'same_kind'");
+    nd_array *small = nd_zeros(f8, 1, (int64_t[]){3}, ND_ORDER_C);
+    CHECK(nd_add(m, m, small) == NULL);
+    CHECK_ERROR(ND_ERR_SHAPE, "non-broadcastable output operand with shape (3,) doesn't match the broadcast shape (2,3)");
+    nd_array *ro = nd_broadcast_to(small, 2, (int64_t[]){2, 3});
+    CHECK(nd_add(m, m, ro) == NULL);
+    CHECK_ERROR(ND_ERR_READONLY, "output array is read-only");
+    nd_array *four = nd_arange(0, 4, 1, NULL);
+    CHECK(nd_add(m, four, NULL) == NULL);
+    CHECK_ERROR(ND_ERR_SHAPE, "operands could not be broadcast together with shapes (2,3) (4,) ");
+    nd_array *t = nd_full(b1, 1, (int64_t[]){2}, ND_ORDER_C, (bool[]){true}, NULL);
+    CHECK(nd_subtract(t, t, NULL) == NULL);
+    CHECK_ERROR(ND_ERR_TYPE, "numpy boolean subtract");
+    nd_array *tt = nd_add(t, t, NULL);
+    CHECK(get(tt, 0, 0) == 1); /* bool add is logical or */
+
+    /* Overlap: x[1:] = x[:-1] + x[1:] reads x as it was (NumPy: 0 1 3 5 7). */
+    nd_array *x = nd_arange(0, 5, 1, NULL);
+    nd_index head[1] = {{ND_INDEX_SLICE, ND_NONE, -1, 1, NULL}}, tail[1] = {{ND_INDEX_SLICE, 1, ND_NONE, 1, NULL}};
+    nd_array *xh = nd_array_index(x, 1, head), *xt = nd_array_index(x, 1, tail);
+    nd_array *res = nd_add(xh, xt, xt);
+    double expect[5] = {0, 1, 3, 5, 7};
+    for (int64_t i = 0; i < 5; i++) CHECK(get(x, i, 0) == expect[i]);
+    /* In place on exactly the same memory is elementwise: x += x. */
+    nd_array *dbl = nd_add(x, x, x);
+    CHECK(get(x, 4, 0) == 14);
+
+    /* NULLs. */
+    nd_clear_error();
+    CHECK(nd_add(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_multiply(m, NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_subtract(NULL, NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_true_divide(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+
+    nd_array *handles[] = {r, m, row, s, h, w, q, o, ov, oi, small, ro, four, t, tt, x, xh, xt, res, dbl};
+    for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
+    nd_dtype *types[] = {i8, i64, f8, b1, f4};
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) nd_dtype_free(types[i]);
+    return check_summary("test_ufunc");
+}

@@ -1,0 +1,185 @@
+"""Arithmetic ufuncs against NumPy: every dtype pair, broadcasting, strided
+and negative-stride operands, out= with casting, overlap, and errors."""
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+from conftest import BUILTIN, shapes
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+import ndcore as nd
+
+UFUNCS = ["add", "subtract", "multiply", "divide"]
+
+
+def values(code, rng, n):
+    dt = np.dtype(code)
+    if dt.kind == "b":
+        return rng.integers(0, 2, n).astype(dt)
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        edge = np.array([info.min, info.max, 0, 1, 2], dtype=dt)
+        return np.concatenate([edge, rng.integers(info.min, info.max, n, dtype=dt, endpoint=True)])[:n]
+    base = np.zeros(1, dt).real.dtype
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.5, -2.25, 1e-5, 3e4])
+    with np.errstate(all="ignore"):
+        real = np.concatenate([special, rng.standard_normal(n) * 100]).astype(base)[:n]
+        if dt.kind == "c":
+            out = np.empty(n, dt)
+            out.real, out.imag = real, rng.permutation(real)
+            return out
+    return real
+
+
+def numpy_call(name, *args, **kw):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return getattr(np, name)(*args, **kw)
+
+
+def same(got, expected, ulps=0):
+    """Equal dtype, shape and values: integers and bools byte for byte;
+    floats exactly, signed zeros included, NaN where NumPy has NaN (the
+    sign and payload of a NaN are unspecified in NumPy too). `ulps` allows
+    that many units in the last place (complex products: see below)."""
+    got = np.asarray(got)
+    assert got.dtype == expected.dtype
+    assert got.shape == expected.shape
+    if got.dtype.kind not in "fc":
+        assert np.ascontiguousarray(got).tobytes() == np.ascontiguousarray(expected).tobytes()
+        return
+    for g, e in ((got.real, expected.real), (got.imag, expected.imag)) if got.dtype.kind == "c" else ((got, expected),):
+        g, e = np.ascontiguousarray(g), np.ascontiguousarray(e)
+        nan = np.isnan(e)
+        assert (np.isnan(g) == nan).all()
+        g, e = g[~nan], e[~nan]
+        if ulps == 0:
+            assert g.tobytes() == e.tobytes()
+        else:
+            with np.errstate(all="ignore"):
+                close = (g == e) | (np.abs(g - e) <= ulps * np.spacing(np.abs(e)))
+            assert close.all(), (g[~close], e[~close])
+
+
+def tolerance(name, dtype):
+    """Every result is compared exactly (complex products included: ndcore
+    fuses them as NumPy does on FMA machines, like this one)."""
+    return 0
+
+
+@pytest.mark.parametrize("name", UFUNCS)
+def test_every_dtype_pair(name):
+    rng = np.random.default_rng(7)
+    for c1, c2 in itertools.product(BUILTIN, repeat=2):
+        a, b = values(c1, rng, 40), values(c2, rng, 40)
+        try:
+            expected = numpy_call(name, a, b)
+        except TypeError as e:
+            with pytest.raises(TypeError) as got:
+                getattr(nd, name)(a, b)
+            assert str(got.value) == str(e), (c1, c2)
+            continue
+        same(getattr(nd, name)(a, b), expected, tolerance(name, expected.dtype))
+
+
+@st.composite
+def broadcast_pair(draw):
+    shape = draw(shapes(max_dims=3, max_side=4))
+    other = list(shape[draw(st.integers(0, len(shape))):])
+    other = [d if draw(st.booleans()) else 1 for d in other]
+    if draw(st.booleans()):
+        shape, other = tuple(other), shape
+    return tuple(shape), tuple(other)
+
+
+def strided(arr, rng):
+    """The same values in memory with random (possibly negative) strides."""
+    if arr.ndim == 0:
+        return arr
+    big = np.empty(tuple(2 * s + 1 for s in arr.shape), arr.dtype)
+    steps = tuple(int(rng.choice([1, 2, -1, -2])) for _ in arr.shape)
+    view = big[tuple(slice(None, None, s) for s in steps)][tuple(slice(0, s) for s in arr.shape)]
+    view[...] = arr
+    return view
+
+
+@given(st.sampled_from(UFUNCS), broadcast_pair(), st.sampled_from(BUILTIN), st.sampled_from(BUILTIN),
+       st.integers(0, 2**32))
+def test_broadcasting_and_strides(name, pair, c1, c2, seed):
+    rng = np.random.default_rng(seed)
+    s1, s2 = pair
+    a = values(c1, rng, max(int(np.prod(s1)), 1))[: int(np.prod(s1))].reshape(s1)
+    b = values(c2, rng, max(int(np.prod(s2)), 1))[: int(np.prod(s2))].reshape(s2)
+    a, b = strided(a, rng), strided(b, rng)
+    try:
+        expected = numpy_call(name, a, b)
+    except (TypeError, ValueError) as e:
+        with pytest.raises(type(e)) as got:
+            getattr(nd, name)(a, b)
+        assert str(got.value) == str(e)
+        return
+    same(getattr(nd, name)(a, b), expected, tolerance(name, expected.dtype))
+
+
+@given(st.sampled_from(UFUNCS), st.sampled_from(BUILTIN), st.sampled_from(BUILTIN), st.sampled_from(BUILTIN))
+def test_out_casting(name, c1, c2, c3):
+    rng = np.random.default_rng(1)
+    a, b = values(c1, rng, 6).reshape(2, 3), values(c2, rng, 3)
+    theirs, ours = np.zeros((2, 3), c3), np.zeros((2, 3), c3)
+    try:
+        numpy_call(name, a, b, out=theirs)
+    except TypeError as e:
+        with pytest.raises(TypeError) as got:
+            getattr(nd, name)(a, b, out=ours)
+        assert str(got.value) == str(e)
+        assert not ours.any()
+        return
+    assert getattr(nd, name)(a, b, out=ours) is ours
+    same(ours, theirs, tolerance(name, np.result_type(a, b)))
+
+
+@given(st.sampled_from(["add", "subtract", "multiply"]), st.integers(1, 6), st.integers(-3, 3))
+def test_overlapping_output_acts_as_if_inputs_were_copied(name, n, shift):
+    base = np.arange(12.0)
+    ours = base.copy()
+    lo, hi = 3, 3 + n
+    out_t = base[lo + shift: hi + shift]
+    numpy_call(name, base[lo:hi], base[lo:hi][::-1], out=out_t)
+    getattr(nd, name)(ours[lo:hi], ours[lo:hi][::-1], out=ours[lo + shift: hi + shift])
+    assert ours.tolist() == base.tolist()
+
+
+def test_errors_match_numpy():
+    a = np.arange(6).reshape(2, 3)
+    cases = [
+        lambda m: m.add(a, np.arange(4)),
+        lambda m: m.add(a, a, out=np.zeros(3)),
+        lambda m: m.add(a.astype(float), a, out=np.zeros((2, 3), int)),
+        lambda m: m.subtract(np.array([True]), np.array([False])),
+    ]
+    for case in cases:
+        with pytest.raises(Exception) as theirs:
+            case(np)
+        with pytest.raises(Exception) as ours:
+            case(nd)
+        assert str(ours.value) == str(theirs.value)
+        assert isinstance(ours.value, TypeError) == isinstance(theirs.value, TypeError)
+    ro = np.broadcast_to(np.zeros(3), (2, 3))
+    with pytest.raises(ValueError, match="output array is read-only"):
+        nd.add(a, a, out=ro)
+
+
+def test_operators_on_arrays():
+    x = nd.arange(6).reshape(2, 3)
+    y = nd.asarray(np.arange(3, dtype=np.int8))
+    same(x + y, np.arange(6).reshape(2, 3) + np.arange(3, dtype=np.int8))
+    same(x * x - x, np.arange(6).reshape(2, 3) ** 2 - np.arange(6).reshape(2, 3))
+    same(x / y, numpy_call("divide", np.arange(6).reshape(2, 3), np.arange(3, dtype=np.int8)))
+    z = nd.zeros(3)
+    z += nd.asarray(np.ones(3))
+    same(z, np.ones(3))
+    with pytest.raises(NotImplementedError, match="weak promotion"):
+        x + 1

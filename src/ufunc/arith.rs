@@ -1,0 +1,215 @@
+//! Arithmetic ufuncs: add, subtract, multiply, true_divide. One generic
+//! binary loop per operation and type, with NumPy's value rules: integers
+//! wrap, float16 computes through float32, complex division is Smith's
+//! method as NumPy's, booleans add as `or` and multiply as `and`.
+
+use half::f16;
+use num_complex::{Complex32, Complex64};
+
+use super::engine::{Loop, Resolver, Ufunc};
+use crate::dtype::Kind;
+
+/// A binary operation on one element type.
+pub trait BinaryOp<T> {
+    fn call(a: T, b: T) -> T;
+}
+
+/// The binary loop: contiguous runs become slice loops the compiler
+/// vectorises (also with a repeated scalar operand); others are strided.
+///
+/// # Safety
+/// `args` are three pointers (a, b, out) valid for `n` elements at `steps`.
+pub unsafe fn binary_loop<T: Copy, Op: BinaryOp<T>>(args: &[*mut u8], steps: &[isize], n: usize) {
+    let size = size_of::<T>() as isize;
+    let (a, b, o) = (args[0] as *const T, args[1] as *const T, args[2] as *mut T);
+    let aligned = a.is_aligned() && b.is_aligned() && o.is_aligned();
+    // SAFETY (all blocks): forwarded from the caller; slices are built only
+    // for aligned, contiguous runs.
+    unsafe {
+        if aligned && steps[2] == size {
+            let out = std::slice::from_raw_parts_mut(o, n);
+            match (steps[0] == size, steps[1] == size) {
+                (true, true) => {
+                    let (x, y) = (
+                        std::slice::from_raw_parts(a, n),
+                        std::slice::from_raw_parts(b, n),
+                    );
+                    for i in 0..n {
+                        out[i] = Op::call(x[i], y[i]);
+                    }
+                    return;
+                }
+                (true, false) if steps[1] == 0 => {
+                    let (x, y) = (std::slice::from_raw_parts(a, n), *b);
+                    for i in 0..n {
+                        out[i] = Op::call(x[i], y);
+                    }
+                    return;
+                }
+                (false, true) if steps[0] == 0 => {
+                    let (x, y) = (*a, std::slice::from_raw_parts(b, n));
+                    for i in 0..n {
+                        out[i] = Op::call(x, y[i]);
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+        for i in 0..n as isize {
+            let x = (args[0].wrapping_offset(i * steps[0]) as *const T).read_unaligned();
+            let y = (args[1].wrapping_offset(i * steps[1]) as *const T).read_unaligned();
+            (args[2].wrapping_offset(i * steps[2]) as *mut T).write_unaligned(Op::call(x, y));
+        }
+    }
+}
+
+pub struct Add;
+pub struct Sub;
+pub struct Mul;
+pub struct Div;
+
+macro_rules! int_ops {
+    ($($t:ty),*) => {$(
+        impl BinaryOp<$t> for Add { #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_add(b) } }
+        impl BinaryOp<$t> for Sub { #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_sub(b) } }
+        impl BinaryOp<$t> for Mul { #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_mul(b) } }
+    )*};
+}
+int_ops!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! float_ops {
+    ($($t:ty),*) => {$(
+        impl BinaryOp<$t> for Add { #[inline(always)] fn call(a: $t, b: $t) -> $t { a + b } }
+        impl BinaryOp<$t> for Sub { #[inline(always)] fn call(a: $t, b: $t) -> $t { a - b } }
+        impl BinaryOp<$t> for Mul { #[inline(always)] fn call(a: $t, b: $t) -> $t { a * b } }
+        impl BinaryOp<$t> for Div { #[inline(always)] fn call(a: $t, b: $t) -> $t { a / b } }
+    )*};
+}
+float_ops!(f32, f64);
+
+/// float16 arithmetic rounds once from float32, as NumPy's half loops.
+macro_rules! half_op {
+    ($op:ident, $sym:tt) => {
+        impl BinaryOp<f16> for $op {
+            #[inline(always)]
+            fn call(a: f16, b: f16) -> f16 {
+                f16::from_f32(a.to_f32() $sym b.to_f32())
+            }
+        }
+    };
+}
+half_op!(Add, +);
+half_op!(Sub, -);
+half_op!(Mul, *);
+half_op!(Div, /);
+
+impl BinaryOp<bool> for Add {
+    #[inline(always)]
+    fn call(a: bool, b: bool) -> bool {
+        a | b
+    }
+}
+impl BinaryOp<bool> for Mul {
+    #[inline(always)]
+    fn call(a: bool, b: bool) -> bool {
+        a & b
+    }
+}
+
+macro_rules! complex_ops {
+    ($t:ty, $f:ty) => {
+        impl BinaryOp<$t> for Add {
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                a + b
+            }
+        }
+        impl BinaryOp<$t> for Sub {
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                a - b
+            }
+        }
+        /// NumPy's complex product on FMA machines (measured bit-exact
+        /// against NumPy 2.4 here): the products with `a.re` are fused.
+        impl BinaryOp<$t> for Mul {
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                <$t>::new(
+                    a.re.mul_add(b.re, -(a.im * b.im)),
+                    a.re.mul_add(b.im, a.im * b.re),
+                )
+            }
+        }
+        /// Smith's division with NumPy's branches (and its 0/0 case).
+        impl BinaryOp<$t> for Div {
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                let (br_abs, bi_abs) = (b.re.abs(), b.im.abs());
+                if br_abs >= bi_abs {
+                    if br_abs == 0.0 && bi_abs == 0.0 {
+                        <$t>::new(a.re / br_abs, a.im / br_abs)
+                    } else {
+                        let rat = b.im / b.re;
+                        let scl = 1.0 as $f / (b.re + b.im * rat);
+                        <$t>::new((a.re + a.im * rat) * scl, (a.im - a.re * rat) * scl)
+                    }
+                } else {
+                    let rat = b.re / b.im;
+                    let scl = 1.0 as $f / (b.im + b.re * rat);
+                    <$t>::new((a.re * rat + a.im) * scl, (a.im * rat - a.re) * scl)
+                }
+            }
+        }
+    };
+}
+complex_ops!(Complex32, f32);
+complex_ops!(Complex64, f64);
+
+macro_rules! loops {
+    ($op:ty; $($kind:ident => $t:ty),* $(,)?) => {
+        &[$(Loop { types: &[Kind::$kind, Kind::$kind, Kind::$kind], func: binary_loop::<$t, $op> }),*]
+    };
+}
+
+pub static ADD: Ufunc = Ufunc {
+    name: "add",
+    nin: 2,
+    loops: loops!(Add; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
+        Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
+        Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
+    resolver: Resolver::Default,
+    no_loop_message: None,
+};
+
+pub static SUBTRACT: Ufunc = Ufunc {
+    name: "subtract",
+    nin: 2,
+    loops: loops!(Sub; Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
+        Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
+        Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
+    resolver: Resolver::NoBool,
+    no_loop_message: Some(
+        "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.",
+    ),
+};
+
+pub static MULTIPLY: Ufunc = Ufunc {
+    name: "multiply",
+    nin: 2,
+    loops: loops!(Mul; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
+        Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
+        Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
+    resolver: Resolver::Default,
+    no_loop_message: None,
+};
+
+pub static TRUE_DIVIDE: Ufunc = Ufunc {
+    name: "divide",
+    nin: 2,
+    loops: loops!(Div; Float16 => f16, Float32 => f32, Float64 => f64,
+        Complex64 => Complex32, Complex128 => Complex64),
+    resolver: Resolver::TrueDivide,
+    no_loop_message: None,
+};

@@ -1,0 +1,267 @@
+//! Calling a ufunc: pick the inner loop by NumPy's type resolution, cast
+//! inputs the loop cannot read directly, broadcast, check `out` (shape,
+//! writeability, same_kind casting), protect against inputs overlapping the
+//! output, and run the loop over 1-d runs from the loop engine.
+//!
+//! Kernels only see `(pointers, byte strides, length)` for one run, inputs
+//! first then outputs, as NumPy's inner loops do, so a later fused-expression
+//! engine can call them block by block.
+
+use crate::array::Array;
+use crate::dtype::{Casting, DType, Kind, can_cast};
+use crate::error::{Result, bail, err};
+use crate::iter::for_each_run;
+use crate::layout::{self, Order};
+use crate::ufunc::cast::{assign, astype, may_share_memory};
+
+/// An inner loop over one 1-d run: `args` are the operands' pointers,
+/// inputs then outputs; `steps` their byte strides; `n` the run length.
+pub type LoopFn = unsafe fn(args: &[*mut u8], steps: &[isize], n: usize);
+
+/// One typed loop of a ufunc: the kinds it reads and writes.
+pub struct Loop {
+    pub types: &'static [Kind],
+    pub func: LoopFn,
+}
+
+/// How a ufunc chooses among its loops.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Resolver {
+    /// NumPy's default: the first loop every input casts to safely.
+    Default,
+    /// `true_divide`: integers and bools divide as float64.
+    TrueDivide,
+    /// `subtract`: the default, but all-boolean inputs are refused.
+    NoBool,
+}
+
+/// A universal function with `nin` inputs and one output.
+pub struct Ufunc {
+    pub name: &'static str,
+    pub nin: usize,
+    pub loops: &'static [Loop],
+    pub resolver: Resolver,
+    /// NumPy's message when no loop fits (e.g. boolean subtract), if special.
+    pub no_loop_message: Option<&'static str>,
+}
+
+impl Ufunc {
+    /// The loop NumPy would choose for these input dtypes.
+    pub fn resolve(&self, inputs: &[&DType]) -> Result<&'static Loop> {
+        let kinds: Vec<Kind> = inputs
+            .iter()
+            .map(|d| match d.kind() {
+                Some(k) => Ok(k),
+                None => Err(self.no_loop(inputs)),
+            })
+            .collect::<Result<_>>()?;
+        if self.resolver == Resolver::NoBool && kinds.iter().all(|&k| k == Kind::Bool) {
+            return Err(self.no_loop(inputs));
+        }
+        let wanted: Vec<Kind> = match self.resolver {
+            Resolver::TrueDivide
+                if kinds.iter().all(|k| {
+                    matches!(
+                        k.class(),
+                        crate::dtype::KindClass::Bool
+                            | crate::dtype::KindClass::Signed
+                            | crate::dtype::KindClass::Unsigned
+                    )
+                }) =>
+            {
+                vec![Kind::Float64; kinds.len()]
+            }
+            _ => kinds,
+        };
+        self.loops
+            .iter()
+            .find(|l| {
+                wanted
+                    .iter()
+                    .zip(l.types)
+                    .all(|(&k, &t)| can_cast(&DType::scalar(k), &DType::scalar(t), Casting::Safe))
+            })
+            .ok_or_else(|| self.no_loop(inputs))
+    }
+
+    fn no_loop(&self, inputs: &[&DType]) -> crate::error::Error {
+        if let Some(m) = self.no_loop_message {
+            return err!(Type, "{m}");
+        }
+        let types: Vec<String> = inputs.iter().map(|d| format!("dtype('{d}')")).collect();
+        err!(
+            Type,
+            "ufunc '{}' did not contain a loop with signature matching types ({}) -> None",
+            self.name,
+            types.join(", ")
+        )
+    }
+
+    /// Apply the ufunc to `inputs`, writing into `out` when given (which
+    /// must have the broadcast shape and accept the result under same_kind
+    /// casting); returns the result (a view of `out` when given).
+    pub fn call(&self, inputs: &[&Array], out: Option<&Array>) -> Result<Array> {
+        if inputs.len() != self.nin {
+            bail!(
+                Type,
+                "{}() takes {} inputs, {} given",
+                self.name,
+                self.nin,
+                inputs.len()
+            );
+        }
+        let dtypes: Vec<&DType> = inputs.iter().map(|a| a.dtype()).collect();
+        let lp = self.resolve(&dtypes)?;
+        let out_dtype = DType::scalar(lp.types[self.nin]);
+
+        // Broadcast, with NumPy's message.
+        let shapes: Vec<&[usize]> = inputs.iter().map(|a| a.shape()).collect();
+        let shape = layout::broadcast_shapes(&shapes).map_err(|_| {
+            let listed: String = shapes
+                .iter()
+                .map(|s| format!("{} ", crate::text::tuple_compact(s)))
+                .collect();
+            err!(
+                Shape,
+                "operands could not be broadcast together with shapes {listed}"
+            )
+        })?;
+
+        if let Some(o) = out {
+            if o.shape() != shape.as_slice() {
+                bail!(
+                    Shape,
+                    "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+                    crate::text::tuple_compact(o.shape()),
+                    crate::text::tuple_compact(&shape)
+                );
+            }
+            if !o.is_writeable() {
+                bail!(ReadOnly, "output array is read-only");
+            }
+            if !can_cast(&out_dtype, o.dtype(), Casting::SameKind) {
+                bail!(
+                    Type,
+                    "Cannot cast ufunc '{}' output from dtype('{out_dtype}') to dtype('{}') with casting rule 'same_kind'",
+                    self.name,
+                    o.dtype()
+                );
+            }
+        }
+
+        // Inputs in the loop's types (native), broadcast to the shape.
+        let mut operands = Vec::with_capacity(self.nin);
+        for (a, &t) in inputs.iter().zip(lp.types) {
+            let want = DType::scalar(t);
+            let a = if a.dtype() == &want {
+                (*a).clone()
+            } else {
+                astype(a, &want, Casting::Unsafe, Order::K)?
+            };
+            operands.push(a.broadcast_to(&shape)?);
+        }
+
+        // Where the loop writes: `out` itself when it has the loop's dtype,
+        // else a temporary copied into `out` afterwards.
+        let direct = out.filter(|o| o.dtype() == &out_dtype);
+        let result = match direct {
+            Some(o) => o.view(),
+            None => Array::empty(&out_dtype, &shape, self.output_order(&operands))?,
+        };
+        // Inputs that overlap the output are read from copies, unless they
+        // are exactly the output (elementwise in place is safe).
+        for op in operands.iter_mut() {
+            let same = op.data_ptr() == result.data_ptr() && op.strides() == result.strides();
+            if !same && may_share_memory(op, &result)? {
+                *op = astype(op, op.dtype(), Casting::No, Order::K)?;
+            }
+        }
+        self.run(lp, &operands, &result);
+        match out {
+            Some(o) if direct.is_none() => {
+                assign(o, &result, Casting::SameKind)?;
+                Ok(o.view())
+            }
+            _ => Ok(result),
+        }
+    }
+
+    /// Fortran order when every non-broadcast input is Fortran-ordered, as
+    /// NumPy's iterator would lay the output out; C order otherwise.
+    fn output_order(&self, operands: &[Array]) -> Order {
+        let full: Vec<&Array> = operands
+            .iter()
+            .filter(|a| !a.strides().contains(&0))
+            .collect();
+        if !full.is_empty() && full.iter().all(|a| a.is_fortran()) {
+            Order::F
+        } else {
+            Order::C
+        }
+    }
+
+    fn run(&self, lp: &Loop, inputs: &[Array], out: &Array) {
+        let shape = out.shape();
+        // The output is operand 0 for the engine (it follows the output's
+        // layout); kernels get inputs first, as NumPy's loops do.
+        // SAFETY: every operand describes `shape` inside its buffer (inputs
+        // broadcast, output allocated or checked), and the kernel matches
+        // the operands' dtypes.
+        unsafe {
+            match inputs {
+                [a] => for_each_run(
+                    shape,
+                    [out.data_ptr(), a.data_ptr()],
+                    [out.strides(), a.strides()],
+                    |[o, x], [so, sx], n| (lp.func)(&[x, o], &[sx, so], n),
+                ),
+                [a, b] => for_each_run(
+                    shape,
+                    [out.data_ptr(), a.data_ptr(), b.data_ptr()],
+                    [out.strides(), a.strides(), b.strides()],
+                    |[o, x, y], [so, sx, sy], n| (lp.func)(&[x, y, o], &[sx, sy, so], n),
+                ),
+                _ => unreachable!("ufuncs have one or two inputs"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ufunc::arith::{ADD, SUBTRACT, TRUE_DIVIDE};
+
+    fn resolved(u: &Ufunc, a: &str, b: &str) -> Result<Vec<Kind>> {
+        let (a, b) = (DType::parse(a).unwrap(), DType::parse(b).unwrap());
+        u.resolve(&[&a, &b]).map(|l| l.types.to_vec())
+    }
+
+    #[test]
+    fn loops_are_chosen_as_numpy_promotes() {
+        use Kind::*;
+        assert_eq!(resolved(&ADD, "i1", "u1").unwrap(), [Int16, Int16, Int16]);
+        assert_eq!(
+            resolved(&ADD, "i8", "u8").unwrap(),
+            [Float64, Float64, Float64]
+        );
+        assert_eq!(resolved(&ADD, "?", "?").unwrap(), [Bool, Bool, Bool]);
+        assert_eq!(
+            resolved(&ADD, "f2", "i2").unwrap(),
+            [Float32, Float32, Float32]
+        );
+        assert_eq!(
+            resolved(&TRUE_DIVIDE, "i1", "i1").unwrap(),
+            [Float64, Float64, Float64]
+        );
+        assert_eq!(
+            resolved(&TRUE_DIVIDE, "f2", "f2").unwrap(),
+            [Float16, Float16, Float16]
+        );
+        assert!(resolved(&SUBTRACT, "?", "?").is_err());
+        assert_eq!(resolved(&SUBTRACT, "?", "i1").unwrap(), [Int8, Int8, Int8]);
+        let rec = DType::parse("[('a','<f8')]").unwrap();
+        let f8 = DType::scalar(Float64);
+        assert!(ADD.resolve(&[&rec, &f8]).is_err());
+    }
+}
