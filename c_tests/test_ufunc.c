@@ -70,7 +70,37 @@ int main(void) {
     nd_array *dbl = nd_add(x, x, x);
     CHECK(get(x, 4, 0) == 14);
 
+    /* Comparisons: int64 against uint64 exactly; extrema with NaN. */
+    nd_dtype *u64 = nd_dtype_new(ND_UINT64);
+    nd_array *neg = nd_full(i64, 1, (int64_t[]){1}, ND_ORDER_C, (int64_t[]){-1}, NULL);
+    nd_array *big = nd_full(u64, 1, (int64_t[]){1}, ND_ORDER_C, (uint64_t[]){UINT64_C(1) << 63}, NULL);
+    nd_array *lt = nd_less(neg, big, NULL);
+    dt = nd_array_dtype(lt);
+    CHECK(nd_dtype_equal(dt, b1) && get(lt, 0, 0) == 1);
+    nd_dtype_free(dt);
+    nd_array *eq = nd_equal(neg, big, NULL);
+    CHECK(get(eq, 0, 0) == 0);
+    double nanv = 0.0 / 0.0;
+    nd_array *nanarr = nd_full(f8, 1, (int64_t[]){1}, ND_ORDER_C, &nanv, NULL);
+    nd_array *one = nd_full(f8, 1, (int64_t[]){1}, ND_ORDER_C, (double[]){1.0}, NULL);
+    nd_array *mx = nd_maximum(nanarr, one, NULL), *fm = nd_fmax(nanarr, one, NULL);
+    CHECK(get(mx, 0, 0) != get(mx, 0, 0)); /* NaN propagates */
+    CHECK(get(fm, 0, 0) == 1.0);
+    nd_array *more[] = {neg, big, lt, eq, nanarr, one, mx, fm};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) nd_array_free(more[i]);
+    nd_dtype_free(u64);
+
     /* NULLs. */
+    CHECK(nd_equal(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_not_equal(m, NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_less(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_less_equal(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_greater(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_greater_equal(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_maximum(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_minimum(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_fmax(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_fmin(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     nd_clear_error();
     CHECK(nd_add(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_multiply(m, NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);

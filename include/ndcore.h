@@ -1120,6 +1120,116 @@ struct nd_array *nd_true_divide(const struct nd_array *a,
                                 const struct nd_array *out);
 
 /**
+ * NumPy's `equal(a, b, out=out)`: a bool array, true where elements are equal (NaN is never equal; int64 and uint64 compare exactly). Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_equal(const struct nd_array *a,
+                          const struct nd_array *b,
+                          const struct nd_array *out);
+
+/**
+ * NumPy's `not_equal(a, b, out=out)`: the negation of nd_equal (NaN differs from everything). Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_not_equal(const struct nd_array *a,
+                              const struct nd_array *b,
+                              const struct nd_array *out);
+
+/**
+ * NumPy's `less(a, b, out=out)`: a < b elementwise, as a bool array (complex: lexicographic, as NumPy). Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_less(const struct nd_array *a,
+                         const struct nd_array *b,
+                         const struct nd_array *out);
+
+/**
+ * NumPy's `less_equal(a, b, out=out)`: a <= b elementwise. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_less_equal(const struct nd_array *a,
+                               const struct nd_array *b,
+                               const struct nd_array *out);
+
+/**
+ * NumPy's `greater(a, b, out=out)`: a > b elementwise. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_greater(const struct nd_array *a,
+                            const struct nd_array *b,
+                            const struct nd_array *out);
+
+/**
+ * NumPy's `greater_equal(a, b, out=out)`: a >= b elementwise. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_greater_equal(const struct nd_array *a,
+                                  const struct nd_array *b,
+                                  const struct nd_array *out);
+
+/**
+ * NumPy's `maximum(a, b, out=out)`: the larger element, NaN if either is NaN (ties return `b`'s element, as NumPy's loops). Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_maximum(const struct nd_array *a,
+                            const struct nd_array *b,
+                            const struct nd_array *out);
+
+/**
+ * NumPy's `minimum(a, b, out=out)`: the smaller element, NaN if either is NaN. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_minimum(const struct nd_array *a,
+                            const struct nd_array *b,
+                            const struct nd_array *out);
+
+/**
+ * NumPy's `fmax(a, b, out=out)`: the larger element, ignoring a NaN when the other is a number. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_fmax(const struct nd_array *a,
+                         const struct nd_array *b,
+                         const struct nd_array *out);
+
+/**
+ * NumPy's `fmin(a, b, out=out)`: the smaller element, ignoring a NaN when the other is a number. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_fmin(const struct nd_array *a,
+                         const struct nd_array *b,
+                         const struct nd_array *out);
+
+/**
  * NumPy's basic indexing `a[items]` with `n` items (integers, slices, new
  * axes, one ellipsis): always a view on `a`'s memory, writeable if `a` is.
  * Errors with NumPy's messages: ND_ERR_INDEX ("index 3 is out of bounds for

@@ -24,6 +24,8 @@ __all__ = [
     "permute_dims", "swapaxes", "moveaxis", "squeeze", "expand_dims", "ravel", "diagonal",
     "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
     "may_share_memory", "copy", "add", "subtract", "multiply", "divide", "true_divide",
+    "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "maximum",
+    "minimum", "fmax", "fmin",
 ]
 
 
@@ -402,6 +404,30 @@ class ndarray:
     def __imul__(self, other):
         return multiply(self, other, out=self)
 
+    def __lt__(self, other):
+        return less(self, other)
+
+    def __le__(self, other):
+        return less_equal(self, other)
+
+    def __gt__(self, other):
+        return greater(self, other)
+
+    def __ge__(self, other):
+        return greater_equal(self, other)
+
+    def __eq__(self, other):
+        if not isinstance(other, (ndarray, _np.ndarray)):
+            return NotImplemented
+        return equal(self, other)
+
+    def __ne__(self, other):
+        if not isinstance(other, (ndarray, _np.ndarray)):
+            return NotImplemented
+        return not_equal(self, other)
+
+    __hash__ = None
+
     def __truediv__(self, other):
         return divide(self, other)
 
@@ -745,6 +771,19 @@ add = _binary(_c.nd_add)
 subtract = _binary(_c.nd_subtract)
 multiply = _binary(_c.nd_multiply)
 divide = true_divide = _binary(_c.nd_divide)
-for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), ("divide", divide)]:
+equal = _binary(_c.nd_equal)
+not_equal = _binary(_c.nd_not_equal)
+less = _binary(_c.nd_less)
+less_equal = _binary(_c.nd_less_equal)
+greater = _binary(_c.nd_greater)
+greater_equal = _binary(_c.nd_greater_equal)
+maximum = _binary(_c.nd_maximum)
+minimum = _binary(_c.nd_minimum)
+fmax = _binary(_c.nd_fmax)
+fmin = _binary(_c.nd_fmin)
+for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), ("divide", divide),
+                  ("equal", equal), ("not_equal", not_equal), ("less", less),
+                  ("less_equal", less_equal), ("greater", greater), ("greater_equal", greater_equal),
+                  ("maximum", maximum), ("minimum", minimum), ("fmax", fmax), ("fmin", fmin)]:
     _f.__name__ = _name
     _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=)."

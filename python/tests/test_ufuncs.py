@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import ndcore as nd
 
-UFUNCS = ["add", "subtract", "multiply", "divide"]
+UFUNCS = ["add", "subtract", "multiply", "divide", "equal", "not_equal", "less", "less_equal",
+          "greater", "greater_equal", "maximum", "minimum", "fmax", "fmin"]
 
 
 def values(code, rng, n):

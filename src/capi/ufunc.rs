@@ -7,7 +7,7 @@
 use super::guard::{Handle, guard};
 use super::nd_array;
 use crate::ufunc::Ufunc;
-use crate::ufunc::arith;
+use crate::ufunc::{arith, compare};
 
 unsafe fn binary(
     u: &Ufunc,
@@ -93,4 +93,144 @@ pub unsafe extern "C" fn nd_true_divide(
     out: *const nd_array,
 ) -> *mut nd_array {
     unsafe { binary(&arith::TRUE_DIVIDE, a, b, out) }
+}
+
+/// NumPy's `equal(a, b, out=out)`: a bool array, true where elements are equal (NaN is never equal; int64 and uint64 compare exactly). Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_equal(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::EQUAL, a, b, out) }
+}
+
+/// NumPy's `not_equal(a, b, out=out)`: the negation of nd_equal (NaN differs from everything). Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_not_equal(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::NOT_EQUAL, a, b, out) }
+}
+
+/// NumPy's `less(a, b, out=out)`: a < b elementwise, as a bool array (complex: lexicographic, as NumPy). Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_less(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::LESS, a, b, out) }
+}
+
+/// NumPy's `less_equal(a, b, out=out)`: a <= b elementwise. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_less_equal(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::LESS_EQUAL, a, b, out) }
+}
+
+/// NumPy's `greater(a, b, out=out)`: a > b elementwise. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_greater(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::GREATER, a, b, out) }
+}
+
+/// NumPy's `greater_equal(a, b, out=out)`: a >= b elementwise. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_greater_equal(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::GREATER_EQUAL, a, b, out) }
+}
+
+/// NumPy's `maximum(a, b, out=out)`: the larger element, NaN if either is NaN (ties return `b`'s element, as NumPy's loops). Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_maximum(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::MAXIMUM, a, b, out) }
+}
+
+/// NumPy's `minimum(a, b, out=out)`: the smaller element, NaN if either is NaN. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_minimum(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::MINIMUM, a, b, out) }
+}
+
+/// NumPy's `fmax(a, b, out=out)`: the larger element, ignoring a NaN when the other is a number. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_fmax(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::FMAX, a, b, out) }
+}
+
+/// NumPy's `fmin(a, b, out=out)`: the smaller element, ignoring a NaN when the other is a number. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_fmin(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&compare::FMIN, a, b, out) }
 }

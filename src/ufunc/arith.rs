@@ -9,9 +9,11 @@ use num_complex::{Complex32, Complex64};
 use super::engine::{Loop, Resolver, Ufunc};
 use crate::dtype::Kind;
 
-/// A binary operation on one element type.
-pub trait BinaryOp<T> {
-    fn call(a: T, b: T) -> T;
+/// A binary operation: `A` and `B` in, `Out` out (for arithmetic all one
+/// type; comparisons return bool).
+pub trait BinaryOp<A, B = A> {
+    type Out: Copy;
+    fn call(a: A, b: B) -> Self::Out;
 }
 
 /// The binary loop: contiguous runs become slice loops the compiler
@@ -19,16 +21,28 @@ pub trait BinaryOp<T> {
 ///
 /// # Safety
 /// `args` are three pointers (a, b, out) valid for `n` elements at `steps`.
-pub unsafe fn binary_loop<T: Copy, Op: BinaryOp<T>>(args: &[*mut u8], steps: &[isize], n: usize) {
-    let size = size_of::<T>() as isize;
-    let (a, b, o) = (args[0] as *const T, args[1] as *const T, args[2] as *mut T);
+pub unsafe fn binary_loop<A: Copy, B: Copy, Op: BinaryOp<A, B>>(
+    args: &[*mut u8],
+    steps: &[isize],
+    n: usize,
+) {
+    let (sa, sb, so) = (
+        size_of::<A>() as isize,
+        size_of::<B>() as isize,
+        size_of::<Op::Out>() as isize,
+    );
+    let (a, b, o) = (
+        args[0] as *const A,
+        args[1] as *const B,
+        args[2] as *mut Op::Out,
+    );
     let aligned = a.is_aligned() && b.is_aligned() && o.is_aligned();
     // SAFETY (all blocks): forwarded from the caller; slices are built only
     // for aligned, contiguous runs.
     unsafe {
-        if aligned && steps[2] == size {
+        if aligned && steps[2] == so {
             let out = std::slice::from_raw_parts_mut(o, n);
-            match (steps[0] == size, steps[1] == size) {
+            match (steps[0] == sa, steps[1] == sb) {
                 (true, true) => {
                     let (x, y) = (
                         std::slice::from_raw_parts(a, n),
@@ -57,9 +71,9 @@ pub unsafe fn binary_loop<T: Copy, Op: BinaryOp<T>>(args: &[*mut u8], steps: &[i
             }
         }
         for i in 0..n as isize {
-            let x = (args[0].wrapping_offset(i * steps[0]) as *const T).read_unaligned();
-            let y = (args[1].wrapping_offset(i * steps[1]) as *const T).read_unaligned();
-            (args[2].wrapping_offset(i * steps[2]) as *mut T).write_unaligned(Op::call(x, y));
+            let x = (args[0].wrapping_offset(i * steps[0]) as *const A).read_unaligned();
+            let y = (args[1].wrapping_offset(i * steps[1]) as *const B).read_unaligned();
+            (args[2].wrapping_offset(i * steps[2]) as *mut Op::Out).write_unaligned(Op::call(x, y));
         }
     }
 }
@@ -71,19 +85,19 @@ pub struct Div;
 
 macro_rules! int_ops {
     ($($t:ty),*) => {$(
-        impl BinaryOp<$t> for Add { #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_add(b) } }
-        impl BinaryOp<$t> for Sub { #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_sub(b) } }
-        impl BinaryOp<$t> for Mul { #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_mul(b) } }
+        impl BinaryOp<$t> for Add { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_add(b) } }
+        impl BinaryOp<$t> for Sub { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_sub(b) } }
+        impl BinaryOp<$t> for Mul { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { a.wrapping_mul(b) } }
     )*};
 }
 int_ops!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 macro_rules! float_ops {
     ($($t:ty),*) => {$(
-        impl BinaryOp<$t> for Add { #[inline(always)] fn call(a: $t, b: $t) -> $t { a + b } }
-        impl BinaryOp<$t> for Sub { #[inline(always)] fn call(a: $t, b: $t) -> $t { a - b } }
-        impl BinaryOp<$t> for Mul { #[inline(always)] fn call(a: $t, b: $t) -> $t { a * b } }
-        impl BinaryOp<$t> for Div { #[inline(always)] fn call(a: $t, b: $t) -> $t { a / b } }
+        impl BinaryOp<$t> for Add { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { a + b } }
+        impl BinaryOp<$t> for Sub { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { a - b } }
+        impl BinaryOp<$t> for Mul { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { a * b } }
+        impl BinaryOp<$t> for Div { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { a / b } }
     )*};
 }
 float_ops!(f32, f64);
@@ -92,6 +106,7 @@ float_ops!(f32, f64);
 macro_rules! half_op {
     ($op:ident, $sym:tt) => {
         impl BinaryOp<f16> for $op {
+            type Out = f16;
             #[inline(always)]
             fn call(a: f16, b: f16) -> f16 {
                 f16::from_f32(a.to_f32() $sym b.to_f32())
@@ -105,12 +120,14 @@ half_op!(Mul, *);
 half_op!(Div, /);
 
 impl BinaryOp<bool> for Add {
+    type Out = bool;
     #[inline(always)]
     fn call(a: bool, b: bool) -> bool {
         a | b
     }
 }
 impl BinaryOp<bool> for Mul {
+    type Out = bool;
     #[inline(always)]
     fn call(a: bool, b: bool) -> bool {
         a & b
@@ -120,12 +137,14 @@ impl BinaryOp<bool> for Mul {
 macro_rules! complex_ops {
     ($t:ty, $f:ty) => {
         impl BinaryOp<$t> for Add {
+            type Out = $t;
             #[inline(always)]
             fn call(a: $t, b: $t) -> $t {
                 a + b
             }
         }
         impl BinaryOp<$t> for Sub {
+            type Out = $t;
             #[inline(always)]
             fn call(a: $t, b: $t) -> $t {
                 a - b
@@ -134,6 +153,7 @@ macro_rules! complex_ops {
         /// NumPy's complex product on FMA machines (measured bit-exact
         /// against NumPy 2.4 here): the products with `a.re` are fused.
         impl BinaryOp<$t> for Mul {
+            type Out = $t;
             #[inline(always)]
             fn call(a: $t, b: $t) -> $t {
                 <$t>::new(
@@ -144,6 +164,7 @@ macro_rules! complex_ops {
         }
         /// Smith's division with NumPy's branches (and its 0/0 case).
         impl BinaryOp<$t> for Div {
+            type Out = $t;
             #[inline(always)]
             fn call(a: $t, b: $t) -> $t {
                 let (br_abs, bi_abs) = (b.re.abs(), b.im.abs());
@@ -169,7 +190,7 @@ complex_ops!(Complex64, f64);
 
 macro_rules! loops {
     ($op:ty; $($kind:ident => $t:ty),* $(,)?) => {
-        &[$(Loop { types: &[Kind::$kind, Kind::$kind, Kind::$kind], func: binary_loop::<$t, $op> }),*]
+        &[$(Loop { types: &[Kind::$kind, Kind::$kind, Kind::$kind], func: binary_loop::<$t, $t, $op> }),*]
     };
 }
 

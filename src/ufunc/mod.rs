@@ -4,6 +4,7 @@
 
 pub mod arith;
 pub mod cast;
+pub mod compare;
 pub mod engine;
 
 pub use cast::{assign, astype, check_can_cast, fill, fill_value, value_bytes};
