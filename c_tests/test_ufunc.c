@@ -107,6 +107,34 @@ int main(void) {
     CHECK(nd_subtract(NULL, NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_true_divide(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
 
+    /* Unary: sqrt of an int8 row is float16 (NumPy's loop order); -bool refused. */
+    nd_array *sq = nd_sqrt(row, NULL);
+    nd_dtype *f2 = nd_dtype_new(ND_FLOAT16);
+    dt = nd_array_dtype(sq);
+    CHECK(nd_dtype_equal(dt, f2));
+    nd_dtype_free(dt);
+    nd_dtype_free(f2);
+    CHECK(nd_negative(t, NULL) == NULL);
+    CHECK_ERROR(ND_ERR_TYPE, "The numpy boolean negative");
+    nd_array *ab = nd_absolute(h, NULL);
+    CHECK(get(ab, 0, 0) == 100);
+    nd_array_free(sq);
+    nd_array_free(ab);
+    CHECK(nd_negative(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_positive(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_absolute(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_square(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_sqrt(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_floor(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_ceil(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_trunc(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_rint(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_conjugate(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_isnan(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_isinf(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_isfinite(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_signbit(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+
     nd_array *handles[] = {r, m, row, s, h, w, q, o, ov, oi, small, ro, four, t, tt, x, xh, xt, res, dbl};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
     nd_dtype *types[] = {i8, i64, f8, b1, f4};

@@ -1230,6 +1230,146 @@ struct nd_array *nd_fmin(const struct nd_array *a,
                          const struct nd_array *out);
 
 /**
+ * NumPy's `negative(a, out=out)`: -a (integers wrap; booleans refused, ND_ERR_TYPE, as NumPy). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_negative(const struct nd_array *a,
+                             const struct nd_array *out);
+
+/**
+ * NumPy's `positive(a, out=out)`: +a, a copy (booleans refused, as NumPy). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_positive(const struct nd_array *a,
+                             const struct nd_array *out);
+
+/**
+ * NumPy's `absolute(a, out=out)`: |a| (integers wrap at their minimum; complex gives the real modulus via hypot). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_absolute(const struct nd_array *a,
+                             const struct nd_array *out);
+
+/**
+ * NumPy's `square(a, out=out)`: a*a (booleans compute as int8, as NumPy). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_square(const struct nd_array *a,
+                           const struct nd_array *out);
+
+/**
+ * NumPy's `sqrt(a, out=out)`: the square root (integers and bools as float16/float32/float64 by NumPy's loop order; negative reals give nan). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_sqrt(const struct nd_array *a,
+                         const struct nd_array *out);
+
+/**
+ * NumPy's `floor(a, out=out)`: rounded toward -inf (integers and bools unchanged, same dtype, as NumPy 2). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_floor(const struct nd_array *a,
+                          const struct nd_array *out);
+
+/**
+ * NumPy's `ceil(a, out=out)`: rounded toward +inf (integers unchanged). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_ceil(const struct nd_array *a,
+                         const struct nd_array *out);
+
+/**
+ * NumPy's `trunc(a, out=out)`: rounded toward zero (integers unchanged). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_trunc(const struct nd_array *a,
+                          const struct nd_array *out);
+
+/**
+ * NumPy's `rint(a, out=out)`: rounded to the nearest integer, ties to even (integers as floats, NumPy's loop order). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_rint(const struct nd_array *a,
+                         const struct nd_array *out);
+
+/**
+ * NumPy's `conjugate(a, out=out)`: the complex conjugate (real inputs unchanged). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_conjugate(const struct nd_array *a,
+                              const struct nd_array *out);
+
+/**
+ * NumPy's `isnan(a, out=out)`: a bool array, true for NaN (complex: either part). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_isnan(const struct nd_array *a,
+                          const struct nd_array *out);
+
+/**
+ * NumPy's `isinf(a, out=out)`: a bool array, true for +-inf (complex: either part). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_isinf(const struct nd_array *a,
+                          const struct nd_array *out);
+
+/**
+ * NumPy's `isfinite(a, out=out)`: a bool array, true when neither NaN nor infinite. `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_isfinite(const struct nd_array *a,
+                             const struct nd_array *out);
+
+/**
+ * NumPy's `signbit(a, out=out)`: a bool array, true where the sign bit is set (-0.0 too). `out` (NULL for a new array) and errors as nd_add. Caller
+ * owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_signbit(const struct nd_array *a,
+                            const struct nd_array *out);
+
+/**
  * NumPy's basic indexing `a[items]` with `n` items (integers, slices, new
  * axes, one ellipsis): always a view on `a`'s memory, writeable if `a` is.
  * Errors with NumPy's messages: ND_ERR_INDEX ("index 3 is out of bounds for

@@ -25,7 +25,7 @@ __all__ = [
     "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
     "may_share_memory", "copy", "add", "subtract", "multiply", "divide", "true_divide",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "maximum",
-    "minimum", "fmax", "fmin",
+    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj",
 ]
 
 
@@ -404,6 +404,15 @@ class ndarray:
     def __imul__(self, other):
         return multiply(self, other, out=self)
 
+    def __neg__(self):
+        return negative(self)
+
+    def __pos__(self):
+        return positive(self)
+
+    def __abs__(self):
+        return absolute(self)
+
     def __lt__(self, other):
         return less(self, other)
 
@@ -771,6 +780,38 @@ add = _binary(_c.nd_add)
 subtract = _binary(_c.nd_subtract)
 multiply = _binary(_c.nd_multiply)
 divide = true_divide = _binary(_c.nd_divide)
+def _unary(cfn, name):
+    def ufunc(x, /, out=None):
+        a = _ufunc_operand(x)
+        if out is None:
+            return ndarray._from_handle(cfn(a._h, None))
+        if isinstance(out, tuple):
+            (out,) = out
+        o = asarray(out)
+        _c.nd_array_free(check_handle(cfn(a._h, o._h)))
+        return out
+    ufunc.__name__ = name
+    ufunc.__doc__ = f"numpy.{name} for arrays (out=)."
+    return ufunc
+
+
+negative = _unary(_c.nd_negative, "negative")
+positive = _unary(_c.nd_positive, "positive")
+absolute = _unary(_c.nd_absolute, "absolute")
+square = _unary(_c.nd_square, "square")
+sqrt = _unary(_c.nd_sqrt, "sqrt")
+floor = _unary(_c.nd_floor, "floor")
+ceil = _unary(_c.nd_ceil, "ceil")
+trunc = _unary(_c.nd_trunc, "trunc")
+rint = _unary(_c.nd_rint, "rint")
+conjugate = _unary(_c.nd_conjugate, "conjugate")
+isnan = _unary(_c.nd_isnan, "isnan")
+isinf = _unary(_c.nd_isinf, "isinf")
+isfinite = _unary(_c.nd_isfinite, "isfinite")
+signbit = _unary(_c.nd_signbit, "signbit")
+abs = absolute
+conj = conjugate
+
 equal = _binary(_c.nd_equal)
 not_equal = _binary(_c.nd_not_equal)
 less = _binary(_c.nd_less)

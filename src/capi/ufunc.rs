@@ -7,7 +7,15 @@
 use super::guard::{Handle, guard};
 use super::nd_array;
 use crate::ufunc::Ufunc;
-use crate::ufunc::{arith, compare};
+use crate::ufunc::{arith, compare, unary};
+
+unsafe fn unary(u: &Ufunc, a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    guard(|| {
+        let a = unsafe { nd_array::borrow(a, "a")? };
+        let out = unsafe { nd_array::borrow_opt(out) };
+        Ok(nd_array::into_raw(u.call(&[a], out)?))
+    })
+}
 
 unsafe fn binary(
     u: &Ufunc,
@@ -233,4 +241,144 @@ pub unsafe extern "C" fn nd_fmin(
     out: *const nd_array,
 ) -> *mut nd_array {
     unsafe { binary(&compare::FMIN, a, b, out) }
+}
+
+/// NumPy's `negative(a, out=out)`: -a (integers wrap; booleans refused, ND_ERR_TYPE, as NumPy). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_negative(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::NEGATIVE, a, out) }
+}
+
+/// NumPy's `positive(a, out=out)`: +a, a copy (booleans refused, as NumPy). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_positive(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::POSITIVE, a, out) }
+}
+
+/// NumPy's `absolute(a, out=out)`: |a| (integers wrap at their minimum; complex gives the real modulus via hypot). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_absolute(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::ABSOLUTE, a, out) }
+}
+
+/// NumPy's `square(a, out=out)`: a*a (booleans compute as int8, as NumPy). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_square(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::SQUARE, a, out) }
+}
+
+/// NumPy's `sqrt(a, out=out)`: the square root (integers and bools as float16/float32/float64 by NumPy's loop order; negative reals give nan). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_sqrt(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::SQRT, a, out) }
+}
+
+/// NumPy's `floor(a, out=out)`: rounded toward -inf (integers and bools unchanged, same dtype, as NumPy 2). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_floor(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::FLOOR, a, out) }
+}
+
+/// NumPy's `ceil(a, out=out)`: rounded toward +inf (integers unchanged). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_ceil(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::CEIL, a, out) }
+}
+
+/// NumPy's `trunc(a, out=out)`: rounded toward zero (integers unchanged). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_trunc(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::TRUNC, a, out) }
+}
+
+/// NumPy's `rint(a, out=out)`: rounded to the nearest integer, ties to even (integers as floats, NumPy's loop order). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_rint(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::RINT, a, out) }
+}
+
+/// NumPy's `conjugate(a, out=out)`: the complex conjugate (real inputs unchanged). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_conjugate(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::CONJUGATE, a, out) }
+}
+
+/// NumPy's `isnan(a, out=out)`: a bool array, true for NaN (complex: either part). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_isnan(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::ISNAN, a, out) }
+}
+
+/// NumPy's `isinf(a, out=out)`: a bool array, true for +-inf (complex: either part). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_isinf(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::ISINF, a, out) }
+}
+
+/// NumPy's `isfinite(a, out=out)`: a bool array, true when neither NaN nor infinite. `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_isfinite(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::ISFINITE, a, out) }
+}
+
+/// NumPy's `signbit(a, out=out)`: a bool array, true where the sign bit is set (-0.0 too). `out` (NULL for a new array) and errors as nd_add. Caller
+/// owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_signbit(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::SIGNBIT, a, out) }
 }

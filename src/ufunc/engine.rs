@@ -52,11 +52,14 @@ impl Ufunc {
             .iter()
             .map(|d| match d.kind() {
                 Some(k) => Ok(k),
-                None => Err(self.no_loop(inputs)),
+                None => Err(self.no_matching_loop(inputs)),
             })
             .collect::<Result<_>>()?;
         if self.resolver == Resolver::NoBool && kinds.iter().all(|&k| k == Kind::Bool) {
-            return Err(self.no_loop(inputs));
+            return Err(match self.no_loop_message {
+                Some(m) => err!(Type, "{m}"),
+                None => self.no_matching_loop(inputs),
+            });
         }
         let wanted: Vec<Kind> = match self.resolver {
             Resolver::TrueDivide
@@ -81,19 +84,48 @@ impl Ufunc {
                     .zip(l.types)
                     .all(|(&k, &t)| can_cast(&DType::scalar(k), &DType::scalar(t), Casting::Safe))
             })
-            .ok_or_else(|| self.no_loop(inputs))
+            .ok_or_else(|| {
+                err!(
+                    Type,
+                    "ufunc '{}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+                    self.name
+                )
+            })
     }
 
-    fn no_loop(&self, inputs: &[&DType]) -> crate::error::Error {
-        if let Some(m) = self.no_loop_message {
-            return err!(Type, "{m}");
-        }
-        let types: Vec<String> = inputs.iter().map(|d| format!("dtype('{d}')")).collect();
+    /// NumPy's message when no loop exists for the DTypes at all.
+    fn no_matching_loop(&self, inputs: &[&DType]) -> crate::error::Error {
+        let class = |d: &DType| {
+            let name = match d.kind() {
+                Some(Kind::Bool) => "BoolDType",
+                Some(Kind::Int8) => "Int8DType",
+                Some(Kind::Int16) => "Int16DType",
+                Some(Kind::Int32) => "Int32DType",
+                Some(Kind::Int64) => "Int64DType",
+                Some(Kind::UInt8) => "UInt8DType",
+                Some(Kind::UInt16) => "UInt16DType",
+                Some(Kind::UInt32) => "UInt32DType",
+                Some(Kind::UInt64) => "UInt64DType",
+                Some(Kind::Float16) => "Float16DType",
+                Some(Kind::Float32) => "Float32DType",
+                Some(Kind::Float64) => "Float64DType",
+                Some(Kind::Complex64) => "Complex64DType",
+                Some(Kind::Complex128) => "Complex128DType",
+                None => "VoidDType",
+            };
+            format!("<class 'numpy.dtypes.{name}'>")
+        };
+        let types = match inputs {
+            [one] => class(one),
+            many => format!(
+                "({})",
+                many.iter().map(|d| class(d)).collect::<Vec<_>>().join(", ")
+            ),
+        };
         err!(
             Type,
-            "ufunc '{}' did not contain a loop with signature matching types ({}) -> None",
-            self.name,
-            types.join(", ")
+            "ufunc '{}' did not contain a loop with signature matching types {types} -> None",
+            self.name
         )
     }
 

@@ -6,6 +6,7 @@ pub mod arith;
 pub mod cast;
 pub mod compare;
 pub mod engine;
+pub mod unary;
 
 pub use cast::{assign, astype, check_can_cast, fill, fill_value, value_bytes};
 pub use engine::Ufunc;

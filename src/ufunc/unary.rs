@@ -1,0 +1,319 @@
+//! One-input ufuncs: negative, positive, absolute, square, sqrt, floor,
+//! ceil, trunc, rint, conjugate, and the predicates isnan, isinf, isfinite,
+//! signbit. float16 computes through float32 as NumPy's half loops; complex
+//! absolute is NumPy's SIMD formula (larger * sqrt(fma(r, r, 1)), measured
+//! bit-exact); complex sqrt is the C99 algorithm (glibc's csqrt scales
+//! extremes further: within 2 ulps).
+
+use half::f16;
+use num_complex::{Complex32, Complex64};
+
+use super::engine::{Loop, Resolver, Ufunc};
+use crate::dtype::Kind;
+
+/// A one-input operation.
+pub trait UnaryOp<A> {
+    type Out: Copy;
+    fn call(a: A) -> Self::Out;
+}
+
+/// The unary loop: contiguous aligned runs as slices (vectorised), else
+/// strided.
+///
+/// # Safety
+/// `args` are two pointers (in, out) valid for `n` elements at `steps`.
+pub unsafe fn unary_loop<A: Copy, Op: UnaryOp<A>>(args: &[*mut u8], steps: &[isize], n: usize) {
+    let (a, o) = (args[0] as *const A, args[1] as *mut Op::Out);
+    // SAFETY (all blocks): forwarded from the caller.
+    unsafe {
+        if a.is_aligned()
+            && o.is_aligned()
+            && steps[0] == size_of::<A>() as isize
+            && steps[1] == size_of::<Op::Out>() as isize
+        {
+            let (x, out) = (
+                std::slice::from_raw_parts(a, n),
+                std::slice::from_raw_parts_mut(o, n),
+            );
+            for i in 0..n {
+                out[i] = Op::call(x[i]);
+            }
+            return;
+        }
+        for i in 0..n as isize {
+            let x = (args[0].wrapping_offset(i * steps[0]) as *const A).read_unaligned();
+            (args[1].wrapping_offset(i * steps[1]) as *mut Op::Out).write_unaligned(Op::call(x));
+        }
+    }
+}
+
+pub struct Negative;
+pub struct Positive;
+pub struct Absolute;
+pub struct Square;
+pub struct Sqrt;
+pub struct Floor;
+pub struct Ceil;
+pub struct Trunc;
+pub struct Rint;
+pub struct Conjugate;
+pub struct IsNan;
+pub struct IsInf;
+pub struct IsFinite;
+pub struct Signbit;
+
+macro_rules! op {
+    ($op:ident, $t:ty => $o:ty, |$x:ident| $body:expr) => {
+        impl UnaryOp<$t> for $op {
+            type Out = $o;
+            #[inline(always)]
+            fn call($x: $t) -> $o {
+                $body
+            }
+        }
+    };
+}
+
+macro_rules! int_ops {
+    ($($t:ty),*) => {$(
+        op!(Negative, $t => $t, |x| x.wrapping_neg());
+        op!(Positive, $t => $t, |x| x);
+        op!(Square, $t => $t, |x| x.wrapping_mul(x));
+        op!(Floor, $t => $t, |x| x);
+        op!(Ceil, $t => $t, |x| x);
+        op!(Trunc, $t => $t, |x| x);
+        op!(Conjugate, $t => $t, |x| x);
+        op!(IsNan, $t => bool, |_x| false);
+        op!(IsInf, $t => bool, |_x| false);
+        op!(IsFinite, $t => bool, |_x| true);
+    )*};
+}
+int_ops!(i8, i16, i32, i64, u8, u16, u32, u64);
+macro_rules! abs_signed { ($($t:ty),*) => {$( op!(Absolute, $t => $t, |x| x.wrapping_abs()); )*}; }
+abs_signed!(i8, i16, i32, i64);
+macro_rules! abs_unsigned { ($($t:ty),*) => {$( op!(Absolute, $t => $t, |x| x); )*}; }
+abs_unsigned!(u8, u16, u32, u64);
+
+op!(Absolute, bool => bool, |x| x);
+op!(Floor, bool => bool, |x| x);
+op!(Ceil, bool => bool, |x| x);
+op!(Trunc, bool => bool, |x| x);
+op!(IsNan, bool => bool, |_x| false);
+op!(IsInf, bool => bool, |_x| false);
+op!(IsFinite, bool => bool, |_x| true);
+
+macro_rules! float_ops {
+    ($($t:ty),*) => {$(
+        op!(Negative, $t => $t, |x| -x);
+        op!(Positive, $t => $t, |x| x);
+        op!(Absolute, $t => $t, |x| x.abs());
+        op!(Square, $t => $t, |x| x * x);
+        op!(Sqrt, $t => $t, |x| x.sqrt());
+        op!(Floor, $t => $t, |x| x.floor());
+        op!(Ceil, $t => $t, |x| x.ceil());
+        op!(Trunc, $t => $t, |x| x.trunc());
+        op!(Rint, $t => $t, |x| x.round_ties_even());
+        op!(Conjugate, $t => $t, |x| x);
+        op!(IsNan, $t => bool, |x| x.is_nan());
+        op!(IsInf, $t => bool, |x| x.is_infinite());
+        op!(IsFinite, $t => bool, |x| x.is_finite());
+        op!(Signbit, $t => bool, |x| x.is_sign_negative());
+    )*};
+}
+float_ops!(f32, f64);
+
+/// float16 through float32, rounding once back, as NumPy's half loops.
+macro_rules! half_via_f32 {
+    ($($op:ident => |$x:ident| $body:expr),* $(,)?) => {$(
+        op!($op, f16 => f16, |h| { let $x = h.to_f32(); f16::from_f32($body) });
+    )*};
+}
+half_via_f32!(
+    Square => |x| x * x,
+    Sqrt => |x| x.sqrt(),
+    Floor => |x| x.floor(),
+    Ceil => |x| x.ceil(),
+    Trunc => |x| x.trunc(),
+    Rint => |x| x.round_ties_even(),
+);
+op!(Negative, f16 => f16, |x| f16::from_bits(x.to_bits() ^ 0x8000));
+op!(Positive, f16 => f16, |x| x);
+op!(Absolute, f16 => f16, |x| f16::from_bits(x.to_bits() & 0x7fff));
+op!(Conjugate, f16 => f16, |x| x);
+op!(IsNan, f16 => bool, |x| x.is_nan());
+op!(IsInf, f16 => bool, |x| x.is_infinite());
+op!(IsFinite, f16 => bool, |x| x.is_finite());
+op!(Signbit, f16 => bool, |x| x.is_sign_negative());
+
+macro_rules! complex_ops {
+    ($t:ty, $f:ty) => {
+        op!(Negative, $t => $t, |x| <$t>::new(-x.re, -x.im));
+        op!(Positive, $t => $t, |x| x);
+        op!(Absolute, $t => $f, |x| {
+            let (a, b) = (x.re.abs(), x.im.abs());
+            if a.is_infinite() || b.is_infinite() {
+                <$f>::INFINITY
+            } else if a.is_nan() || b.is_nan() {
+                <$f>::NAN
+            } else {
+                let (l, s) = if a > b { (a, b) } else { (b, a) };
+                if l == 0.0 {
+                    0.0
+                } else {
+                    let r = s / l;
+                    l * r.mul_add(r, 1.0).sqrt()
+                }
+            }
+        });
+        op!(Square, $t => $t, |x| <$t>::new(
+            x.re.mul_add(x.re, -(x.im * x.im)),
+            x.re.mul_add(x.im, x.im * x.re)
+        ));
+        op!(Sqrt, $t => $t, |z| {
+            // C99 Annex G csqrt: exact zeros, then the stable branch.
+            if z.re == 0.0 && z.im == 0.0 {
+                <$t>::new(0.0, z.im)
+            } else if z.im.is_infinite() {
+                <$t>::new(<$f>::INFINITY, z.im)
+            } else {
+                let t = ((z.re.abs() + z.re.hypot(z.im)) / 2.0).sqrt();
+                if z.re >= 0.0 {
+                    <$t>::new(t, z.im / (2.0 * t))
+                } else {
+                    <$t>::new(z.im.abs() / (2.0 * t), t.copysign(z.im))
+                }
+            }
+        });
+        op!(Rint, $t => $t, |x| <$t>::new(x.re.round_ties_even(), x.im.round_ties_even()));
+        op!(Conjugate, $t => $t, |x| <$t>::new(x.re, -x.im));
+        op!(IsNan, $t => bool, |x| x.re.is_nan() || x.im.is_nan());
+        op!(IsInf, $t => bool, |x| x.re.is_infinite() || x.im.is_infinite());
+        op!(IsFinite, $t => bool, |x| x.re.is_finite() && x.im.is_finite());
+    };
+}
+complex_ops!(Complex32, f32);
+complex_ops!(Complex64, f64);
+
+macro_rules! l {
+    ($op:ty; $($in:ident => $out:ident : $t:ty),* $(,)?) => {
+        &[$(Loop { types: &[Kind::$in, Kind::$out], func: unary_loop::<$t, $op> }),*]
+    };
+}
+
+macro_rules! ufunc {
+    ($static:ident, $name:literal, $resolver:expr, $msg:expr, $loops:expr) => {
+        pub static $static: Ufunc = Ufunc {
+            name: $name,
+            nin: 1,
+            loops: $loops,
+            resolver: $resolver,
+            no_loop_message: $msg,
+        };
+    };
+}
+
+/// The loops NumPy has for int, float and complex types, type -> same type.
+macro_rules! numeric_same {
+    ($op:ty) => {
+        l!($op; Int8 => Int8: i8, UInt8 => UInt8: u8, Int16 => Int16: i16, UInt16 => UInt16: u16,
+            Int32 => Int32: i32, UInt32 => UInt32: u32, Int64 => Int64: i64, UInt64 => UInt64: u64,
+            Float16 => Float16: f16, Float32 => Float32: f32, Float64 => Float64: f64,
+            Complex64 => Complex64: Complex32, Complex128 => Complex128: Complex64)
+    };
+}
+
+/// Bool, integers and reals, each to itself (floor, ceil, trunc).
+macro_rules! real_same {
+    ($op:ty) => {
+        l!($op; Bool => Bool: bool, Int8 => Int8: i8, UInt8 => UInt8: u8, Int16 => Int16: i16,
+            UInt16 => UInt16: u16, Int32 => Int32: i32, UInt32 => UInt32: u32, Int64 => Int64: i64,
+            UInt64 => UInt64: u64, Float16 => Float16: f16, Float32 => Float32: f32,
+            Float64 => Float64: f64)
+    };
+}
+
+/// Predicates: every type to bool.
+macro_rules! predicate {
+    ($op:ty) => {
+        l!($op; Bool => Bool: bool, Int8 => Bool: i8, UInt8 => Bool: u8, Int16 => Bool: i16,
+            UInt16 => Bool: u16, Int32 => Bool: i32, UInt32 => Bool: u32, Int64 => Bool: i64,
+            UInt64 => Bool: u64, Float16 => Bool: f16, Float32 => Bool: f32, Float64 => Bool: f64,
+            Complex64 => Bool: Complex32, Complex128 => Bool: Complex64)
+    };
+}
+
+ufunc!(
+    NEGATIVE,
+    "negative",
+    Resolver::NoBool,
+    Some(
+        "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead."
+    ),
+    numeric_same!(Negative)
+);
+ufunc!(
+    POSITIVE,
+    "positive",
+    Resolver::NoBool,
+    None,
+    numeric_same!(Positive)
+);
+ufunc!(
+    SQUARE,
+    "square",
+    Resolver::Default,
+    None,
+    numeric_same!(Square)
+);
+ufunc!(
+    CONJUGATE,
+    "conjugate",
+    Resolver::Default,
+    None,
+    numeric_same!(Conjugate)
+);
+ufunc!(
+    ABSOLUTE,
+    "absolute",
+    Resolver::Default,
+    None,
+    l!(Absolute; Bool => Bool: bool, Int8 => Int8: i8, UInt8 => UInt8: u8, Int16 => Int16: i16,
+        UInt16 => UInt16: u16, Int32 => Int32: i32, UInt32 => UInt32: u32, Int64 => Int64: i64,
+        UInt64 => UInt64: u64, Float16 => Float16: f16, Float32 => Float32: f32,
+        Float64 => Float64: f64, Complex64 => Float32: Complex32, Complex128 => Float64: Complex64)
+);
+ufunc!(
+    SQRT,
+    "sqrt",
+    Resolver::Default,
+    None,
+    l!(Sqrt; Float16 => Float16: f16, Float32 => Float32: f32, Float64 => Float64: f64,
+        Complex64 => Complex64: Complex32, Complex128 => Complex128: Complex64)
+);
+ufunc!(
+    RINT,
+    "rint",
+    Resolver::Default,
+    None,
+    l!(Rint; Float16 => Float16: f16, Float32 => Float32: f32, Float64 => Float64: f64,
+        Complex64 => Complex64: Complex32, Complex128 => Complex128: Complex64)
+);
+ufunc!(FLOOR, "floor", Resolver::Default, None, real_same!(Floor));
+ufunc!(CEIL, "ceil", Resolver::Default, None, real_same!(Ceil));
+ufunc!(TRUNC, "trunc", Resolver::Default, None, real_same!(Trunc));
+ufunc!(ISNAN, "isnan", Resolver::Default, None, predicate!(IsNan));
+ufunc!(ISINF, "isinf", Resolver::Default, None, predicate!(IsInf));
+ufunc!(
+    ISFINITE,
+    "isfinite",
+    Resolver::Default,
+    None,
+    predicate!(IsFinite)
+);
+ufunc!(
+    SIGNBIT,
+    "signbit",
+    Resolver::Default,
+    None,
+    l!(Signbit; Float16 => Bool: f16, Float32 => Bool: f32, Float64 => Bool: f64)
+);
