@@ -107,6 +107,28 @@ int main(void) {
     CHECK(nd_subtract(NULL, NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_true_divide(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
 
+    /* Weak scalars (NEP 50): an int keeps int8, a float gives float64,
+     * an out-of-range int is an error except in comparisons. */
+    nd_array *three = nd_scalar_int(3), *big300 = nd_scalar_int(300), *half = nd_scalar_float(0.5);
+    nd_array *p3 = nd_add(row, three, NULL);
+    dt = nd_array_dtype(p3);
+    CHECK(nd_dtype_equal(dt, i8) && get(p3, 2, 0) == 5);
+    nd_dtype_free(dt);
+    CHECK(nd_add(row, big300, NULL) == NULL);
+    CHECK_ERROR(ND_ERR_OVERFLOW, "Python integer 300 out of bounds for int8");
+    nd_array *lt300 = nd_less(row, big300, NULL);
+    CHECK(lt300 && get(lt300, 2, 0) == 1);
+    nd_array *ph = nd_multiply(row, half, NULL);
+    dt = nd_array_dtype(ph);
+    CHECK(nd_dtype_equal(dt, f8) && get(ph, 1, 0) == 0.5);
+    nd_dtype_free(dt);
+    nd_array *alone = nd_add(three, three, NULL);
+    dt = nd_array_dtype(alone);
+    CHECK(nd_dtype_equal(dt, i64) && get(alone, 0, 0) == 6);
+    nd_dtype_free(dt);
+    nd_array *weak_handles[] = {three, big300, half, p3, lt300, ph, alone};
+    for (size_t i = 0; i < sizeof weak_handles / sizeof *weak_handles; i++) nd_array_free(weak_handles[i]);
+
     /* Unary: sqrt of an int8 row is float16 (NumPy's loop order); -bool refused. */
     nd_array *sq = nd_sqrt(row, NULL);
     nd_dtype *f2 = nd_dtype_new(ND_FLOAT16);

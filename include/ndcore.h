@@ -1063,6 +1063,41 @@ int nd_version_minor(void);
 int nd_version_patch(void);
 
 /**
+ * A scalar operand for ufuncs that promotes as a Python bool does in NumPy
+ * 2 (NEP 50 "weak"): next to arrays it takes their dtype. Elsewhere it is a
+ * 0-d bool array. Caller owns the handle.
+ */
+struct nd_array *nd_scalar_bool(bool value);
+
+/**
+ * A weak integer operand, as a Python int in NumPy 2: with an int8 array it
+ * computes in int8 (ND_ERR_OVERFLOW, "Python integer 300 out of bounds for
+ * int8", when it does not fit; comparisons accept it), with a float array
+ * in that float, with bool arrays in int64. Elsewhere a 0-d int64 array.
+ * Caller owns the handle.
+ */
+struct nd_array *nd_scalar_int(int64_t value);
+
+/**
+ * As nd_scalar_int for values above INT64_MAX (a 0-d uint64 elsewhere).
+ */
+struct nd_array *nd_scalar_uint(uint64_t value);
+
+/**
+ * A weak float operand, as a Python float in NumPy 2: with float32 arrays
+ * it computes in float32; with integer or bool arrays in float64. Elsewhere
+ * a 0-d float64 array. Caller owns the handle.
+ */
+struct nd_array *nd_scalar_float(double value);
+
+/**
+ * A weak complex operand, as a Python complex in NumPy 2: complex64 next to
+ * float16/float32/complex64 arrays, complex128 otherwise. Elsewhere a 0-d
+ * complex128 array. Caller owns the handle.
+ */
+struct nd_array *nd_scalar_complex(double re, double im);
+
+/**
  * NumPy's `add(a, b, out=out)`: elementwise sum (bool: logical or; integers
  * wrap). Result dtype by NumPy 2's promotion of the two dtypes. Errors:
  * ND_ERR_SHAPE ("operands could not be broadcast together with shapes

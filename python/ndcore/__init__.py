@@ -376,7 +376,7 @@ class ndarray:
     def diagonal(self, offset=0, axis1=0, axis2=1):
         return self._view(_c.nd_diagonal(self._h, int(offset), int(axis1), int(axis2)))
 
-    # -- arithmetic (array operands; Python scalars await weak promotion)
+    # -- arithmetic (Python scalars are NEP 50 weak scalars)
     def __add__(self, other):
         return add(self, other)
 
@@ -426,12 +426,12 @@ class ndarray:
         return greater_equal(self, other)
 
     def __eq__(self, other):
-        if not isinstance(other, (ndarray, _np.ndarray)):
+        if not isinstance(other, (ndarray, _np.ndarray, bool, int, float, complex)):
             return NotImplemented
         return equal(self, other)
 
     def __ne__(self, other):
-        if not isinstance(other, (ndarray, _np.ndarray)):
+        if not isinstance(other, (ndarray, _np.ndarray, bool, int, float, complex)):
             return NotImplemented
         return not_equal(self, other)
 
@@ -756,10 +756,20 @@ from . import lib  # noqa: E402  (nd.lib.stride_tricks, as in NumPy)
 # ------------------------------------------------- ufuncs
 
 def _ufunc_operand(x):
-    if isinstance(x, (bool, int, float, complex)):
-        raise NotImplementedError(
-            "Python scalar operands need NumPy 2's weak promotion, which ndcore does not "
-            "have yet; pass an array (e.g. numpy.asarray(x, dtype=...))")
+    """Arrays as arrays; Python scalars as NEP 50 weak scalars (NumPy
+    scalars such as numpy.float32(1) are strong, as in NumPy 2)."""
+    if isinstance(x, bool):
+        return ndarray._from_handle(_c.nd_scalar_bool(x))
+    if isinstance(x, int):
+        if -(2**63) <= x < 2**63:
+            return ndarray._from_handle(_c.nd_scalar_int(x))
+        if 0 <= x < 2**64:
+            return ndarray._from_handle(_c.nd_scalar_uint(x))
+        raise OverflowError("Python int too large to convert to C long")
+    if isinstance(x, float):
+        return ndarray._from_handle(_c.nd_scalar_float(x))
+    if isinstance(x, complex):
+        return ndarray._from_handle(_c.nd_scalar_complex(x.real, x.imag))
     return asarray(x)
 
 

@@ -163,6 +163,11 @@ _SIGNATURES = {
     "nd_isinf": (nd_array_p, [nd_array_p, nd_array_p]),
     "nd_isfinite": (nd_array_p, [nd_array_p, nd_array_p]),
     "nd_signbit": (nd_array_p, [nd_array_p, nd_array_p]),
+    "nd_scalar_bool": (nd_array_p, [c_bool]),
+    "nd_scalar_int": (nd_array_p, [c_int64]),
+    "nd_scalar_uint": (nd_array_p, [c_uint64]),
+    "nd_scalar_float": (nd_array_p, [c_double]),
+    "nd_scalar_complex": (nd_array_p, [c_double, c_double]),
     "nd_array_wrap": (
         nd_array_p,
         [c_void_p, nd_dtype_p, c_size_t, I64P, I64P, c_bool, RELEASE_FN, c_void_p],

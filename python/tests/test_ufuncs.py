@@ -193,24 +193,25 @@ def test_operators_on_arrays():
     z = nd.zeros(3)
     z += nd.asarray(np.ones(3))
     same(z, np.ones(3))
-    with pytest.raises(NotImplementedError, match="weak promotion"):
-        x + 1
+    same(x * 2 + 1, np.arange(6).reshape(2, 3) * 2 + 1)
 
 
 UNARY = ["negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint",
          "conjugate", "isnan", "isinf", "isfinite", "signbit"]
 
 
-def close_complex(got, expected, ulps=2):
-    """Complex results within `ulps` units of the larger magnitude (glibc's
-    csqrt rescales extreme inputs; ndcore uses the C99 formula)."""
+def close_complex(got, expected, ulps=2, precision=None):
+    """Complex results within `ulps` units (of `precision`, the loop's
+    dtype, default the result's) of the larger magnitude (glibc's csqrt
+    rescales extreme inputs; ndcore uses the C99 formula)."""
     got = np.asarray(got)
     assert got.dtype == expected.dtype and got.shape == expected.shape
     nan = np.isnan(expected.real) | np.isnan(expected.imag)
     assert (np.isnan(got.real) | np.isnan(got.imag))[nan].all()
     g, e = got[~nan], expected[~nan]
     with np.errstate(all="ignore"):
-        scale = np.spacing(np.maximum(np.abs(e.real), np.abs(e.imag)).astype(e.real.dtype))
+        real = np.zeros(1, precision or e.dtype).real.dtype
+        scale = np.spacing(np.maximum(np.abs(e.real), np.abs(e.imag)).astype(real)).astype(e.real.dtype)
         ok = ((g.real == e.real) | (np.abs(g.real - e.real) <= ulps * scale)) & (
             (g.imag == e.imag) | (np.abs(g.imag - e.imag) <= ulps * scale))
     assert ok.all(), (g[~ok], e[~ok])
@@ -255,7 +256,7 @@ def test_unary_out(name, code, out_code):
         return
     assert getattr(nd, name)(a, out=ours) is ours
     if name == "sqrt" and theirs.dtype.kind == "c":
-        close_complex(ours, theirs)
+        close_complex(ours, theirs, precision=a.dtype if a.dtype.kind == "c" else None)
     else:
         same(ours, theirs)
 
@@ -265,3 +266,29 @@ def test_unary_operators():
     same(-x, -np.array([-2, 0, 3], np.int8))
     same(abs(x), np.abs(np.array([-2, 0, 3], np.int8)))
     same(+x, np.array([-2, 0, 3], np.int8))
+
+
+SCALARS = [0, 3, -1, 300, 2**40, 2**63, True, False, 1.5, -0.0, 1e10, float("nan"), 1j, 2.5 - 1j]
+
+
+@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide", "less", "equal", "maximum"])
+def test_python_scalars_promote_as_nep50(name):
+    rng = np.random.default_rng(3)
+    for code in BUILTIN:
+        a = values(code, rng, 8)
+        for s in SCALARS:
+            for args in ((a, s), (s, a)):
+                try:
+                    expected = numpy_call(name, *args)
+                except Exception as e:
+                    with pytest.raises(type(e)) as got:
+                        getattr(nd, name)(*args)
+                    assert str(got.value) == str(e), (code, s)
+                    continue
+                got = getattr(nd, name)(*args)
+                same(got, expected, zero_ties=zero_ties(name, expected.dtype))
+
+
+def test_scalars_alone_use_default_dtypes():
+    same(nd.add(2, 3), np.add(np.array(2), np.array(3)))
+    same(nd.add(2, 3.5), np.asarray(np.add(2, 3.5)))

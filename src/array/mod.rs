@@ -33,6 +33,9 @@ pub struct Array {
     strides: Vec<isize>,
     writeable: bool,
     owndata: bool,
+    /// A Python-like scalar operand for ufuncs (NEP 50 "weak" promotion);
+    /// never set on views.
+    weak: bool,
 }
 
 /// A sub-array dtype at the top level becomes trailing dimensions, as in
@@ -79,7 +82,33 @@ impl Array {
             strides,
             writeable: true,
             owndata: true,
+            weak: false,
         })
+    }
+
+    /// A 0-d array holding `value` as a NEP 50 "weak" scalar: in a ufunc
+    /// with array operands it takes the dtype those arrays give (an int
+    /// with an int8 array computes in int8), as Python scalars do in NumPy
+    /// 2. Anywhere else it is a plain 0-d array of bool, int64, uint64,
+    /// float64 or complex128.
+    pub fn weak_scalar(value: Value) -> Result<Array> {
+        let kind = match value {
+            Value::Bool(_) => Kind::Bool,
+            Value::Int(_) => Kind::Int64,
+            Value::UInt(_) => Kind::UInt64,
+            Value::F16(_) | Value::F32(_) | Value::F64(_) => Kind::Float64,
+            Value::C64(_) | Value::C128(_) => Kind::Complex128,
+        };
+        let mut a = Self::new_owned(&DType::scalar(kind), &[], Order::C, false)?;
+        // SAFETY: a new 0-d array of one element of `kind`.
+        unsafe { write_value(a.data_ptr(), crate::dtype::ScalarType::native(kind), value) };
+        a.weak = true;
+        Ok(a)
+    }
+
+    /// Is this a weak scalar operand (see `weak_scalar`)?
+    pub fn is_weak(&self) -> bool {
+        self.weak
     }
 
     /// A new array with uninitialised contents (NumPy's `empty`). `order` A
@@ -148,6 +177,7 @@ impl Array {
             strides,
             writeable,
             owndata: false,
+            weak: false,
         })
     }
 
@@ -180,6 +210,7 @@ impl Array {
             strides,
             writeable: self.writeable,
             owndata: false,
+            weak: false,
         })
     }
 
@@ -188,6 +219,7 @@ impl Array {
     pub fn view(&self) -> Array {
         Array {
             owndata: false,
+            weak: false,
             ..self.clone()
         }
     }

@@ -5,9 +5,57 @@
 //! that overlap `out` are read as if copied first.
 
 use super::guard::{Handle, guard};
+use num_complex::Complex64;
+
 use super::nd_array;
+use crate::array::Array;
+use crate::dtype::Value;
 use crate::ufunc::Ufunc;
 use crate::ufunc::{arith, compare, unary};
+
+fn weak(v: Value) -> *mut nd_array {
+    guard(|| Ok(nd_array::into_raw(Array::weak_scalar(v)?)))
+}
+
+/// A scalar operand for ufuncs that promotes as a Python bool does in NumPy
+/// 2 (NEP 50 "weak"): next to arrays it takes their dtype. Elsewhere it is a
+/// 0-d bool array. Caller owns the handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn nd_scalar_bool(value: bool) -> *mut nd_array {
+    weak(Value::Bool(value))
+}
+
+/// A weak integer operand, as a Python int in NumPy 2: with an int8 array it
+/// computes in int8 (ND_ERR_OVERFLOW, "Python integer 300 out of bounds for
+/// int8", when it does not fit; comparisons accept it), with a float array
+/// in that float, with bool arrays in int64. Elsewhere a 0-d int64 array.
+/// Caller owns the handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn nd_scalar_int(value: i64) -> *mut nd_array {
+    weak(Value::Int(value))
+}
+
+/// As nd_scalar_int for values above INT64_MAX (a 0-d uint64 elsewhere).
+#[unsafe(no_mangle)]
+pub extern "C" fn nd_scalar_uint(value: u64) -> *mut nd_array {
+    weak(Value::UInt(value))
+}
+
+/// A weak float operand, as a Python float in NumPy 2: with float32 arrays
+/// it computes in float32; with integer or bool arrays in float64. Elsewhere
+/// a 0-d float64 array. Caller owns the handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn nd_scalar_float(value: f64) -> *mut nd_array {
+    weak(Value::F64(value))
+}
+
+/// A weak complex operand, as a Python complex in NumPy 2: complex64 next to
+/// float16/float32/complex64 arrays, complex128 otherwise. Elsewhere a 0-d
+/// complex128 array. Caller owns the handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn nd_scalar_complex(re: f64, im: f64) -> *mut nd_array {
+    weak(Value::C128(Complex64::new(re, im)))
+}
 
 unsafe fn unary(u: &Ufunc, a: *const nd_array, out: *const nd_array) -> *mut nd_array {
     guard(|| {

@@ -197,6 +197,7 @@ macro_rules! loops {
 pub static ADD: Ufunc = Ufunc {
     name: "add",
     nin: 2,
+    weak_int_widens: false,
     loops: loops!(Add; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
         Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
         Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
@@ -207,6 +208,7 @@ pub static ADD: Ufunc = Ufunc {
 pub static SUBTRACT: Ufunc = Ufunc {
     name: "subtract",
     nin: 2,
+    weak_int_widens: false,
     loops: loops!(Sub; Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
         Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
         Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
@@ -219,6 +221,7 @@ pub static SUBTRACT: Ufunc = Ufunc {
 pub static MULTIPLY: Ufunc = Ufunc {
     name: "multiply",
     nin: 2,
+    weak_int_widens: false,
     loops: loops!(Mul; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
         Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
         Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
@@ -229,6 +232,7 @@ pub static MULTIPLY: Ufunc = Ufunc {
 pub static TRUE_DIVIDE: Ufunc = Ufunc {
     name: "divide",
     nin: 2,
+    weak_int_widens: false,
     loops: loops!(Div; Float16 => f16, Float32 => f32, Float64 => f64,
         Complex64 => Complex32, Complex128 => Complex64),
     resolver: Resolver::TrueDivide,

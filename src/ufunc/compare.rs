@@ -378,10 +378,11 @@ macro_rules! same_type_loops {
 }
 
 macro_rules! ufunc {
-    ($static:ident, $name:literal, $loops:expr) => {
+    ($static:ident, $name:literal, $widen:literal, $loops:expr) => {
         pub static $static: Ufunc = Ufunc {
             name: $name,
             nin: 2,
+            weak_int_widens: $widen,
             loops: $loops,
             resolver: Resolver::Default,
             no_loop_message: None,
@@ -389,13 +390,13 @@ macro_rules! ufunc {
     };
 }
 
-ufunc!(EQUAL, "equal", comparison_loops!(Eq));
-ufunc!(NOT_EQUAL, "not_equal", comparison_loops!(Ne));
-ufunc!(LESS, "less", comparison_loops!(Lt));
-ufunc!(LESS_EQUAL, "less_equal", comparison_loops!(Le));
-ufunc!(GREATER, "greater", comparison_loops!(Gt));
-ufunc!(GREATER_EQUAL, "greater_equal", comparison_loops!(Ge));
-ufunc!(MAXIMUM, "maximum", same_type_loops!(Maximum));
-ufunc!(MINIMUM, "minimum", same_type_loops!(Minimum));
-ufunc!(FMAX, "fmax", same_type_loops!(Fmax));
-ufunc!(FMIN, "fmin", same_type_loops!(Fmin));
+ufunc!(EQUAL, "equal", true, comparison_loops!(Eq));
+ufunc!(NOT_EQUAL, "not_equal", true, comparison_loops!(Ne));
+ufunc!(LESS, "less", true, comparison_loops!(Lt));
+ufunc!(LESS_EQUAL, "less_equal", true, comparison_loops!(Le));
+ufunc!(GREATER, "greater", true, comparison_loops!(Gt));
+ufunc!(GREATER_EQUAL, "greater_equal", true, comparison_loops!(Ge));
+ufunc!(MAXIMUM, "maximum", false, same_type_loops!(Maximum));
+ufunc!(MINIMUM, "minimum", false, same_type_loops!(Minimum));
+ufunc!(FMAX, "fmax", false, same_type_loops!(Fmax));
+ufunc!(FMIN, "fmin", false, same_type_loops!(Fmin));

@@ -39,6 +39,9 @@ pub enum Resolver {
 pub struct Ufunc {
     pub name: &'static str,
     pub nin: usize,
+    /// Comparisons take an out-of-range weak integer in a wider type
+    /// instead of refusing it (NumPy 2: `int8_array < 300` is all true).
+    pub weak_int_widens: bool,
     pub loops: &'static [Loop],
     pub resolver: Resolver,
     /// NumPy's message when no loop fits (e.g. boolean subtract), if special.
@@ -142,6 +145,9 @@ impl Ufunc {
                 inputs.len()
             );
         }
+        let converted = self.weak_operands(inputs)?;
+        let inputs: Vec<&Array> = converted.iter().collect();
+        let inputs = inputs.as_slice();
         let dtypes: Vec<&DType> = inputs.iter().map(|a| a.dtype()).collect();
         let lp = self.resolve(&dtypes)?;
         let out_dtype = DType::scalar(lp.types[self.nin]);
@@ -216,6 +222,100 @@ impl Ufunc {
             }
             _ => Ok(result),
         }
+    }
+
+    /// NEP 50: weak scalar operands take the dtype the array operands
+    /// promote to, within their kind (see `weak_dtype`); with no array
+    /// operand they keep their default dtypes.
+    fn weak_operands(&self, inputs: &[&Array]) -> Result<Vec<Array>> {
+        let strong: Vec<DType> = inputs
+            .iter()
+            .filter(|a| !a.is_weak())
+            .map(|a| a.dtype().clone())
+            .collect();
+        let rt = if strong.is_empty() || strong.len() == inputs.len() {
+            None
+        } else {
+            crate::dtype::result_type(&strong).ok()
+        };
+        // The scalar converts to the loop's type: true division of bools
+        // and integers runs in float64, so the scalar joins there.
+        let rt = rt.map(|rt| match (self.resolver, rt.kind().map(|k| k.class())) {
+            (
+                Resolver::TrueDivide,
+                Some(
+                    crate::dtype::KindClass::Bool
+                    | crate::dtype::KindClass::Signed
+                    | crate::dtype::KindClass::Unsigned,
+                ),
+            ) => DType::scalar(Kind::Float64),
+            _ => rt,
+        });
+        inputs
+            .iter()
+            .map(|a| match (&rt, a.is_weak()) {
+                (Some(rt), true) => {
+                    let target = self.weak_dtype(a, rt)?;
+                    astype(a, &target, Casting::Unsafe, Order::C)
+                }
+                _ => Ok((*a).clone()),
+            })
+            .collect()
+    }
+
+    /// The dtype a weak scalar takes next to arrays promoting to `rt`.
+    fn weak_dtype(&self, scalar: &Array, rt: &DType) -> Result<DType> {
+        use crate::dtype::{KindClass as C, Value};
+        let Some(class) = rt.kind().map(|k| k.class()) else {
+            return Ok(scalar.dtype().clone());
+        };
+        let value = scalar.get(&[])?;
+        // NumPy converts a Python int above int64's range through C `long`
+        // for bool, signed, uint8 and uint16 arrays (which fails), through
+        // `unsigned long` for uint32 (out of bounds) and uint64 (fits).
+        if let Value::UInt(_) = value {
+            let ok = match rt.kind() {
+                Some(Kind::UInt32 | Kind::UInt64) => true,
+                Some(k) if k.class() == C::Bool => false,
+                Some(k) if matches!(k.class(), C::Signed | C::Unsigned) => self.weak_int_widens,
+                _ => true,
+            };
+            if !ok {
+                bail!(Overflow, "Python int too large to convert to C long");
+            }
+        }
+        Ok(match value {
+            Value::Bool(_) => rt.clone(),
+            Value::Int(_) | Value::UInt(_) => match class {
+                C::Bool => DType::scalar(Kind::Int64),
+                C::Signed | C::Unsigned if !value.int_fits(rt.kind().expect("scalar")) => {
+                    if !self.weak_int_widens {
+                        let shown = match value {
+                            Value::Int(i) => i.to_string(),
+                            Value::UInt(u) => u.to_string(),
+                            _ => unreachable!(),
+                        };
+                        bail!(
+                            Overflow,
+                            "Python integer {shown} out of bounds for {}",
+                            rt.name()
+                        );
+                    }
+                    scalar.dtype().clone()
+                }
+                _ => rt.clone(),
+            },
+            Value::F64(_) | Value::F32(_) | Value::F16(_) => match class {
+                C::Bool | C::Signed | C::Unsigned => DType::scalar(Kind::Float64),
+                _ => rt.clone(),
+            },
+            Value::C128(_) | Value::C64(_) => match rt.kind().expect("scalar") {
+                Kind::Float16 | Kind::Float32 => DType::scalar(Kind::Complex64),
+                Kind::Float64 => DType::scalar(Kind::Complex128),
+                _ if class == C::Complex => rt.clone(),
+                _ => DType::scalar(Kind::Complex128),
+            },
+        })
     }
 
     /// Fortran order when every non-broadcast input is Fortran-ordered, as

@@ -205,6 +205,7 @@ macro_rules! ufunc {
         pub static $static: Ufunc = Ufunc {
             name: $name,
             nin: 1,
+            weak_int_widens: false,
             loops: $loops,
             resolver: $resolver,
             no_loop_message: $msg,
