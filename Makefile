@@ -36,7 +36,7 @@ header: lib
 
 demo: bootstrap lib
 	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -Iinclude examples_c/paper_demo.c \
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O1 -Iinclude examples_c/paper_demo.c \
 	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/paper_demo
 	./$(BUILD)/paper_demo
 

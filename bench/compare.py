@@ -56,6 +56,24 @@ def main():
     row("arange f8", a.nbytes, lambda: np.arange(N, dtype=np.float64),
         lambda: nd.arange(N, dtype=np.float64))
     row("linspace", a.nbytes, lambda: np.linspace(0, 1, N), lambda: nd.linspace(0, 1, N))
+
+    # Ufuncs (single-threaded engine for now).
+    b = np.arange(N, dtype=np.float64)
+    wb = nd.asarray(b)
+    row("add f8 contiguous", 3 * a.nbytes, lambda: a + b, lambda: w + wb)
+    row("multiply f8 by weak scalar", 2 * a.nbytes, lambda: a * 2.5, lambda: w * 2.5)
+    row("add f8 transposed (M.T + M)", 3 * a.nbytes, lambda: t + a.reshape(4096, 4096),
+        lambda: wt + w.reshape(4096, 4096))
+    row("sqrt f8", 2 * a.nbytes, lambda: np.sqrt(a), lambda: nd.sqrt(w))
+    row("less f8 -> bool", a.nbytes * 2 + N, lambda: a < b, lambda: w < wb)
+    small = np.arange(1e5)
+    ws = nd.asarray(small)
+    row("f(x) = x**2 - 3x + 4 at 1e5", 8 * small.nbytes, lambda: small**2 - 3 * small + 4,
+        lambda: nd.square(ws) - 3 * ws + 4)
+    i, j, k = np.ogrid[-100:100, -100:100, -100:100]
+    wi, wj, wk = nd.asarray(i), nd.asarray(j), nd.asarray(k)
+    row("distance grid 200^3", 8 * 200**3 * 4, lambda: np.sqrt(i**2 + j**2 + k**2),
+        lambda: nd.sqrt(nd.square(wi) + nd.square(wj) + nd.square(wk)))
     return 0
 
 

@@ -5,11 +5,13 @@
  * print them as NumPy would, look at their shapes and strides, and describe
  * one block of C memory in several ways without copying it.
  *
- * Later parts (slicing and reshaping views, vectorised ufuncs and
- * broadcasting, dot, memmap, structured record files) arrive with the
+ * Then "vectorization": ufuncs over whole arrays, broadcasting, in-place
+ * operations, finite differences from slices, and the broadcast distance
+ * grid. Later parts (dot, memmap, structured record files) arrive with the
  * capabilities they show. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "ndcore.h"
 
@@ -39,6 +41,12 @@ static void show_layout(const char *name, const nd_array *a) {
     printf(", ");
     print_tuple(nd_array_strides(a), nd);
     printf(")\n");
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static void released(void *ctx) {
@@ -83,41 +91,95 @@ int main(void) {
     printf("every view above shares x's memory: data pointers %p (x), %p (y), %p (z)\n\n",
            nd_array_data(x), nd_array_data(y), nd_array_data(zb));
 
-    printf("== Finite differencing with slices (views, no copies) ==\n");
-    nd_array *fx = nd_arange(0, 10, 2, i64);
-    show("x = np.arange(0, 10, 2)", fx);
-    nd_array *fy = nd_empty(i64, 1, (int64_t[]){5}, ND_ORDER_C);
-    for (int64_t i = 0; i < 5; i++) nd_array_set_i64(fy, 1, &i, (2 * i) * (2 * i));
-    show("y = x**2", fy);
-    nd_index tail1[1] = {{ND_INDEX_SLICE, 1, ND_NONE, 1, NULL}}, head1[1] = {{ND_INDEX_SLICE, ND_NONE, -1, 1, NULL}};
-    nd_index tail2[1] = {{ND_INDEX_SLICE, 2, ND_NONE, 1, NULL}}, head2[1] = {{ND_INDEX_SLICE, ND_NONE, -2, 1, NULL}};
-    for (int central = 0; central < 2; central++) {
-        nd_index *t = central ? tail2 : tail1, *h = central ? head2 : head1;
-        nd_array *yt = nd_array_index(fy, 1, t), *yh = nd_array_index(fy, 1, h);
-        nd_array *xt = nd_array_index(fx, 1, t), *xh = nd_array_index(fx, 1, h);
-        int64_t n = nd_array_size(yt);
-        nd_dtype *f8 = nd_dtype_new(ND_FLOAT64);
-        nd_array *d = nd_empty(f8, 1, &n, ND_ORDER_C);
-        /* A C loop over four views of two arrays (ufuncs come later). */
-        for (int64_t i = 0; i < n; i++) {
-            double a, b, c, e;
-            nd_array_get_f64(yt, 1, &i, &a);
-            nd_array_get_f64(yh, 1, &i, &b);
-            nd_array_get_f64(xt, 1, &i, &c);
-            nd_array_get_f64(xh, 1, &i, &e);
-            nd_array_set_f64(d, 1, &i, (a - b) / (c - e));
-        }
-        show(central ? "dy_dx_c = (y[2:]-y[:-2])/(x[2:]-x[:-2])" : "dy_dx = (y[1:]-y[:-1])/(x[1:]-x[:-1])", d);
-        printf("  (y[%d:] starts %lld bytes after y[:-%d], in the same memory)\n", central + 1,
-               (long long)((char *)nd_array_data(yt) - (char *)nd_array_data(yh)), central + 1);
-        nd_array_free(yt);
-        nd_array_free(yh);
-        nd_array_free(xt);
-        nd_array_free(xh);
-        nd_array_free(d);
-        nd_dtype_free(f8);
+    printf("== Numerical operations on arrays: vectorization ==\n");
+    {
+        nd_array *a = nd_array_from_data((int64_t[]){1, 3, 5}, i64, 1, (int64_t[]){3}, NULL);
+        nd_array *three = nd_scalar_int(3);
+        nd_array *b = nd_multiply(three, a, NULL);
+        show("b = 3 * np.array([1, 3, 5])", b);
+        nd_array *d = nd_subtract(b, a, NULL);
+        show("b - a", d);
+        nd_array *m6 = nd_arange(0, 6, 1, i64);
+        nd_array *m = nd_reshape(m6, 2, (int64_t[]){2, 3}, ND_ORDER_C);
+        nd_array *bm = nd_add(b, m, NULL);
+        show("b + m   # m = np.arange(6).reshape((2, 3)); b is broadcast, never copied", bm);
+        nd_array *hs[] = {a, three, b, d, m6, m, bm};
+        for (size_t i = 0; i < sizeof hs / sizeof *hs; i++) nd_array_free(hs[i]);
     }
-    printf("(the paper prints [2, 6, 10, 14, 18] and [4, 8, 12, 16]: slips; these are NumPy's values)\n\n");
+    {
+        /* f(x) = x**2 - 3*x + 4, naively (temporaries) and in place (g). */
+        nd_array *x = nd_arange(0, 1e5, 1, NULL);
+        nd_array *three = nd_scalar_int(3), *four = nd_scalar_int(4);
+        double t0 = now();
+        nd_array *x2 = nd_square(x, NULL), *x3 = nd_multiply(three, x, NULL);
+        nd_array *c = nd_subtract(x2, x3, NULL), *fx = nd_add(c, four, NULL);
+        double t1 = now();
+        show("y = f(x) = x**2 - 3*x + 4   # x = np.arange(1e5)", fx);
+        nd_array *gx = nd_square(x, NULL), *t3 = nd_multiply(three, x, NULL);
+        double t2 = now();
+        nd_array_free(nd_subtract(gx, t3, gx)); /* fx -= 3*x */
+        nd_array_free(nd_add(gx, four, gx));    /* fx += 4 */
+        double t3v = now();
+        nd_array *same = nd_equal(fx, gx, NULL);
+        bool all_same = true;
+        for (int64_t i = 0; i < 100000; i++) {
+            bool e = false;
+            nd_array_get_bool(same, 1, &i, &e);
+            all_same = all_same && e;
+        }
+        printf("first runs: f(x) %.0f us with 4 temporaries, g(x)'s in-place steps %.0f us; same values: %s\n\n",
+               (t1 - t0) * 1e6, (t3v - t2) * 1e6, all_same ? "yes" : "no");
+        nd_array *hs[] = {x, three, four, x2, x3, c, fx, gx, t3, same};
+        for (size_t i = 0; i < sizeof hs / sizeof *hs; i++) nd_array_free(hs[i]);
+    }
+
+    printf("== Finite differencing: slices are views, ufuncs combine them ==\n");
+    {
+        nd_array *fx = nd_arange(0, 10, 2, i64);
+        show("x = np.arange(0, 10, 2)", fx);
+        nd_array *fy = nd_square(fx, NULL);
+        show("y = x**2", fy);
+        for (int central = 0; central < 2; central++) {
+            nd_index t[1] = {{ND_INDEX_SLICE, central + 1, ND_NONE, 1, NULL}};
+            nd_index h[1] = {{ND_INDEX_SLICE, ND_NONE, -(central + 1), 1, NULL}};
+            nd_array *yt = nd_array_index(fy, 1, t), *yh = nd_array_index(fy, 1, h);
+            nd_array *xt = nd_array_index(fx, 1, t), *xh = nd_array_index(fx, 1, h);
+            nd_array *dy = nd_subtract(yt, yh, NULL), *dx = nd_subtract(xt, xh, NULL);
+            nd_array *d = nd_divide(dy, dx, NULL);
+            show(central ? "dy_dx_c = (y[2:]-y[:-2])/(x[2:]-x[:-2])" : "dy_dx = (y[1:]-y[:-1])/(x[1:]-x[:-1])", d);
+            nd_array *hs[] = {yt, yh, xt, xh, dy, dx, d};
+            for (size_t i = 0; i < sizeof hs / sizeof *hs; i++) nd_array_free(hs[i]);
+        }
+        printf("(the paper prints [2, 6, 10, 14, 18] and [4, 8, 12, 16]: slips; these are NumPy's values)\n\n");
+        nd_array_free(fx);
+        nd_array_free(fy);
+    }
+
+    printf("== A grid of distances by broadcasting ==\n");
+    {
+        nd_array *r = nd_arange(-100, 100, 1, i64);
+        nd_array *gi = nd_reshape(r, 3, (int64_t[]){200, 1, 1}, ND_ORDER_C);
+        nd_array *gj = nd_reshape(r, 3, (int64_t[]){1, 200, 1}, ND_ORDER_C);
+        nd_array *gk = nd_reshape(r, 3, (int64_t[]){1, 1, 200}, ND_ORDER_C);
+        double t0 = now();
+        nd_array *i2 = nd_square(gi, NULL), *j2 = nd_square(gj, NULL), *k2 = nd_square(gk, NULL);
+        nd_array *ij = nd_add(i2, j2, NULL), *ijk = nd_add(ij, k2, NULL);
+        nd_array *R = nd_sqrt(ijk, NULL);
+        double t1 = now();
+        show_layout("R", R);
+        double v0 = 0, v1 = 0;
+        nd_array_get_f64(R, 3, (int64_t[]){0, 0, 0}, &v0);
+        nd_array_get_f64(R, 3, (int64_t[]){103, 104, 100}, &v1);
+        printf("R[0, 0, 0] = %.6f (sqrt(3) * 100), R[103, 104, 100] = %.0f (3-4-0 triangle)\n", v0, v1);
+        printf("i, j, k hold %lld bytes each; i**2 + j**2 is (200, 200, 1): %lld bytes; R is %lld bytes\n"
+               "(the mgrid way would hold four (200, 200, 200) arrays of %lld bytes before R)\n\n",
+               (long long)nd_array_nbytes(gi), (long long)nd_array_nbytes(ij), (long long)nd_array_nbytes(R),
+               (long long)nd_array_nbytes(R));
+        (void)t0;
+        (void)t1;
+        nd_array *hs[] = {r, gi, gj, gk, i2, j2, k2, ij, ijk, R};
+        for (size_t i = 0; i < sizeof hs / sizeof *hs; i++) nd_array_free(hs[i]);
+    }
 
     printf("== C memory, wrapped: a view on someone else's buffer ==\n");
     int64_t data[9];
@@ -194,7 +256,7 @@ int main(void) {
         printf("np.broadcast_to(y, (4, 2)): %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
     nd_array_free(bx);
 
-    nd_array *handles[] = {r, x, y, xT, z, zb, fx, fy, cw, col, z0, zf, lin, e, c, big, bytes, recs};
+    nd_array *handles[] = {r, x, y, xT, z, zb, cw, col, z0, zf, lin, e, c, big, bytes, recs};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
     nd_dtype *types[] = {i64, f32, c128, u8, rec};
     for (size_t i = 0; i < sizeof types / sizeof *types; i++) nd_dtype_free(types[i]);
