@@ -157,6 +157,32 @@ int main(void) {
     CHECK(nd_isfinite(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_signbit(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
 
+    /* Integer division rules: -7 // 2 == -4, -7 % 2 == 1, fmod(-7, 2) == -1, x // 0 == 0. */
+    nd_array *num = nd_array_from_data((int64_t[]){-7, 7, 5}, i64, 1, (int64_t[]){3}, NULL);
+    nd_array *den = nd_array_from_data((int64_t[]){2, -2, 0}, i64, 1, (int64_t[]){3}, NULL);
+    nd_array *fd = nd_floor_divide(num, den, NULL), *rm = nd_remainder(num, den, NULL), *fm2 = nd_fmod(num, den, NULL);
+    CHECK(get(fd, 0, 0) == -4 && get(fd, 1, 0) == -4 && get(fd, 2, 0) == 0);
+    CHECK(get(rm, 0, 0) == 1 && get(rm, 1, 0) == -1 && get(rm, 2, 0) == 0);
+    CHECK(get(fm2, 0, 0) == -1 && get(fm2, 1, 0) == 1);
+    nd_array *fl8 = nd_linspace(0, 1, 3, true, NULL);
+    CHECK(nd_bitwise_and(fl8, fl8, NULL) == NULL);
+    CHECK_ERROR(ND_ERR_TYPE, "ufunc 'bitwise_and' not supported for the input types");
+    nd_array *divs[] = {num, den, fd, rm, fm2, fl8};
+    for (size_t i = 0; i < sizeof divs / sizeof *divs; i++) nd_array_free(divs[i]);
+    CHECK(nd_logical_and(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_logical_or(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_logical_xor(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_bitwise_and(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_bitwise_or(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_bitwise_xor(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_left_shift(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_right_shift(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_floor_divide(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_remainder(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_fmod(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_logical_not(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_invert(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+
     nd_array *handles[] = {r, m, row, s, h, w, q, o, ov, oi, small, ro, four, t, tt, x, xh, xt, res, dbl};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
     nd_dtype *types[] = {i8, i64, f8, b1, f4};

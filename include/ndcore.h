@@ -1405,6 +1405,147 @@ struct nd_array *nd_signbit(const struct nd_array *a,
                             const struct nd_array *out);
 
 /**
+ * NumPy's `logical_and(a, b, out=out)`: a bool array, both non-zero (NaN counts as non-zero). Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_logical_and(const struct nd_array *a,
+                                const struct nd_array *b,
+                                const struct nd_array *out);
+
+/**
+ * NumPy's `logical_or(a, b, out=out)`: a bool array, either non-zero. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_logical_or(const struct nd_array *a,
+                               const struct nd_array *b,
+                               const struct nd_array *out);
+
+/**
+ * NumPy's `logical_xor(a, b, out=out)`: a bool array, exactly one non-zero. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_logical_xor(const struct nd_array *a,
+                                const struct nd_array *b,
+                                const struct nd_array *out);
+
+/**
+ * NumPy's `bitwise_and(a, b, out=out)` for bools and integers (floats: ND_ERR_TYPE, as NumPy). Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_bitwise_and(const struct nd_array *a,
+                                const struct nd_array *b,
+                                const struct nd_array *out);
+
+/**
+ * NumPy's `bitwise_or(a, b, out=out)` for bools and integers. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_bitwise_or(const struct nd_array *a,
+                               const struct nd_array *b,
+                               const struct nd_array *out);
+
+/**
+ * NumPy's `bitwise_xor(a, b, out=out)` for bools and integers. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_bitwise_xor(const struct nd_array *a,
+                                const struct nd_array *b,
+                                const struct nd_array *out);
+
+/**
+ * NumPy's `left_shift(a, b, out=out)`: a << b; counts at or beyond the width, or negative, give 0. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_left_shift(const struct nd_array *a,
+                               const struct nd_array *b,
+                               const struct nd_array *out);
+
+/**
+ * NumPy's `right_shift(a, b, out=out)`: a >> b (arithmetic for signed); counts at or beyond the width give 0, or -1 for negative a. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_right_shift(const struct nd_array *a,
+                                const struct nd_array *b,
+                                const struct nd_array *out);
+
+/**
+ * NumPy's `floor_divide(a, b, out=out)`: a // b rounded toward -inf; integer division by zero gives 0 and MIN // -1 gives MIN. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_floor_divide(const struct nd_array *a,
+                                 const struct nd_array *b,
+                                 const struct nd_array *out);
+
+/**
+ * NumPy's `remainder` / `mod(a, b, out=out)`: a % b with the sign of b (Python's); integer division by zero gives 0. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_remainder(const struct nd_array *a,
+                              const struct nd_array *b,
+                              const struct nd_array *out);
+
+/**
+ * NumPy's `fmod(a, b, out=out)`: C's remainder with the sign of a; integer division by zero gives 0. Broadcasting, `out` and errors as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_fmod(const struct nd_array *a,
+                         const struct nd_array *b,
+                         const struct nd_array *out);
+
+/**
+ * NumPy's `logical_not(a, out=out)`: a bool array, true where a is zero. `out` and errors as nd_add. Caller owns the returned
+ * handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_logical_not(const struct nd_array *a,
+                                const struct nd_array *out);
+
+/**
+ * NumPy's `invert` / `bitwise_not(a, out=out)`: ~a for integers, not for bools. `out` and errors as nd_add. Caller owns the returned
+ * handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_invert(const struct nd_array *a,
+                           const struct nd_array *out);
+
+/**
  * NumPy's basic indexing `a[items]` with `n` items (integers, slices, new
  * axes, one ellipsis): always a view on `a`'s memory, writeable if `a` is.
  * Errors with NumPy's messages: ND_ERR_INDEX ("index 3 is out of bounds for

@@ -25,7 +25,7 @@ __all__ = [
     "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
     "may_share_memory", "copy", "add", "subtract", "multiply", "divide", "true_divide",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "maximum",
-    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj",
+    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod",
 ]
 
 
@@ -412,6 +412,72 @@ class ndarray:
 
     def __abs__(self):
         return absolute(self)
+
+    def __and__(self, other):
+        return bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return bitwise_and(other, self)
+
+    def __iand__(self, other):
+        return bitwise_and(self, other, out=self)
+
+    def __or__(self, other):
+        return bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return bitwise_or(other, self)
+
+    def __ior__(self, other):
+        return bitwise_or(self, other, out=self)
+
+    def __xor__(self, other):
+        return bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return bitwise_xor(other, self)
+
+    def __ixor__(self, other):
+        return bitwise_xor(self, other, out=self)
+
+    def __lshift__(self, other):
+        return left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return left_shift(other, self)
+
+    def __ilshift__(self, other):
+        return left_shift(self, other, out=self)
+
+    def __rshift__(self, other):
+        return right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return right_shift(other, self)
+
+    def __irshift__(self, other):
+        return right_shift(self, other, out=self)
+
+    def __floordiv__(self, other):
+        return floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return floor_divide(other, self)
+
+    def __ifloordiv__(self, other):
+        return floor_divide(self, other, out=self)
+
+    def __mod__(self, other):
+        return remainder(self, other)
+
+    def __rmod__(self, other):
+        return remainder(other, self)
+
+    def __imod__(self, other):
+        return remainder(self, other, out=self)
+
+    def __invert__(self):
+        return invert(self)
 
     def __lt__(self, other):
         return less(self, other)
@@ -821,6 +887,21 @@ isfinite = _unary(_c.nd_isfinite, "isfinite")
 signbit = _unary(_c.nd_signbit, "signbit")
 abs = absolute
 conj = conjugate
+logical_not = _unary(_c.nd_logical_not, "logical_not")
+invert = bitwise_not = _unary(_c.nd_invert, "invert")
+
+logical_and = _binary(_c.nd_logical_and)
+logical_or = _binary(_c.nd_logical_or)
+logical_xor = _binary(_c.nd_logical_xor)
+bitwise_and = _binary(_c.nd_bitwise_and)
+bitwise_or = _binary(_c.nd_bitwise_or)
+bitwise_xor = _binary(_c.nd_bitwise_xor)
+left_shift = _binary(_c.nd_left_shift)
+right_shift = _binary(_c.nd_right_shift)
+floor_divide = _binary(_c.nd_floor_divide)
+remainder = _binary(_c.nd_remainder)
+fmod = _binary(_c.nd_fmod)
+mod = remainder
 
 equal = _binary(_c.nd_equal)
 not_equal = _binary(_c.nd_not_equal)
@@ -835,6 +916,7 @@ fmin = _binary(_c.nd_fmin)
 for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), ("divide", divide),
                   ("equal", equal), ("not_equal", not_equal), ("less", less),
                   ("less_equal", less_equal), ("greater", greater), ("greater_equal", greater_equal),
-                  ("maximum", maximum), ("minimum", minimum), ("fmax", fmax), ("fmin", fmin)]:
+                  ("maximum", maximum), ("minimum", minimum), ("fmax", fmax), ("fmin", fmin)] + [
+                  (n, globals()[n]) for n in ("logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod")]:
     _f.__name__ = _name
     _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=)."

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 import ndcore as nd
 
 UFUNCS = ["add", "subtract", "multiply", "divide", "equal", "not_equal", "less", "less_equal",
-          "greater", "greater_equal", "maximum", "minimum", "fmax", "fmin"]
+          "greater", "greater_equal", "maximum", "minimum", "fmax", "fmin", "logical_and",
+          "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
+          "right_shift", "floor_divide", "remainder", "fmod"]
 
 
 def values(code, rng, n):
@@ -194,10 +196,13 @@ def test_operators_on_arrays():
     z += nd.asarray(np.ones(3))
     same(z, np.ones(3))
     same(x * 2 + 1, np.arange(6).reshape(2, 3) * 2 + 1)
+    n = np.arange(6).reshape(2, 3)
+    same((x // 4) % 3, (n // 4) % 3)
+    same(~(x << 2) & 7 | 1 ^ x, ~(n << 2) & 7 | 1 ^ n)
 
 
 UNARY = ["negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint",
-         "conjugate", "isnan", "isinf", "isfinite", "signbit"]
+         "conjugate", "isnan", "isinf", "isfinite", "signbit", "logical_not", "invert"]
 
 
 def close_complex(got, expected, ulps=2, precision=None):
@@ -271,7 +276,8 @@ def test_unary_operators():
 SCALARS = [0, 3, -1, 300, 2**40, 2**63, True, False, 1.5, -0.0, 1e10, float("nan"), 1j, 2.5 - 1j]
 
 
-@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide", "less", "equal", "maximum"])
+@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide", "less", "equal", "maximum",
+                                  "floor_divide", "remainder", "bitwise_and", "left_shift", "logical_or"])
 def test_python_scalars_promote_as_nep50(name):
     rng = np.random.default_rng(3)
     for code in BUILTIN:

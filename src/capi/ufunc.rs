@@ -11,7 +11,7 @@ use super::nd_array;
 use crate::array::Array;
 use crate::dtype::Value;
 use crate::ufunc::Ufunc;
-use crate::ufunc::{arith, compare, unary};
+use crate::ufunc::{arith, compare, divmod, logic, unary};
 
 fn weak(v: Value) -> *mut nd_array {
     guard(|| Ok(nd_array::into_raw(Array::weak_scalar(v)?)))
@@ -429,4 +429,178 @@ pub unsafe extern "C" fn nd_isfinite(a: *const nd_array, out: *const nd_array) -
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_signbit(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
     unsafe { unary(&unary::SIGNBIT, a, out) }
+}
+
+/// NumPy's `logical_and(a, b, out=out)`: a bool array, both non-zero (NaN counts as non-zero). Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_logical_and(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&logic::LOGICAL_AND, a, b, out) }
+}
+
+/// NumPy's `logical_or(a, b, out=out)`: a bool array, either non-zero. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_logical_or(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&logic::LOGICAL_OR, a, b, out) }
+}
+
+/// NumPy's `logical_xor(a, b, out=out)`: a bool array, exactly one non-zero. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_logical_xor(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&logic::LOGICAL_XOR, a, b, out) }
+}
+
+/// NumPy's `bitwise_and(a, b, out=out)` for bools and integers (floats: ND_ERR_TYPE, as NumPy). Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_bitwise_and(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&logic::BITWISE_AND, a, b, out) }
+}
+
+/// NumPy's `bitwise_or(a, b, out=out)` for bools and integers. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_bitwise_or(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&logic::BITWISE_OR, a, b, out) }
+}
+
+/// NumPy's `bitwise_xor(a, b, out=out)` for bools and integers. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_bitwise_xor(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&logic::BITWISE_XOR, a, b, out) }
+}
+
+/// NumPy's `left_shift(a, b, out=out)`: a << b; counts at or beyond the width, or negative, give 0. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_left_shift(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&logic::LEFT_SHIFT, a, b, out) }
+}
+
+/// NumPy's `right_shift(a, b, out=out)`: a >> b (arithmetic for signed); counts at or beyond the width give 0, or -1 for negative a. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_right_shift(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&logic::RIGHT_SHIFT, a, b, out) }
+}
+
+/// NumPy's `floor_divide(a, b, out=out)`: a // b rounded toward -inf; integer division by zero gives 0 and MIN // -1 gives MIN. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_floor_divide(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&divmod::FLOOR_DIVIDE, a, b, out) }
+}
+
+/// NumPy's `remainder` / `mod(a, b, out=out)`: a % b with the sign of b (Python's); integer division by zero gives 0. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_remainder(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&divmod::REMAINDER, a, b, out) }
+}
+
+/// NumPy's `fmod(a, b, out=out)`: C's remainder with the sign of a; integer division by zero gives 0. Broadcasting, `out` and errors as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_fmod(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&divmod::FMOD, a, b, out) }
+}
+
+/// NumPy's `logical_not(a, out=out)`: a bool array, true where a is zero. `out` and errors as nd_add. Caller owns the returned
+/// handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_logical_not(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&logic::LOGICAL_NOT, a, out) }
+}
+
+/// NumPy's `invert` / `bitwise_not(a, out=out)`: ~a for integers, not for bools. `out` and errors as nd_add. Caller owns the returned
+/// handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_invert(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&logic::INVERT, a, out) }
 }

@@ -6,7 +6,7 @@
 use half::f16;
 use num_complex::{Complex32, Complex64};
 
-use super::engine::{Loop, Resolver, Ufunc};
+use super::engine::{Loop, Resolver, Ufunc, WeakInts};
 use crate::dtype::Kind;
 
 /// A binary operation: `A` and `B` in, `Out` out (for arithmetic all one
@@ -197,7 +197,7 @@ macro_rules! loops {
 pub static ADD: Ufunc = Ufunc {
     name: "add",
     nin: 2,
-    weak_int_widens: false,
+    weak_ints: WeakInts::Strict,
     loops: loops!(Add; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
         Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
         Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
@@ -208,7 +208,7 @@ pub static ADD: Ufunc = Ufunc {
 pub static SUBTRACT: Ufunc = Ufunc {
     name: "subtract",
     nin: 2,
-    weak_int_widens: false,
+    weak_ints: WeakInts::Strict,
     loops: loops!(Sub; Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
         Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
         Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
@@ -221,7 +221,7 @@ pub static SUBTRACT: Ufunc = Ufunc {
 pub static MULTIPLY: Ufunc = Ufunc {
     name: "multiply",
     nin: 2,
-    weak_int_widens: false,
+    weak_ints: WeakInts::Strict,
     loops: loops!(Mul; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
         Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
         Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
@@ -232,7 +232,7 @@ pub static MULTIPLY: Ufunc = Ufunc {
 pub static TRUE_DIVIDE: Ufunc = Ufunc {
     name: "divide",
     nin: 2,
-    weak_int_widens: false,
+    weak_ints: WeakInts::Strict,
     loops: loops!(Div; Float16 => f16, Float32 => f32, Float64 => f64,
         Complex64 => Complex32, Complex128 => Complex64),
     resolver: Resolver::TrueDivide,

@@ -10,7 +10,7 @@ use half::f16;
 use num_complex::{Complex32, Complex64};
 
 use super::arith::{BinaryOp, binary_loop};
-use super::engine::{Loop, Resolver, Ufunc};
+use super::engine::{Loop, Resolver, Ufunc, WeakInts};
 use crate::dtype::Kind;
 
 pub struct Eq;
@@ -378,11 +378,11 @@ macro_rules! same_type_loops {
 }
 
 macro_rules! ufunc {
-    ($static:ident, $name:literal, $widen:literal, $loops:expr) => {
+    ($static:ident, $name:literal, $widen:expr, $loops:expr) => {
         pub static $static: Ufunc = Ufunc {
             name: $name,
             nin: 2,
-            weak_int_widens: $widen,
+            weak_ints: $widen,
             loops: $loops,
             resolver: Resolver::Default,
             no_loop_message: None,
@@ -390,13 +390,38 @@ macro_rules! ufunc {
     };
 }
 
-ufunc!(EQUAL, "equal", true, comparison_loops!(Eq));
-ufunc!(NOT_EQUAL, "not_equal", true, comparison_loops!(Ne));
-ufunc!(LESS, "less", true, comparison_loops!(Lt));
-ufunc!(LESS_EQUAL, "less_equal", true, comparison_loops!(Le));
-ufunc!(GREATER, "greater", true, comparison_loops!(Gt));
-ufunc!(GREATER_EQUAL, "greater_equal", true, comparison_loops!(Ge));
-ufunc!(MAXIMUM, "maximum", false, same_type_loops!(Maximum));
-ufunc!(MINIMUM, "minimum", false, same_type_loops!(Minimum));
-ufunc!(FMAX, "fmax", false, same_type_loops!(Fmax));
-ufunc!(FMIN, "fmin", false, same_type_loops!(Fmin));
+ufunc!(EQUAL, "equal", WeakInts::Widen, comparison_loops!(Eq));
+ufunc!(
+    NOT_EQUAL,
+    "not_equal",
+    WeakInts::Widen,
+    comparison_loops!(Ne)
+);
+ufunc!(LESS, "less", WeakInts::Widen, comparison_loops!(Lt));
+ufunc!(
+    LESS_EQUAL,
+    "less_equal",
+    WeakInts::Widen,
+    comparison_loops!(Le)
+);
+ufunc!(GREATER, "greater", WeakInts::Widen, comparison_loops!(Gt));
+ufunc!(
+    GREATER_EQUAL,
+    "greater_equal",
+    WeakInts::Widen,
+    comparison_loops!(Ge)
+);
+ufunc!(
+    MAXIMUM,
+    "maximum",
+    WeakInts::Strict,
+    same_type_loops!(Maximum)
+);
+ufunc!(
+    MINIMUM,
+    "minimum",
+    WeakInts::Strict,
+    same_type_loops!(Minimum)
+);
+ufunc!(FMAX, "fmax", WeakInts::Strict, same_type_loops!(Fmax));
+ufunc!(FMIN, "fmin", WeakInts::Strict, same_type_loops!(Fmin));

@@ -35,13 +35,25 @@ pub enum Resolver {
     NoBool,
 }
 
+/// How a ufunc takes a weak integer operand that may not fit the arrays'
+/// integer dtype (NumPy 2 differs by ufunc family).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum WeakInts {
+    /// It must fit ("Python integer 300 out of bounds for int8").
+    Strict,
+    /// Comparisons: an out-of-range value compares in a wider type
+    /// (`int8_array < 300` is all true).
+    Widen,
+    /// Logical ufuncs: always converted through C `long` (int64).
+    AsLong,
+}
+
 /// A universal function with `nin` inputs and one output.
 pub struct Ufunc {
     pub name: &'static str,
     pub nin: usize,
-    /// Comparisons take an out-of-range weak integer in a wider type
-    /// instead of refusing it (NumPy 2: `int8_array < 300` is all true).
-    pub weak_int_widens: bool,
+    /// How a weak (Python) integer operand converts.
+    pub weak_ints: WeakInts,
     pub loops: &'static [Loop],
     pub resolver: Resolver,
     /// NumPy's message when no loop fits (e.g. boolean subtract), if special.
@@ -274,10 +286,13 @@ impl Ufunc {
         // for bool, signed, uint8 and uint16 arrays (which fails), through
         // `unsigned long` for uint32 (out of bounds) and uint64 (fits).
         if let Value::UInt(_) = value {
-            let ok = match rt.kind() {
-                Some(Kind::UInt32 | Kind::UInt64) => true,
-                Some(k) if k.class() == C::Bool => false,
-                Some(k) if matches!(k.class(), C::Signed | C::Unsigned) => self.weak_int_widens,
+            let ok = match (self.weak_ints, rt.kind()) {
+                (WeakInts::AsLong, _) => false,
+                (_, Some(Kind::UInt32 | Kind::UInt64)) => true,
+                (_, Some(k)) if k.class() == C::Bool => false,
+                (w, Some(k)) if matches!(k.class(), C::Signed | C::Unsigned) => {
+                    w == WeakInts::Widen
+                }
                 _ => true,
             };
             if !ok {
@@ -286,10 +301,13 @@ impl Ufunc {
         }
         Ok(match value {
             Value::Bool(_) => rt.clone(),
+            Value::Int(_) | Value::UInt(_) if self.weak_ints == WeakInts::AsLong => {
+                DType::scalar(Kind::Int64)
+            }
             Value::Int(_) | Value::UInt(_) => match class {
                 C::Bool => DType::scalar(Kind::Int64),
                 C::Signed | C::Unsigned if !value.int_fits(rt.kind().expect("scalar")) => {
-                    if !self.weak_int_widens {
+                    if self.weak_ints != WeakInts::Widen {
                         let shown = match value {
                             Value::Int(i) => i.to_string(),
                             Value::UInt(u) => u.to_string(),

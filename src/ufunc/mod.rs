@@ -5,7 +5,9 @@
 pub mod arith;
 pub mod cast;
 pub mod compare;
+pub mod divmod;
 pub mod engine;
+pub mod logic;
 pub mod unary;
 
 pub use cast::{assign, astype, check_can_cast, fill, fill_value, value_bytes};

@@ -8,7 +8,7 @@
 use half::f16;
 use num_complex::{Complex32, Complex64};
 
-use super::engine::{Loop, Resolver, Ufunc};
+use super::engine::{Loop, Resolver, Ufunc, WeakInts};
 use crate::dtype::Kind;
 
 /// A one-input operation.
@@ -205,7 +205,7 @@ macro_rules! ufunc {
         pub static $static: Ufunc = Ufunc {
             name: $name,
             nin: 1,
-            weak_int_widens: false,
+            weak_ints: WeakInts::Strict,
             loops: $loops,
             resolver: $resolver,
             no_loop_message: $msg,

@@ -1,0 +1,190 @@
+//! floor_divide, remainder (mod) and fmod, with NumPy's rules: integer
+//! division by zero gives 0 (NumPy warns), MIN // -1 gives MIN; Python's
+//! sign conventions for floor division and remainder; floats follow NumPy's
+//! fmod-based npy_floor_divide / npy_divmod, signed zeros included; float16
+//! computes through float32.
+
+use half::f16;
+
+use super::arith::{BinaryOp, binary_loop};
+use super::engine::{Loop, Resolver, Ufunc, WeakInts};
+use crate::dtype::Kind;
+
+pub struct FloorDivide;
+pub struct Remainder;
+pub struct Fmod;
+
+macro_rules! signed {
+    ($($t:ty),*) => {$(
+        impl BinaryOp<$t> for FloorDivide {
+            type Out = $t;
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                if b == 0 {
+                    0
+                } else if a == <$t>::MIN && b == -1 {
+                    <$t>::MIN
+                } else {
+                    let q = a / b;
+                    if a % b != 0 && ((a < 0) != (b < 0)) { q - 1 } else { q }
+                }
+            }
+        }
+        impl BinaryOp<$t> for Remainder {
+            type Out = $t;
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                if b == 0 {
+                    0
+                } else {
+                    let r = a.wrapping_rem(b);
+                    if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r }
+                }
+            }
+        }
+        impl BinaryOp<$t> for Fmod {
+            type Out = $t;
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                if b == 0 { 0 } else { a.wrapping_rem(b) }
+            }
+        }
+    )*};
+}
+signed!(i8, i16, i32, i64);
+
+macro_rules! unsigned {
+    ($($t:ty),*) => {$(
+        impl BinaryOp<$t> for FloorDivide { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { if b == 0 { 0 } else { a / b } } }
+        impl BinaryOp<$t> for Remainder { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { if b == 0 { 0 } else { a % b } } }
+        impl BinaryOp<$t> for Fmod { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { if b == 0 { 0 } else { a % b } } }
+    )*};
+}
+unsigned!(u8, u16, u32, u64);
+
+/// C's fmod: Rust's `%` on floats is fmod.
+macro_rules! floats {
+    ($($t:ty),*) => {$(
+        impl BinaryOp<$t> for FloorDivide {
+            type Out = $t;
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                if b == 0.0 {
+                    return a / b;
+                }
+                let m = a % b;
+                let mut div = (a - m) / b;
+                if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+                    div -= 1.0;
+                }
+                if div != 0.0 {
+                    let mut f = div.floor();
+                    if div - f > 0.5 {
+                        f += 1.0;
+                    }
+                    f
+                } else {
+                    (0.0 as $t).copysign(a / b)
+                }
+            }
+        }
+        impl BinaryOp<$t> for Remainder {
+            type Out = $t;
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                let m = a % b;
+                if b == 0.0 {
+                    return m;
+                }
+                if m != 0.0 {
+                    if (b < 0.0) != (m < 0.0) { m + b } else { m }
+                } else {
+                    (0.0 as $t).copysign(b)
+                }
+            }
+        }
+        impl BinaryOp<$t> for Fmod { type Out = $t; #[inline(always)] fn call(a: $t, b: $t) -> $t { a % b } }
+    )*};
+}
+floats!(f32, f64);
+
+macro_rules! half {
+    ($($op:ident),*) => {$(
+        impl BinaryOp<f16> for $op {
+            type Out = f16;
+            #[inline(always)]
+            fn call(a: f16, b: f16) -> f16 {
+                f16::from_f32(<$op as BinaryOp<f32>>::call(a.to_f32(), b.to_f32()))
+            }
+        }
+    )*};
+}
+half!(FloorDivide, Remainder, Fmod);
+
+macro_rules! table {
+    ($op:ty) => {
+        &[
+            Loop {
+                types: &[Kind::Int8, Kind::Int8, Kind::Int8],
+                func: binary_loop::<i8, i8, $op>,
+            },
+            Loop {
+                types: &[Kind::UInt8, Kind::UInt8, Kind::UInt8],
+                func: binary_loop::<u8, u8, $op>,
+            },
+            Loop {
+                types: &[Kind::Int16, Kind::Int16, Kind::Int16],
+                func: binary_loop::<i16, i16, $op>,
+            },
+            Loop {
+                types: &[Kind::UInt16, Kind::UInt16, Kind::UInt16],
+                func: binary_loop::<u16, u16, $op>,
+            },
+            Loop {
+                types: &[Kind::Int32, Kind::Int32, Kind::Int32],
+                func: binary_loop::<i32, i32, $op>,
+            },
+            Loop {
+                types: &[Kind::UInt32, Kind::UInt32, Kind::UInt32],
+                func: binary_loop::<u32, u32, $op>,
+            },
+            Loop {
+                types: &[Kind::Int64, Kind::Int64, Kind::Int64],
+                func: binary_loop::<i64, i64, $op>,
+            },
+            Loop {
+                types: &[Kind::UInt64, Kind::UInt64, Kind::UInt64],
+                func: binary_loop::<u64, u64, $op>,
+            },
+            Loop {
+                types: &[Kind::Float16, Kind::Float16, Kind::Float16],
+                func: binary_loop::<f16, f16, $op>,
+            },
+            Loop {
+                types: &[Kind::Float32, Kind::Float32, Kind::Float32],
+                func: binary_loop::<f32, f32, $op>,
+            },
+            Loop {
+                types: &[Kind::Float64, Kind::Float64, Kind::Float64],
+                func: binary_loop::<f64, f64, $op>,
+            },
+        ]
+    };
+}
+
+macro_rules! ufunc {
+    ($static:ident, $name:literal, $op:ty) => {
+        pub static $static: Ufunc = Ufunc {
+            name: $name,
+            nin: 2,
+            weak_ints: WeakInts::Strict,
+            loops: table!($op),
+            resolver: Resolver::Default,
+            no_loop_message: None,
+        };
+    };
+}
+
+ufunc!(FLOOR_DIVIDE, "floor_divide", FloorDivide);
+ufunc!(REMAINDER, "remainder", Remainder);
+ufunc!(FMOD, "fmod", Fmod);
