@@ -264,17 +264,10 @@ macro_rules! int_types {
     };
 }
 
-/// `unary_loop` with a second, unused type parameter so the tables above
-/// serve one-input ufuncs too.
-unsafe fn unary2<A: Copy, B, Op: UnaryOp<A>>(args: &[*mut u8], steps: &[isize], n: usize) {
-    // SAFETY: forwarded from the caller.
-    unsafe { unary_loop::<A, Op>(args, steps, n) }
-}
-
-/// Drop the second input kind of a two-input table for one-input ufuncs.
+/// A one-input loop table.
 macro_rules! unary_table {
     ($($a:ident => $o:ident : $t:ty),* ; $op:ty) => {
-        &[$(Loop { types: &[Kind::$a, Kind::$o], func: unary2::<$t, (), $op> }),*]
+        &[$(Loop { types: &[Kind::$a, Kind::$o], func: unary_loop::<$t, $op> }),*]
     };
 }
 
