@@ -183,6 +183,49 @@ int main(void) {
     CHECK(nd_logical_not(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_invert(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
 
+    /* Transcendentals: exp(0) == 1 exactly; int8 input computes in float16. */
+    nd_array *z8 = nd_zeros(i8, 1, (int64_t[]){2}, ND_ORDER_C);
+    nd_array *e8 = nd_exp(z8, NULL);
+    nd_dtype *f16t = nd_dtype_new(ND_FLOAT16);
+    dt = nd_array_dtype(e8);
+    CHECK(nd_dtype_equal(dt, f16t) && get(e8, 1, 0) == 1.0);
+    nd_dtype_free(dt);
+    nd_dtype_free(f16t);
+    nd_array *rv = nd_array_view(row);
+    nd_array *hy = nd_hypot(rv, row, NULL); /* int8 -> float16: hypot(2, 2) */
+    CHECK(hy && get(hy, 2, 0) > 2.82 && get(hy, 2, 0) < 2.83);
+    nd_array_free(hy);
+    nd_array_free(rv);
+    nd_array_free(e8);
+    nd_array_free(z8);
+    CHECK(nd_exp(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_exp2(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_expm1(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_log(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_log2(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_log10(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_log1p(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_sin(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_cos(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_tan(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_arcsin(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_arccos(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_arctan(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_sinh(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_cosh(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_tanh(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_arcsinh(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_arccosh(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_arctanh(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_cbrt(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_deg2rad(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_rad2deg(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_arctan2(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_hypot(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_copysign(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_nextafter(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_float_power(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+
     nd_array *handles[] = {r, m, row, s, h, w, q, o, ov, oi, small, ro, four, t, tt, x, xh, xt, res, dbl};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
     nd_dtype *types[] = {i8, i64, f8, b1, f4};

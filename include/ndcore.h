@@ -363,6 +363,100 @@ typedef struct nd_index {
 extern "C" {
 #endif // __cplusplus
 
+extern double exp(double x);
+
+extern float expf(float x);
+
+extern double exp2(double x);
+
+extern float exp2f(float x);
+
+extern double expm1(double x);
+
+extern float expm1f(float x);
+
+extern double log(double x);
+
+extern float logf(float x);
+
+extern double log2(double x);
+
+extern float log2f(float x);
+
+extern double log10(double x);
+
+extern float log10f(float x);
+
+extern double log1p(double x);
+
+extern float log1pf(float x);
+
+extern double sin(double x);
+
+extern float sinf(float x);
+
+extern double cos(double x);
+
+extern float cosf(float x);
+
+extern double tan(double x);
+
+extern float tanf(float x);
+
+extern double asin(double x);
+
+extern float asinf(float x);
+
+extern double acos(double x);
+
+extern float acosf(float x);
+
+extern double atan(double x);
+
+extern float atanf(float x);
+
+extern double sinh(double x);
+
+extern float sinhf(float x);
+
+extern double cosh(double x);
+
+extern float coshf(float x);
+
+extern double tanh(double x);
+
+extern float tanhf(float x);
+
+extern double asinh(double x);
+
+extern float asinhf(float x);
+
+extern double acosh(double x);
+
+extern float acoshf(float x);
+
+extern double atanh(double x);
+
+extern float atanhf(float x);
+
+extern double cbrt(double x);
+
+extern float cbrtf(float x);
+
+extern double atan2(double y, double x);
+
+extern float atan2f(float y, float x);
+
+extern double hypot(double x, double y);
+
+extern float hypotf(float x, float y);
+
+extern double nextafter(double x, double y);
+
+extern float nextafterf(float x, float y);
+
+extern double pow(double x, double y);
+
 /**
  * Release an array handle. NULL is a no-op. The memory it views is freed
  * (or, for wrapped foreign memory, its release callback runs) when the last
@@ -1544,6 +1638,303 @@ struct nd_array *nd_logical_not(const struct nd_array *a,
  */
 struct nd_array *nd_invert(const struct nd_array *a,
                            const struct nd_array *out);
+
+/**
+ * NumPy's `exp(a, out=out)`: e**a, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_exp(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `exp2(a, out=out)`: 2**a, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_exp2(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `expm1(a, out=out)`: e**a - 1, accurate near 0, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_expm1(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `log(a, out=out)`: the natural logarithm, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_log(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `log2(a, out=out)`: the base-2 logarithm, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_log2(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `log10(a, out=out)`: the base-10 logarithm, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_log10(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `log1p(a, out=out)`: log(1 + a), accurate near 0, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_log1p(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `sin(a, out=out)`: the sine, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_sin(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `cos(a, out=out)`: the cosine, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_cos(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `tan(a, out=out)`: the tangent, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_tan(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `arcsin(a, out=out)`: the inverse sine, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_arcsin(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `arccos(a, out=out)`: the inverse cosine, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_arccos(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `arctan(a, out=out)`: the inverse tangent, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_arctan(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `sinh(a, out=out)`: the hyperbolic sine, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_sinh(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `cosh(a, out=out)`: the hyperbolic cosine, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_cosh(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `tanh(a, out=out)`: the hyperbolic tangent, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_tanh(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `arcsinh(a, out=out)`: the inverse hyperbolic sine, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_arcsinh(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `arccosh(a, out=out)`: the inverse hyperbolic cosine, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_arccosh(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `arctanh(a, out=out)`: the inverse hyperbolic tangent, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_arctanh(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `cbrt(a, out=out)`: the cube root, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_cbrt(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `deg2rad(a, out=out)`: degrees to radians, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_deg2rad(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `rad2deg(a, out=out)`: radians to degrees, elementwise, for real floats
+ * (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+ * values from the C library's libm. Complex input is not supported yet
+ * (ND_ERR_TYPE). Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_rad2deg(const struct nd_array *a, const struct nd_array *out);
+
+/**
+ * NumPy's `arctan2(a, b, out=out)`: the angle of (b, a): atan2(a, b), elementwise. Broadcasting, `out` and
+ * errors as nd_add. Caller owns the returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_arctan2(const struct nd_array *a,
+                            const struct nd_array *b,
+                            const struct nd_array *out);
+
+/**
+ * NumPy's `hypot(a, b, out=out)`: sqrt(a*a + b*b) without overflow, elementwise. Broadcasting, `out` and
+ * errors as nd_add. Caller owns the returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_hypot(const struct nd_array *a,
+                          const struct nd_array *b,
+                          const struct nd_array *out);
+
+/**
+ * NumPy's `copysign(a, b, out=out)`: |a| with the sign of b, elementwise. Broadcasting, `out` and
+ * errors as nd_add. Caller owns the returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_copysign(const struct nd_array *a,
+                             const struct nd_array *b,
+                             const struct nd_array *out);
+
+/**
+ * NumPy's `nextafter(a, b, out=out)`: the next float after a toward b, elementwise. Broadcasting, `out` and
+ * errors as nd_add. Caller owns the returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_nextafter(const struct nd_array *a,
+                              const struct nd_array *b,
+                              const struct nd_array *out);
+
+/**
+ * NumPy's `float_power(a, b, out=out)`: a**b in float64 (integers and float32 promote to float64), elementwise. Broadcasting, `out` and
+ * errors as nd_add. Caller owns the returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_float_power(const struct nd_array *a,
+                                const struct nd_array *b,
+                                const struct nd_array *out);
 
 /**
  * NumPy's basic indexing `a[items]` with `n` items (integers, slices, new

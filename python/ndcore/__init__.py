@@ -25,7 +25,7 @@ __all__ = [
     "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
     "may_share_memory", "copy", "add", "subtract", "multiply", "divide", "true_divide",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "maximum",
-    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod",
+    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod",
 ]
 
 
@@ -887,6 +887,28 @@ isfinite = _unary(_c.nd_isfinite, "isfinite")
 signbit = _unary(_c.nd_signbit, "signbit")
 abs = absolute
 conj = conjugate
+exp = _unary(_c.nd_exp, "exp")
+exp2 = _unary(_c.nd_exp2, "exp2")
+expm1 = _unary(_c.nd_expm1, "expm1")
+log = _unary(_c.nd_log, "log")
+log2 = _unary(_c.nd_log2, "log2")
+log10 = _unary(_c.nd_log10, "log10")
+log1p = _unary(_c.nd_log1p, "log1p")
+sin = _unary(_c.nd_sin, "sin")
+cos = _unary(_c.nd_cos, "cos")
+tan = _unary(_c.nd_tan, "tan")
+arcsin = _unary(_c.nd_arcsin, "arcsin")
+arccos = _unary(_c.nd_arccos, "arccos")
+arctan = _unary(_c.nd_arctan, "arctan")
+sinh = _unary(_c.nd_sinh, "sinh")
+cosh = _unary(_c.nd_cosh, "cosh")
+tanh = _unary(_c.nd_tanh, "tanh")
+arcsinh = _unary(_c.nd_arcsinh, "arcsinh")
+arccosh = _unary(_c.nd_arccosh, "arccosh")
+arctanh = _unary(_c.nd_arctanh, "arctanh")
+cbrt = _unary(_c.nd_cbrt, "cbrt")
+deg2rad = _unary(_c.nd_deg2rad, "deg2rad")
+rad2deg = _unary(_c.nd_rad2deg, "rad2deg")
 logical_not = _unary(_c.nd_logical_not, "logical_not")
 invert = bitwise_not = _unary(_c.nd_invert, "invert")
 
@@ -901,6 +923,11 @@ right_shift = _binary(_c.nd_right_shift)
 floor_divide = _binary(_c.nd_floor_divide)
 remainder = _binary(_c.nd_remainder)
 fmod = _binary(_c.nd_fmod)
+arctan2 = _binary(_c.nd_arctan2)
+hypot = _binary(_c.nd_hypot)
+copysign = _binary(_c.nd_copysign)
+nextafter = _binary(_c.nd_nextafter)
+float_power = _binary(_c.nd_float_power)
 mod = remainder
 
 equal = _binary(_c.nd_equal)
@@ -917,6 +944,6 @@ for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), 
                   ("equal", equal), ("not_equal", not_equal), ("less", less),
                   ("less_equal", less_equal), ("greater", greater), ("greater_equal", greater_equal),
                   ("maximum", maximum), ("minimum", minimum), ("fmax", fmax), ("fmin", fmin)] + [
-                  (n, globals()[n]) for n in ("logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod")]:
+                  (n, globals()[n]) for n in ("arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod")]:
     _f.__name__ = _name
     _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=)."

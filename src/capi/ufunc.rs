@@ -11,7 +11,7 @@ use super::nd_array;
 use crate::array::Array;
 use crate::dtype::Value;
 use crate::ufunc::Ufunc;
-use crate::ufunc::{arith, compare, divmod, logic, unary};
+use crate::ufunc::{arith, compare, divmod, logic, math, unary};
 
 fn weak(v: Value) -> *mut nd_array {
     guard(|| Ok(nd_array::into_raw(Array::weak_scalar(v)?)))
@@ -603,4 +603,338 @@ pub unsafe extern "C" fn nd_logical_not(a: *const nd_array, out: *const nd_array
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_invert(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
     unsafe { unary(&logic::INVERT, a, out) }
+}
+
+/// NumPy's `exp(a, out=out)`: e**a, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_exp(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::EXP, a, out) }
+}
+
+/// NumPy's `exp2(a, out=out)`: 2**a, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_exp2(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::EXP2, a, out) }
+}
+
+/// NumPy's `expm1(a, out=out)`: e**a - 1, accurate near 0, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_expm1(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::EXPM1, a, out) }
+}
+
+/// NumPy's `log(a, out=out)`: the natural logarithm, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_log(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::LOG, a, out) }
+}
+
+/// NumPy's `log2(a, out=out)`: the base-2 logarithm, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_log2(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::LOG2, a, out) }
+}
+
+/// NumPy's `log10(a, out=out)`: the base-10 logarithm, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_log10(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::LOG10, a, out) }
+}
+
+/// NumPy's `log1p(a, out=out)`: log(1 + a), accurate near 0, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_log1p(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::LOG1P, a, out) }
+}
+
+/// NumPy's `sin(a, out=out)`: the sine, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_sin(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::SIN, a, out) }
+}
+
+/// NumPy's `cos(a, out=out)`: the cosine, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_cos(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::COS, a, out) }
+}
+
+/// NumPy's `tan(a, out=out)`: the tangent, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_tan(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::TAN, a, out) }
+}
+
+/// NumPy's `arcsin(a, out=out)`: the inverse sine, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_arcsin(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::ARCSIN, a, out) }
+}
+
+/// NumPy's `arccos(a, out=out)`: the inverse cosine, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_arccos(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::ARCCOS, a, out) }
+}
+
+/// NumPy's `arctan(a, out=out)`: the inverse tangent, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_arctan(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::ARCTAN, a, out) }
+}
+
+/// NumPy's `sinh(a, out=out)`: the hyperbolic sine, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_sinh(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::SINH, a, out) }
+}
+
+/// NumPy's `cosh(a, out=out)`: the hyperbolic cosine, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_cosh(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::COSH, a, out) }
+}
+
+/// NumPy's `tanh(a, out=out)`: the hyperbolic tangent, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_tanh(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::TANH, a, out) }
+}
+
+/// NumPy's `arcsinh(a, out=out)`: the inverse hyperbolic sine, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_arcsinh(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::ARCSINH, a, out) }
+}
+
+/// NumPy's `arccosh(a, out=out)`: the inverse hyperbolic cosine, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_arccosh(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::ARCCOSH, a, out) }
+}
+
+/// NumPy's `arctanh(a, out=out)`: the inverse hyperbolic tangent, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_arctanh(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::ARCTANH, a, out) }
+}
+
+/// NumPy's `cbrt(a, out=out)`: the cube root, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_cbrt(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::CBRT, a, out) }
+}
+
+/// NumPy's `deg2rad(a, out=out)`: degrees to radians, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_deg2rad(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::DEG2RAD, a, out) }
+}
+
+/// NumPy's `rad2deg(a, out=out)`: radians to degrees, elementwise, for real floats
+/// (integers promote as NumPy's loops: int8 to float16, int64 to float64);
+/// values from the C library's libm. Complex input is not supported yet
+/// (ND_ERR_TYPE). Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_rad2deg(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&math::RAD2DEG, a, out) }
+}
+
+/// NumPy's `arctan2(a, b, out=out)`: the angle of (b, a): atan2(a, b), elementwise. Broadcasting, `out` and
+/// errors as nd_add. Caller owns the returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_arctan2(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&math::ARCTAN2, a, b, out) }
+}
+
+/// NumPy's `hypot(a, b, out=out)`: sqrt(a*a + b*b) without overflow, elementwise. Broadcasting, `out` and
+/// errors as nd_add. Caller owns the returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_hypot(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&math::HYPOT, a, b, out) }
+}
+
+/// NumPy's `copysign(a, b, out=out)`: |a| with the sign of b, elementwise. Broadcasting, `out` and
+/// errors as nd_add. Caller owns the returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_copysign(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&math::COPYSIGN, a, b, out) }
+}
+
+/// NumPy's `nextafter(a, b, out=out)`: the next float after a toward b, elementwise. Broadcasting, `out` and
+/// errors as nd_add. Caller owns the returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_nextafter(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&math::NEXTAFTER, a, b, out) }
+}
+
+/// NumPy's `float_power(a, b, out=out)`: a**b in float64 (integers and float32 promote to float64), elementwise. Broadcasting, `out` and
+/// errors as nd_add. Caller owns the returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_float_power(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&math::FLOAT_POWER, a, b, out) }
 }

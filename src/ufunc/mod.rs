@@ -8,6 +8,7 @@ pub mod compare;
 pub mod divmod;
 pub mod engine;
 pub mod logic;
+pub mod math;
 pub mod unary;
 
 pub use cast::{assign, astype, check_can_cast, fill, fill_value, value_bytes};

@@ -1,0 +1,338 @@
+//! Real transcendental and floating-point ufuncs: exp, exp2, expm1, log,
+//! log2, log10, log1p, sin, cos, tan, arcsin, arccos, arctan, sinh, cosh,
+//! tanh, arcsinh, arccosh, arctanh, cbrt, deg2rad, rad2deg; arctan2, hypot,
+//! copysign, nextafter, float_power.
+//!
+//! Values come from the C library's libm (glibc here), which NumPy also
+//! calls outside its SIMD paths; NumPy's AVX-512 loops for some functions
+//! differ from glibc by a few ulps (tests document the bound). float16
+//! computes through float32 as NumPy's half loops. Complex versions of the
+//! transcendental functions are not implemented yet.
+
+use half::f16;
+
+use super::arith::{BinaryOp, binary_loop};
+use super::engine::{Loop, Resolver, Ufunc, WeakInts};
+use super::unary::{UnaryOp, unary_loop};
+use crate::dtype::Kind;
+
+#[link(name = "m")]
+unsafe extern "C" {
+    fn exp(x: f64) -> f64;
+    fn expf(x: f32) -> f32;
+    fn exp2(x: f64) -> f64;
+    fn exp2f(x: f32) -> f32;
+    fn expm1(x: f64) -> f64;
+    fn expm1f(x: f32) -> f32;
+    fn log(x: f64) -> f64;
+    fn logf(x: f32) -> f32;
+    fn log2(x: f64) -> f64;
+    fn log2f(x: f32) -> f32;
+    fn log10(x: f64) -> f64;
+    fn log10f(x: f32) -> f32;
+    fn log1p(x: f64) -> f64;
+    fn log1pf(x: f32) -> f32;
+    fn sin(x: f64) -> f64;
+    fn sinf(x: f32) -> f32;
+    fn cos(x: f64) -> f64;
+    fn cosf(x: f32) -> f32;
+    fn tan(x: f64) -> f64;
+    fn tanf(x: f32) -> f32;
+    fn asin(x: f64) -> f64;
+    fn asinf(x: f32) -> f32;
+    fn acos(x: f64) -> f64;
+    fn acosf(x: f32) -> f32;
+    fn atan(x: f64) -> f64;
+    fn atanf(x: f32) -> f32;
+    fn sinh(x: f64) -> f64;
+    fn sinhf(x: f32) -> f32;
+    fn cosh(x: f64) -> f64;
+    fn coshf(x: f32) -> f32;
+    fn tanh(x: f64) -> f64;
+    fn tanhf(x: f32) -> f32;
+    fn asinh(x: f64) -> f64;
+    fn asinhf(x: f32) -> f32;
+    fn acosh(x: f64) -> f64;
+    fn acoshf(x: f32) -> f32;
+    fn atanh(x: f64) -> f64;
+    fn atanhf(x: f32) -> f32;
+    fn cbrt(x: f64) -> f64;
+    fn cbrtf(x: f32) -> f32;
+    fn atan2(y: f64, x: f64) -> f64;
+    fn atan2f(y: f32, x: f32) -> f32;
+    fn hypot(x: f64, y: f64) -> f64;
+    fn hypotf(x: f32, y: f32) -> f32;
+    fn nextafter(x: f64, y: f64) -> f64;
+    fn nextafterf(x: f32, y: f32) -> f32;
+    fn pow(x: f64, y: f64) -> f64;
+}
+
+macro_rules! unary_math {
+    ($($op:ident: $f64fn:ident, $f32fn:ident);* $(;)?) => {$(
+        pub struct $op;
+        impl UnaryOp<f64> for $op {
+            type Out = f64;
+            #[inline(always)]
+            fn call(x: f64) -> f64 {
+                // SAFETY: a pure libm function.
+                unsafe { $f64fn(x) }
+            }
+        }
+        impl UnaryOp<f32> for $op {
+            type Out = f32;
+            #[inline(always)]
+            fn call(x: f32) -> f32 {
+                // SAFETY: a pure libm function.
+                unsafe { $f32fn(x) }
+            }
+        }
+        impl UnaryOp<f16> for $op {
+            type Out = f16;
+            #[inline(always)]
+            fn call(x: f16) -> f16 {
+                f16::from_f32(<$op as UnaryOp<f32>>::call(x.to_f32()))
+            }
+        }
+    )*};
+}
+
+unary_math! {
+    Exp: exp, expf; Exp2: exp2, exp2f; Expm1: expm1, expm1f; Log: log, logf; Log2: log2, log2f;
+    Log10: log10, log10f; Log1p: log1p, log1pf; Sin: sin, sinf; Cos: cos, cosf; Tan: tan, tanf;
+    Arcsin: asin, asinf; Arccos: acos, acosf; Arctan: atan, atanf; Sinh: sinh, sinhf;
+    Cosh: cosh, coshf; Tanh: tanh, tanhf; Arcsinh: asinh, asinhf; Arccosh: acosh, acoshf;
+    Arctanh: atanh, atanhf; Cbrt: cbrt, cbrtf;
+}
+
+pub struct Deg2rad;
+pub struct Rad2deg;
+macro_rules! scale {
+    ($op:ident, $k64:expr, $k32:expr) => {
+        impl UnaryOp<f64> for $op {
+            type Out = f64;
+            #[inline(always)]
+            fn call(x: f64) -> f64 {
+                x * $k64
+            }
+        }
+        impl UnaryOp<f32> for $op {
+            type Out = f32;
+            #[inline(always)]
+            fn call(x: f32) -> f32 {
+                x * $k32
+            }
+        }
+        impl UnaryOp<f16> for $op {
+            type Out = f16;
+            #[inline(always)]
+            fn call(x: f16) -> f16 {
+                f16::from_f32(x.to_f32() * $k32)
+            }
+        }
+    };
+}
+scale!(
+    Deg2rad,
+    std::f64::consts::PI / 180.0,
+    std::f32::consts::PI / 180.0
+);
+scale!(
+    Rad2deg,
+    180.0 / std::f64::consts::PI,
+    180.0 / std::f32::consts::PI
+);
+
+macro_rules! binary_math {
+    ($($op:ident: $f64fn:expr, $f32fn:expr);* $(;)?) => {$(
+        pub struct $op;
+        impl BinaryOp<f64> for $op {
+            type Out = f64;
+            #[inline(always)]
+            fn call(a: f64, b: f64) -> f64 {
+                // SAFETY: a pure libm function.
+                unsafe { $f64fn(a, b) }
+            }
+        }
+        impl BinaryOp<f32> for $op {
+            type Out = f32;
+            #[inline(always)]
+            fn call(a: f32, b: f32) -> f32 {
+                // SAFETY: a pure libm function.
+                unsafe { $f32fn(a, b) }
+            }
+        }
+    )*};
+}
+binary_math! { Arctan2: atan2, atan2f; Hypot: hypot, hypotf; }
+
+/// float16 versions of the binary functions, through float32.
+macro_rules! half_binary {
+    ($($op:ident),*) => {$(
+        impl BinaryOp<f16> for $op {
+            type Out = f16;
+            #[inline(always)]
+            fn call(a: f16, b: f16) -> f16 {
+                f16::from_f32(<$op as BinaryOp<f32>>::call(a.to_f32(), b.to_f32()))
+            }
+        }
+    )*};
+}
+half_binary!(Arctan2, Hypot);
+
+pub struct Copysign;
+impl BinaryOp<f64> for Copysign {
+    type Out = f64;
+    #[inline(always)]
+    fn call(a: f64, b: f64) -> f64 {
+        a.copysign(b)
+    }
+}
+impl BinaryOp<f32> for Copysign {
+    type Out = f32;
+    #[inline(always)]
+    fn call(a: f32, b: f32) -> f32 {
+        a.copysign(b)
+    }
+}
+impl BinaryOp<f16> for Copysign {
+    type Out = f16;
+    #[inline(always)]
+    fn call(a: f16, b: f16) -> f16 {
+        f16::from_bits((a.to_bits() & 0x7fff) | (b.to_bits() & 0x8000))
+    }
+}
+
+pub struct Nextafter;
+impl BinaryOp<f64> for Nextafter {
+    type Out = f64;
+    #[inline(always)]
+    fn call(a: f64, b: f64) -> f64 {
+        // SAFETY: a pure libm function.
+        unsafe { nextafter(a, b) }
+    }
+}
+impl BinaryOp<f32> for Nextafter {
+    type Out = f32;
+    #[inline(always)]
+    fn call(a: f32, b: f32) -> f32 {
+        // SAFETY: a pure libm function.
+        unsafe { nextafterf(a, b) }
+    }
+}
+/// The neighbouring float16 toward `b` (NumPy's npy_half_nextafter).
+impl BinaryOp<f16> for Nextafter {
+    type Out = f16;
+    #[inline(always)]
+    fn call(a: f16, b: f16) -> f16 {
+        if a.is_nan() || b.is_nan() {
+            return f16::NAN;
+        }
+        if a == b {
+            return b;
+        }
+        let bits = a.to_bits();
+        if a.to_f32() == 0.0 {
+            // The smallest subnormal with b's sign.
+            return f16::from_bits((b.to_bits() & 0x8000) | 1);
+        }
+        let toward_larger = (b > a) == (bits & 0x8000 == 0);
+        f16::from_bits(if toward_larger { bits + 1 } else { bits - 1 })
+    }
+}
+
+pub struct FloatPower;
+impl BinaryOp<f64> for FloatPower {
+    type Out = f64;
+    #[inline(always)]
+    fn call(a: f64, b: f64) -> f64 {
+        // SAFETY: a pure libm function.
+        unsafe { pow(a, b) }
+    }
+}
+
+macro_rules! floats {
+    ($op:ty) => {
+        &[
+            Loop {
+                types: &[Kind::Float16, Kind::Float16],
+                func: unary_loop::<f16, $op>,
+            },
+            Loop {
+                types: &[Kind::Float32, Kind::Float32],
+                func: unary_loop::<f32, $op>,
+            },
+            Loop {
+                types: &[Kind::Float64, Kind::Float64],
+                func: unary_loop::<f64, $op>,
+            },
+        ]
+    };
+}
+
+macro_rules! floats2 {
+    ($op:ty) => {
+        &[
+            Loop {
+                types: &[Kind::Float16, Kind::Float16, Kind::Float16],
+                func: binary_loop::<f16, f16, $op>,
+            },
+            Loop {
+                types: &[Kind::Float32, Kind::Float32, Kind::Float32],
+                func: binary_loop::<f32, f32, $op>,
+            },
+            Loop {
+                types: &[Kind::Float64, Kind::Float64, Kind::Float64],
+                func: binary_loop::<f64, f64, $op>,
+            },
+        ]
+    };
+}
+
+macro_rules! ufunc {
+    ($static:ident, $name:literal, $nin:literal, $loops:expr) => {
+        pub static $static: Ufunc = Ufunc {
+            name: $name,
+            nin: $nin,
+            weak_ints: WeakInts::Strict,
+            loops: $loops,
+            resolver: Resolver::Default,
+            no_loop_message: None,
+        };
+    };
+}
+
+ufunc!(EXP, "exp", 1, floats!(Exp));
+ufunc!(EXP2, "exp2", 1, floats!(Exp2));
+ufunc!(EXPM1, "expm1", 1, floats!(Expm1));
+ufunc!(LOG, "log", 1, floats!(Log));
+ufunc!(LOG2, "log2", 1, floats!(Log2));
+ufunc!(LOG10, "log10", 1, floats!(Log10));
+ufunc!(LOG1P, "log1p", 1, floats!(Log1p));
+ufunc!(SIN, "sin", 1, floats!(Sin));
+ufunc!(COS, "cos", 1, floats!(Cos));
+ufunc!(TAN, "tan", 1, floats!(Tan));
+ufunc!(ARCSIN, "arcsin", 1, floats!(Arcsin));
+ufunc!(ARCCOS, "arccos", 1, floats!(Arccos));
+ufunc!(ARCTAN, "arctan", 1, floats!(Arctan));
+ufunc!(SINH, "sinh", 1, floats!(Sinh));
+ufunc!(COSH, "cosh", 1, floats!(Cosh));
+ufunc!(TANH, "tanh", 1, floats!(Tanh));
+ufunc!(ARCSINH, "arcsinh", 1, floats!(Arcsinh));
+ufunc!(ARCCOSH, "arccosh", 1, floats!(Arccosh));
+ufunc!(ARCTANH, "arctanh", 1, floats!(Arctanh));
+ufunc!(CBRT, "cbrt", 1, floats!(Cbrt));
+ufunc!(DEG2RAD, "deg2rad", 1, floats!(Deg2rad));
+ufunc!(RAD2DEG, "rad2deg", 1, floats!(Rad2deg));
+ufunc!(ARCTAN2, "arctan2", 2, floats2!(Arctan2));
+ufunc!(HYPOT, "hypot", 2, floats2!(Hypot));
+ufunc!(COPYSIGN, "copysign", 2, floats2!(Copysign));
+ufunc!(NEXTAFTER, "nextafter", 2, floats2!(Nextafter));
+ufunc!(
+    FLOAT_POWER,
+    "float_power",
+    2,
+    &[Loop {
+        types: &[Kind::Float64, Kind::Float64, Kind::Float64],
+        func: binary_loop::<f64, f64, FloatPower>
+    }]
+);
