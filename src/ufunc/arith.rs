@@ -6,8 +6,8 @@
 use half::f16;
 use num_complex::{Complex32, Complex64};
 
-use super::engine::{Loop, Resolver, Ufunc, WeakInts};
-use crate::dtype::Kind;
+use super::engine::{Resolver, WeakInts};
+use super::tables::{same2, ufunc};
 
 /// A binary operation: `A` and `B` in, `Out` out (for arithmetic all one
 /// type; comparisons return bool).
@@ -188,53 +188,35 @@ macro_rules! complex_ops {
 complex_ops!(Complex32, f32);
 complex_ops!(Complex64, f64);
 
-macro_rules! loops {
-    ($op:ty; $($kind:ident => $t:ty),* $(,)?) => {
-        &[$(Loop { types: &[Kind::$kind, Kind::$kind, Kind::$kind], func: binary_loop::<$t, $t, $op> }),*]
-    };
-}
-
-pub static ADD: Ufunc = Ufunc {
-    name: "add",
-    nin: 2,
-    weak_ints: WeakInts::Strict,
-    loops: loops!(Add; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
-        Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
-        Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
-    resolver: Resolver::Default,
-    no_loop_message: None,
-};
-
-pub static SUBTRACT: Ufunc = Ufunc {
-    name: "subtract",
-    nin: 2,
-    weak_ints: WeakInts::Strict,
-    loops: loops!(Sub; Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
-        Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
-        Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
-    resolver: Resolver::NoBool,
-    no_loop_message: Some(
-        "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.",
-    ),
-};
-
-pub static MULTIPLY: Ufunc = Ufunc {
-    name: "multiply",
-    nin: 2,
-    weak_ints: WeakInts::Strict,
-    loops: loops!(Mul; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16, UInt16 => u16,
-        Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64, Float16 => f16,
-        Float32 => f32, Float64 => f64, Complex64 => Complex32, Complex128 => Complex64),
-    resolver: Resolver::Default,
-    no_loop_message: None,
-};
-
-pub static TRUE_DIVIDE: Ufunc = Ufunc {
-    name: "divide",
-    nin: 2,
-    weak_ints: WeakInts::Strict,
-    loops: loops!(Div; Float16 => f16, Float32 => f32, Float64 => f64,
-        Complex64 => Complex32, Complex128 => Complex64),
-    resolver: Resolver::TrueDivide,
-    no_loop_message: None,
-};
+ufunc!(
+    ADD,
+    "add",
+    2,
+    same2!(Add; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128)
+);
+ufunc!(
+    SUBTRACT,
+    "subtract",
+    2,
+    same2!(Sub; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128),
+    WeakInts::Strict,
+    Resolver::NoBool,
+    Some(
+        "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead."
+    )
+);
+ufunc!(
+    MULTIPLY,
+    "multiply",
+    2,
+    same2!(Mul; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128)
+);
+ufunc!(
+    TRUE_DIVIDE,
+    "divide",
+    2,
+    same2!(Div; Float16, Float32, Float64, Complex64, Complex128),
+    WeakInts::Strict,
+    Resolver::TrueDivide,
+    None
+);

@@ -10,7 +10,8 @@ use half::f16;
 use num_complex::{Complex32, Complex64};
 
 use super::arith::{BinaryOp, binary_loop};
-use super::engine::{Loop, Resolver, Ufunc, WeakInts};
+use super::engine::{Loop, Resolver, WeakInts};
+use super::tables::{same2, ufunc};
 use crate::dtype::Kind;
 
 pub struct Eq;
@@ -243,6 +244,7 @@ macro_rules! complex_extrema {
 complex_extrema!(Complex32);
 complex_extrema!(Complex64);
 
+/// NumPy's comparison loops: every kind to bool, plus exact int64/uint64.
 macro_rules! comparison_loops {
     ($op:ty) => {
         &[
@@ -314,114 +316,47 @@ macro_rules! comparison_loops {
     };
 }
 
-macro_rules! same_type_loops {
-    ($op:ty) => {
-        &[
-            Loop {
-                types: &[Kind::Bool, Kind::Bool, Kind::Bool],
-                func: binary_loop::<bool, bool, $op>,
-            },
-            Loop {
-                types: &[Kind::Int8, Kind::Int8, Kind::Int8],
-                func: binary_loop::<i8, i8, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt8, Kind::UInt8, Kind::UInt8],
-                func: binary_loop::<u8, u8, $op>,
-            },
-            Loop {
-                types: &[Kind::Int16, Kind::Int16, Kind::Int16],
-                func: binary_loop::<i16, i16, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt16, Kind::UInt16, Kind::UInt16],
-                func: binary_loop::<u16, u16, $op>,
-            },
-            Loop {
-                types: &[Kind::Int32, Kind::Int32, Kind::Int32],
-                func: binary_loop::<i32, i32, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt32, Kind::UInt32, Kind::UInt32],
-                func: binary_loop::<u32, u32, $op>,
-            },
-            Loop {
-                types: &[Kind::Int64, Kind::Int64, Kind::Int64],
-                func: binary_loop::<i64, i64, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt64, Kind::UInt64, Kind::UInt64],
-                func: binary_loop::<u64, u64, $op>,
-            },
-            Loop {
-                types: &[Kind::Float16, Kind::Float16, Kind::Float16],
-                func: binary_loop::<f16, f16, $op>,
-            },
-            Loop {
-                types: &[Kind::Float32, Kind::Float32, Kind::Float32],
-                func: binary_loop::<f32, f32, $op>,
-            },
-            Loop {
-                types: &[Kind::Float64, Kind::Float64, Kind::Float64],
-                func: binary_loop::<f64, f64, $op>,
-            },
-            Loop {
-                types: &[Kind::Complex64, Kind::Complex64, Kind::Complex64],
-                func: binary_loop::<Complex32, Complex32, $op>,
-            },
-            Loop {
-                types: &[Kind::Complex128, Kind::Complex128, Kind::Complex128],
-                func: binary_loop::<Complex64, Complex64, $op>,
-            },
-        ]
+macro_rules! comparison {
+    ($static:ident, $name:literal, $op:ty) => {
+        ufunc!(
+            $static,
+            $name,
+            2,
+            comparison_loops!($op),
+            WeakInts::Widen,
+            Resolver::Default,
+            None
+        );
     };
 }
 
-macro_rules! ufunc {
-    ($static:ident, $name:literal, $widen:expr, $loops:expr) => {
-        pub static $static: Ufunc = Ufunc {
-            name: $name,
-            nin: 2,
-            weak_ints: $widen,
-            loops: $loops,
-            resolver: Resolver::Default,
-            no_loop_message: None,
-        };
-    };
-}
-
-ufunc!(EQUAL, "equal", WeakInts::Widen, comparison_loops!(Eq));
-ufunc!(
-    NOT_EQUAL,
-    "not_equal",
-    WeakInts::Widen,
-    comparison_loops!(Ne)
-);
-ufunc!(LESS, "less", WeakInts::Widen, comparison_loops!(Lt));
-ufunc!(
-    LESS_EQUAL,
-    "less_equal",
-    WeakInts::Widen,
-    comparison_loops!(Le)
-);
-ufunc!(GREATER, "greater", WeakInts::Widen, comparison_loops!(Gt));
-ufunc!(
-    GREATER_EQUAL,
-    "greater_equal",
-    WeakInts::Widen,
-    comparison_loops!(Ge)
-);
+comparison!(EQUAL, "equal", Eq);
+comparison!(NOT_EQUAL, "not_equal", Ne);
+comparison!(LESS, "less", Lt);
+comparison!(LESS_EQUAL, "less_equal", Le);
+comparison!(GREATER, "greater", Gt);
+comparison!(GREATER_EQUAL, "greater_equal", Ge);
 ufunc!(
     MAXIMUM,
     "maximum",
-    WeakInts::Strict,
-    same_type_loops!(Maximum)
+    2,
+    same2!(Maximum; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128)
 );
 ufunc!(
     MINIMUM,
     "minimum",
-    WeakInts::Strict,
-    same_type_loops!(Minimum)
+    2,
+    same2!(Minimum; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128)
 );
-ufunc!(FMAX, "fmax", WeakInts::Strict, same_type_loops!(Fmax));
-ufunc!(FMIN, "fmin", WeakInts::Strict, same_type_loops!(Fmin));
+ufunc!(
+    FMAX,
+    "fmax",
+    2,
+    same2!(Fmax; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128)
+);
+ufunc!(
+    FMIN,
+    "fmin",
+    2,
+    same2!(Fmin; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128)
+);

@@ -6,9 +6,8 @@
 
 use half::f16;
 
-use super::arith::{BinaryOp, binary_loop};
-use super::engine::{Loop, Resolver, Ufunc, WeakInts};
-use crate::dtype::Kind;
+use super::arith::BinaryOp;
+use super::tables::{same2, ufunc};
 
 pub struct FloorDivide;
 pub struct Remainder;
@@ -121,70 +120,21 @@ macro_rules! half {
 }
 half!(FloorDivide, Remainder, Fmod);
 
-macro_rules! table {
-    ($op:ty) => {
-        &[
-            Loop {
-                types: &[Kind::Int8, Kind::Int8, Kind::Int8],
-                func: binary_loop::<i8, i8, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt8, Kind::UInt8, Kind::UInt8],
-                func: binary_loop::<u8, u8, $op>,
-            },
-            Loop {
-                types: &[Kind::Int16, Kind::Int16, Kind::Int16],
-                func: binary_loop::<i16, i16, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt16, Kind::UInt16, Kind::UInt16],
-                func: binary_loop::<u16, u16, $op>,
-            },
-            Loop {
-                types: &[Kind::Int32, Kind::Int32, Kind::Int32],
-                func: binary_loop::<i32, i32, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt32, Kind::UInt32, Kind::UInt32],
-                func: binary_loop::<u32, u32, $op>,
-            },
-            Loop {
-                types: &[Kind::Int64, Kind::Int64, Kind::Int64],
-                func: binary_loop::<i64, i64, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt64, Kind::UInt64, Kind::UInt64],
-                func: binary_loop::<u64, u64, $op>,
-            },
-            Loop {
-                types: &[Kind::Float16, Kind::Float16, Kind::Float16],
-                func: binary_loop::<f16, f16, $op>,
-            },
-            Loop {
-                types: &[Kind::Float32, Kind::Float32, Kind::Float32],
-                func: binary_loop::<f32, f32, $op>,
-            },
-            Loop {
-                types: &[Kind::Float64, Kind::Float64, Kind::Float64],
-                func: binary_loop::<f64, f64, $op>,
-            },
-        ]
-    };
-}
-
-macro_rules! ufunc {
-    ($static:ident, $name:literal, $op:ty) => {
-        pub static $static: Ufunc = Ufunc {
-            name: $name,
-            nin: 2,
-            weak_ints: WeakInts::Strict,
-            loops: table!($op),
-            resolver: Resolver::Default,
-            no_loop_message: None,
-        };
-    };
-}
-
-ufunc!(FLOOR_DIVIDE, "floor_divide", FloorDivide);
-ufunc!(REMAINDER, "remainder", Remainder);
-ufunc!(FMOD, "fmod", Fmod);
+ufunc!(
+    FLOOR_DIVIDE,
+    "floor_divide",
+    2,
+    same2!(FloorDivide; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64)
+);
+ufunc!(
+    REMAINDER,
+    "remainder",
+    2,
+    same2!(Remainder; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64)
+);
+ufunc!(
+    FMOD,
+    "fmod",
+    2,
+    same2!(Fmod; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64)
+);

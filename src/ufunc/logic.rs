@@ -7,10 +7,10 @@
 use half::f16;
 use num_complex::{Complex32, Complex64};
 
-use super::arith::{BinaryOp, binary_loop};
-use super::engine::{Loop, Resolver, Ufunc, WeakInts};
-use super::unary::{UnaryOp, unary_loop};
-use crate::dtype::Kind;
+use super::arith::BinaryOp;
+use super::engine::{Resolver, WeakInts};
+use super::tables::{same2, to_bool2, ufunc, unary1};
+use super::unary::UnaryOp;
 
 /// "Is this element non-zero?" for every element type.
 pub trait Truth: Copy {
@@ -122,237 +122,56 @@ macro_rules! shift_ops {
 }
 shift_ops!(i8, i16, i32, i64, u8, u16, u32, u64);
 
-macro_rules! every_type_to_bool {
-    ($f:ident, $op:ty) => {
-        &[
-            Loop {
-                types: &[Kind::Bool, Kind::Bool, Kind::Bool],
-                func: $f::<bool, bool, $op>,
-            },
-            Loop {
-                types: &[Kind::Int8, Kind::Int8, Kind::Bool],
-                func: $f::<i8, i8, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt8, Kind::UInt8, Kind::Bool],
-                func: $f::<u8, u8, $op>,
-            },
-            Loop {
-                types: &[Kind::Int16, Kind::Int16, Kind::Bool],
-                func: $f::<i16, i16, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt16, Kind::UInt16, Kind::Bool],
-                func: $f::<u16, u16, $op>,
-            },
-            Loop {
-                types: &[Kind::Int32, Kind::Int32, Kind::Bool],
-                func: $f::<i32, i32, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt32, Kind::UInt32, Kind::Bool],
-                func: $f::<u32, u32, $op>,
-            },
-            Loop {
-                types: &[Kind::Int64, Kind::Int64, Kind::Bool],
-                func: $f::<i64, i64, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt64, Kind::UInt64, Kind::Bool],
-                func: $f::<u64, u64, $op>,
-            },
-            Loop {
-                types: &[Kind::Float16, Kind::Float16, Kind::Bool],
-                func: $f::<f16, f16, $op>,
-            },
-            Loop {
-                types: &[Kind::Float32, Kind::Float32, Kind::Bool],
-                func: $f::<f32, f32, $op>,
-            },
-            Loop {
-                types: &[Kind::Float64, Kind::Float64, Kind::Bool],
-                func: $f::<f64, f64, $op>,
-            },
-            Loop {
-                types: &[Kind::Complex64, Kind::Complex64, Kind::Bool],
-                func: $f::<Complex32, Complex32, $op>,
-            },
-            Loop {
-                types: &[Kind::Complex128, Kind::Complex128, Kind::Bool],
-                func: $f::<Complex64, Complex64, $op>,
-            },
-        ]
+/// Logical ufuncs only look at truth: NumPy converts any Python int
+/// through C long for them.
+macro_rules! logical {
+    ($static:ident, $name:literal, $op:ty) => {
+        ufunc!($static, $name, 2, to_bool2!($op; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128), WeakInts::AsLong, Resolver::Default, None);
     };
 }
 
-macro_rules! int_types {
-    ($f:ident, $op:ty, bool) => {
-        &[
-            Loop {
-                types: &[Kind::Bool, Kind::Bool, Kind::Bool],
-                func: $f::<bool, bool, $op>,
-            },
-            Loop {
-                types: &[Kind::Int8, Kind::Int8, Kind::Int8],
-                func: $f::<i8, i8, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt8, Kind::UInt8, Kind::UInt8],
-                func: $f::<u8, u8, $op>,
-            },
-            Loop {
-                types: &[Kind::Int16, Kind::Int16, Kind::Int16],
-                func: $f::<i16, i16, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt16, Kind::UInt16, Kind::UInt16],
-                func: $f::<u16, u16, $op>,
-            },
-            Loop {
-                types: &[Kind::Int32, Kind::Int32, Kind::Int32],
-                func: $f::<i32, i32, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt32, Kind::UInt32, Kind::UInt32],
-                func: $f::<u32, u32, $op>,
-            },
-            Loop {
-                types: &[Kind::Int64, Kind::Int64, Kind::Int64],
-                func: $f::<i64, i64, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt64, Kind::UInt64, Kind::UInt64],
-                func: $f::<u64, u64, $op>,
-            },
-        ]
-    };
-    ($f:ident, $op:ty) => {
-        &[
-            Loop {
-                types: &[Kind::Int8, Kind::Int8, Kind::Int8],
-                func: $f::<i8, i8, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt8, Kind::UInt8, Kind::UInt8],
-                func: $f::<u8, u8, $op>,
-            },
-            Loop {
-                types: &[Kind::Int16, Kind::Int16, Kind::Int16],
-                func: $f::<i16, i16, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt16, Kind::UInt16, Kind::UInt16],
-                func: $f::<u16, u16, $op>,
-            },
-            Loop {
-                types: &[Kind::Int32, Kind::Int32, Kind::Int32],
-                func: $f::<i32, i32, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt32, Kind::UInt32, Kind::UInt32],
-                func: $f::<u32, u32, $op>,
-            },
-            Loop {
-                types: &[Kind::Int64, Kind::Int64, Kind::Int64],
-                func: $f::<i64, i64, $op>,
-            },
-            Loop {
-                types: &[Kind::UInt64, Kind::UInt64, Kind::UInt64],
-                func: $f::<u64, u64, $op>,
-            },
-        ]
-    };
-}
-
-/// A one-input loop table.
-macro_rules! unary_table {
-    ($($a:ident => $o:ident : $t:ty),* ; $op:ty) => {
-        &[$(Loop { types: &[Kind::$a, Kind::$o], func: unary_loop::<$t, $op> }),*]
-    };
-}
-
-macro_rules! binary {
-    ($static:ident, $name:literal, $widen:expr, $loops:expr) => {
-        pub static $static: Ufunc = Ufunc {
-            name: $name,
-            nin: 2,
-            // Logical ufuncs only look at truth: NumPy accepts any Python int.
-            weak_ints: $widen,
-            loops: $loops,
-            resolver: Resolver::Default,
-            no_loop_message: None,
-        };
-    };
-}
-
-binary!(
-    LOGICAL_AND,
-    "logical_and",
-    WeakInts::AsLong,
-    every_type_to_bool!(binary_loop, LogicalAnd)
-);
-binary!(
-    LOGICAL_OR,
-    "logical_or",
-    WeakInts::AsLong,
-    every_type_to_bool!(binary_loop, LogicalOr)
-);
-binary!(
-    LOGICAL_XOR,
-    "logical_xor",
-    WeakInts::AsLong,
-    every_type_to_bool!(binary_loop, LogicalXor)
-);
-binary!(
+logical!(LOGICAL_AND, "logical_and", LogicalAnd);
+logical!(LOGICAL_OR, "logical_or", LogicalOr);
+logical!(LOGICAL_XOR, "logical_xor", LogicalXor);
+ufunc!(
     BITWISE_AND,
     "bitwise_and",
-    WeakInts::Strict,
-    int_types!(binary_loop, BitAnd, bool)
+    2,
+    same2!(BitAnd; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64)
 );
-binary!(
+ufunc!(
     BITWISE_OR,
     "bitwise_or",
-    WeakInts::Strict,
-    int_types!(binary_loop, BitOr, bool)
+    2,
+    same2!(BitOr; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64)
 );
-binary!(
+ufunc!(
     BITWISE_XOR,
     "bitwise_xor",
-    WeakInts::Strict,
-    int_types!(binary_loop, BitXor, bool)
+    2,
+    same2!(BitXor; Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64)
 );
-binary!(
+ufunc!(
     LEFT_SHIFT,
     "left_shift",
-    WeakInts::Strict,
-    int_types!(binary_loop, LeftShift)
+    2,
+    same2!(LeftShift; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64)
 );
-binary!(
+ufunc!(
     RIGHT_SHIFT,
     "right_shift",
-    WeakInts::Strict,
-    int_types!(binary_loop, RightShift)
+    2,
+    same2!(RightShift; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64)
 );
-
-pub static LOGICAL_NOT: Ufunc = Ufunc {
-    name: "logical_not",
-    nin: 1,
-    weak_ints: WeakInts::Strict,
-    loops: unary_table!(Bool => Bool: bool, Int8 => Bool: i8, UInt8 => Bool: u8, Int16 => Bool: i16,
-        UInt16 => Bool: u16, Int32 => Bool: i32, UInt32 => Bool: u32, Int64 => Bool: i64,
-        UInt64 => Bool: u64, Float16 => Bool: f16, Float32 => Bool: f32, Float64 => Bool: f64,
-        Complex64 => Bool: Complex32, Complex128 => Bool: Complex64; LogicalNot),
-    resolver: Resolver::Default,
-    no_loop_message: None,
-};
-
-pub static INVERT: Ufunc = Ufunc {
-    name: "invert",
-    nin: 1,
-    weak_ints: WeakInts::Strict,
-    loops: unary_table!(Bool => Bool: bool, Int8 => Int8: i8, UInt8 => UInt8: u8, Int16 => Int16: i16,
-        UInt16 => UInt16: u16, Int32 => Int32: i32, UInt32 => UInt32: u32, Int64 => Int64: i64,
-        UInt64 => UInt64: u64; Invert),
-    resolver: Resolver::Default,
-    no_loop_message: None,
-};
+ufunc!(
+    LOGICAL_NOT,
+    "logical_not",
+    1,
+    unary1!(LogicalNot; Bool => Bool, Int8 => Bool, UInt8 => Bool, Int16 => Bool, UInt16 => Bool, Int32 => Bool, UInt32 => Bool, Int64 => Bool, UInt64 => Bool, Float16 => Bool, Float32 => Bool, Float64 => Bool, Complex64 => Bool, Complex128 => Bool)
+);
+ufunc!(
+    INVERT,
+    "invert",
+    1,
+    unary1!(Invert; Bool => Bool, Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64)
+);

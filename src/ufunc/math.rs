@@ -11,10 +11,9 @@
 
 use half::f16;
 
-use super::arith::{BinaryOp, binary_loop};
-use super::engine::{Loop, Resolver, Ufunc, WeakInts};
-use super::unary::{UnaryOp, unary_loop};
-use crate::dtype::Kind;
+use super::arith::BinaryOp;
+use super::tables::{same2, ufunc, unary1};
+use super::unary::UnaryOp;
 
 #[link(name = "m")]
 unsafe extern "C" {
@@ -250,89 +249,155 @@ impl BinaryOp<f64> for FloatPower {
     }
 }
 
-macro_rules! floats {
-    ($op:ty) => {
-        &[
-            Loop {
-                types: &[Kind::Float16, Kind::Float16],
-                func: unary_loop::<f16, $op>,
-            },
-            Loop {
-                types: &[Kind::Float32, Kind::Float32],
-                func: unary_loop::<f32, $op>,
-            },
-            Loop {
-                types: &[Kind::Float64, Kind::Float64],
-                func: unary_loop::<f64, $op>,
-            },
-        ]
-    };
-}
-
-macro_rules! floats2 {
-    ($op:ty) => {
-        &[
-            Loop {
-                types: &[Kind::Float16, Kind::Float16, Kind::Float16],
-                func: binary_loop::<f16, f16, $op>,
-            },
-            Loop {
-                types: &[Kind::Float32, Kind::Float32, Kind::Float32],
-                func: binary_loop::<f32, f32, $op>,
-            },
-            Loop {
-                types: &[Kind::Float64, Kind::Float64, Kind::Float64],
-                func: binary_loop::<f64, f64, $op>,
-            },
-        ]
-    };
-}
-
-macro_rules! ufunc {
-    ($static:ident, $name:literal, $nin:literal, $loops:expr) => {
-        pub static $static: Ufunc = Ufunc {
-            name: $name,
-            nin: $nin,
-            weak_ints: WeakInts::Strict,
-            loops: $loops,
-            resolver: Resolver::Default,
-            no_loop_message: None,
-        };
-    };
-}
-
-ufunc!(EXP, "exp", 1, floats!(Exp));
-ufunc!(EXP2, "exp2", 1, floats!(Exp2));
-ufunc!(EXPM1, "expm1", 1, floats!(Expm1));
-ufunc!(LOG, "log", 1, floats!(Log));
-ufunc!(LOG2, "log2", 1, floats!(Log2));
-ufunc!(LOG10, "log10", 1, floats!(Log10));
-ufunc!(LOG1P, "log1p", 1, floats!(Log1p));
-ufunc!(SIN, "sin", 1, floats!(Sin));
-ufunc!(COS, "cos", 1, floats!(Cos));
-ufunc!(TAN, "tan", 1, floats!(Tan));
-ufunc!(ARCSIN, "arcsin", 1, floats!(Arcsin));
-ufunc!(ARCCOS, "arccos", 1, floats!(Arccos));
-ufunc!(ARCTAN, "arctan", 1, floats!(Arctan));
-ufunc!(SINH, "sinh", 1, floats!(Sinh));
-ufunc!(COSH, "cosh", 1, floats!(Cosh));
-ufunc!(TANH, "tanh", 1, floats!(Tanh));
-ufunc!(ARCSINH, "arcsinh", 1, floats!(Arcsinh));
-ufunc!(ARCCOSH, "arccosh", 1, floats!(Arccosh));
-ufunc!(ARCTANH, "arctanh", 1, floats!(Arctanh));
-ufunc!(CBRT, "cbrt", 1, floats!(Cbrt));
-ufunc!(DEG2RAD, "deg2rad", 1, floats!(Deg2rad));
-ufunc!(RAD2DEG, "rad2deg", 1, floats!(Rad2deg));
-ufunc!(ARCTAN2, "arctan2", 2, floats2!(Arctan2));
-ufunc!(HYPOT, "hypot", 2, floats2!(Hypot));
-ufunc!(COPYSIGN, "copysign", 2, floats2!(Copysign));
-ufunc!(NEXTAFTER, "nextafter", 2, floats2!(Nextafter));
 ufunc!(
-    FLOAT_POWER,
-    "float_power",
-    2,
-    &[Loop {
-        types: &[Kind::Float64, Kind::Float64, Kind::Float64],
-        func: binary_loop::<f64, f64, FloatPower>
-    }]
+    EXP,
+    "exp",
+    1,
+    unary1!(Exp; Float16 => Float16, Float32 => Float32, Float64 => Float64)
 );
+ufunc!(
+    EXP2,
+    "exp2",
+    1,
+    unary1!(Exp2; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    EXPM1,
+    "expm1",
+    1,
+    unary1!(Expm1; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    LOG,
+    "log",
+    1,
+    unary1!(Log; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    LOG2,
+    "log2",
+    1,
+    unary1!(Log2; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    LOG10,
+    "log10",
+    1,
+    unary1!(Log10; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    LOG1P,
+    "log1p",
+    1,
+    unary1!(Log1p; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    SIN,
+    "sin",
+    1,
+    unary1!(Sin; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    COS,
+    "cos",
+    1,
+    unary1!(Cos; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    TAN,
+    "tan",
+    1,
+    unary1!(Tan; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    ARCSIN,
+    "arcsin",
+    1,
+    unary1!(Arcsin; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    ARCCOS,
+    "arccos",
+    1,
+    unary1!(Arccos; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    ARCTAN,
+    "arctan",
+    1,
+    unary1!(Arctan; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    SINH,
+    "sinh",
+    1,
+    unary1!(Sinh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    COSH,
+    "cosh",
+    1,
+    unary1!(Cosh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    TANH,
+    "tanh",
+    1,
+    unary1!(Tanh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    ARCSINH,
+    "arcsinh",
+    1,
+    unary1!(Arcsinh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    ARCCOSH,
+    "arccosh",
+    1,
+    unary1!(Arccosh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    ARCTANH,
+    "arctanh",
+    1,
+    unary1!(Arctanh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    CBRT,
+    "cbrt",
+    1,
+    unary1!(Cbrt; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    DEG2RAD,
+    "deg2rad",
+    1,
+    unary1!(Deg2rad; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    RAD2DEG,
+    "rad2deg",
+    1,
+    unary1!(Rad2deg; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    ARCTAN2,
+    "arctan2",
+    2,
+    same2!(Arctan2; Float16, Float32, Float64)
+);
+ufunc!(HYPOT, "hypot", 2, same2!(Hypot; Float16, Float32, Float64));
+ufunc!(
+    COPYSIGN,
+    "copysign",
+    2,
+    same2!(Copysign; Float16, Float32, Float64)
+);
+ufunc!(
+    NEXTAFTER,
+    "nextafter",
+    2,
+    same2!(Nextafter; Float16, Float32, Float64)
+);
+ufunc!(FLOAT_POWER, "float_power", 2, same2!(FloatPower; Float64));

@@ -2,6 +2,8 @@
 //! ufunc call machinery (`engine`) and the ufuncs themselves (`arith`).
 //! Reductions and the remaining ufuncs join here, on the same engine.
 
+mod tables;
+
 pub mod arith;
 pub mod cast;
 pub mod compare;

@@ -8,8 +8,8 @@
 use half::f16;
 use num_complex::{Complex32, Complex64};
 
-use super::engine::{Loop, Resolver, Ufunc, WeakInts};
-use crate::dtype::Kind;
+use super::engine::{Resolver, WeakInts};
+use super::tables::{ufunc, unary1};
 
 /// A one-input operation.
 pub trait UnaryOp<A> {
@@ -194,127 +194,95 @@ macro_rules! complex_ops {
 complex_ops!(Complex32, f32);
 complex_ops!(Complex64, f64);
 
-macro_rules! l {
-    ($op:ty; $($in:ident => $out:ident : $t:ty),* $(,)?) => {
-        &[$(Loop { types: &[Kind::$in, Kind::$out], func: unary_loop::<$t, $op> }),*]
-    };
-}
-
-macro_rules! ufunc {
-    ($static:ident, $name:literal, $resolver:expr, $msg:expr, $loops:expr) => {
-        pub static $static: Ufunc = Ufunc {
-            name: $name,
-            nin: 1,
-            weak_ints: WeakInts::Strict,
-            loops: $loops,
-            resolver: $resolver,
-            no_loop_message: $msg,
-        };
-    };
-}
-
-/// The loops NumPy has for int, float and complex types, type -> same type.
-macro_rules! numeric_same {
-    ($op:ty) => {
-        l!($op; Int8 => Int8: i8, UInt8 => UInt8: u8, Int16 => Int16: i16, UInt16 => UInt16: u16,
-            Int32 => Int32: i32, UInt32 => UInt32: u32, Int64 => Int64: i64, UInt64 => UInt64: u64,
-            Float16 => Float16: f16, Float32 => Float32: f32, Float64 => Float64: f64,
-            Complex64 => Complex64: Complex32, Complex128 => Complex128: Complex64)
-    };
-}
-
-/// Bool, integers and reals, each to itself (floor, ceil, trunc).
-macro_rules! real_same {
-    ($op:ty) => {
-        l!($op; Bool => Bool: bool, Int8 => Int8: i8, UInt8 => UInt8: u8, Int16 => Int16: i16,
-            UInt16 => UInt16: u16, Int32 => Int32: i32, UInt32 => UInt32: u32, Int64 => Int64: i64,
-            UInt64 => UInt64: u64, Float16 => Float16: f16, Float32 => Float32: f32,
-            Float64 => Float64: f64)
-    };
-}
-
-/// Predicates: every type to bool.
-macro_rules! predicate {
-    ($op:ty) => {
-        l!($op; Bool => Bool: bool, Int8 => Bool: i8, UInt8 => Bool: u8, Int16 => Bool: i16,
-            UInt16 => Bool: u16, Int32 => Bool: i32, UInt32 => Bool: u32, Int64 => Bool: i64,
-            UInt64 => Bool: u64, Float16 => Bool: f16, Float32 => Bool: f32, Float64 => Bool: f64,
-            Complex64 => Bool: Complex32, Complex128 => Bool: Complex64)
-    };
-}
-
 ufunc!(
     NEGATIVE,
     "negative",
+    1,
+    unary1!(Negative; Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128),
+    WeakInts::Strict,
     Resolver::NoBool,
     Some(
         "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead."
-    ),
-    numeric_same!(Negative)
+    )
 );
 ufunc!(
     POSITIVE,
     "positive",
+    1,
+    unary1!(Positive; Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128),
+    WeakInts::Strict,
     Resolver::NoBool,
-    None,
-    numeric_same!(Positive)
+    None
 );
 ufunc!(
     SQUARE,
     "square",
-    Resolver::Default,
-    None,
-    numeric_same!(Square)
+    1,
+    unary1!(Square; Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     CONJUGATE,
     "conjugate",
-    Resolver::Default,
-    None,
-    numeric_same!(Conjugate)
+    1,
+    unary1!(Conjugate; Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     ABSOLUTE,
     "absolute",
-    Resolver::Default,
-    None,
-    l!(Absolute; Bool => Bool: bool, Int8 => Int8: i8, UInt8 => UInt8: u8, Int16 => Int16: i16,
-        UInt16 => UInt16: u16, Int32 => Int32: i32, UInt32 => UInt32: u32, Int64 => Int64: i64,
-        UInt64 => UInt64: u64, Float16 => Float16: f16, Float32 => Float32: f32,
-        Float64 => Float64: f64, Complex64 => Float32: Complex32, Complex128 => Float64: Complex64)
+    1,
+    unary1!(Absolute; Bool => Bool, Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Float32, Complex128 => Float64)
 );
 ufunc!(
     SQRT,
     "sqrt",
-    Resolver::Default,
-    None,
-    l!(Sqrt; Float16 => Float16: f16, Float32 => Float32: f32, Float64 => Float64: f64,
-        Complex64 => Complex64: Complex32, Complex128 => Complex128: Complex64)
+    1,
+    unary1!(Sqrt; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     RINT,
     "rint",
-    Resolver::Default,
-    None,
-    l!(Rint; Float16 => Float16: f16, Float32 => Float32: f32, Float64 => Float64: f64,
-        Complex64 => Complex64: Complex32, Complex128 => Complex128: Complex64)
+    1,
+    unary1!(Rint; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
-ufunc!(FLOOR, "floor", Resolver::Default, None, real_same!(Floor));
-ufunc!(CEIL, "ceil", Resolver::Default, None, real_same!(Ceil));
-ufunc!(TRUNC, "trunc", Resolver::Default, None, real_same!(Trunc));
-ufunc!(ISNAN, "isnan", Resolver::Default, None, predicate!(IsNan));
-ufunc!(ISINF, "isinf", Resolver::Default, None, predicate!(IsInf));
+ufunc!(
+    FLOOR,
+    "floor",
+    1,
+    unary1!(Floor; Bool => Bool, Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    CEIL,
+    "ceil",
+    1,
+    unary1!(Ceil; Bool => Bool, Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    TRUNC,
+    "trunc",
+    1,
+    unary1!(Trunc; Bool => Bool, Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64)
+);
+ufunc!(
+    ISNAN,
+    "isnan",
+    1,
+    unary1!(IsNan; Bool => Bool, Int8 => Bool, UInt8 => Bool, Int16 => Bool, UInt16 => Bool, Int32 => Bool, UInt32 => Bool, Int64 => Bool, UInt64 => Bool, Float16 => Bool, Float32 => Bool, Float64 => Bool, Complex64 => Bool, Complex128 => Bool)
+);
+ufunc!(
+    ISINF,
+    "isinf",
+    1,
+    unary1!(IsInf; Bool => Bool, Int8 => Bool, UInt8 => Bool, Int16 => Bool, UInt16 => Bool, Int32 => Bool, UInt32 => Bool, Int64 => Bool, UInt64 => Bool, Float16 => Bool, Float32 => Bool, Float64 => Bool, Complex64 => Bool, Complex128 => Bool)
+);
 ufunc!(
     ISFINITE,
     "isfinite",
-    Resolver::Default,
-    None,
-    predicate!(IsFinite)
+    1,
+    unary1!(IsFinite; Bool => Bool, Int8 => Bool, UInt8 => Bool, Int16 => Bool, UInt16 => Bool, Int32 => Bool, UInt32 => Bool, Int64 => Bool, UInt64 => Bool, Float16 => Bool, Float32 => Bool, Float64 => Bool, Complex64 => Bool, Complex128 => Bool)
 );
 ufunc!(
     SIGNBIT,
     "signbit",
-    Resolver::Default,
-    None,
-    l!(Signbit; Float16 => Bool: f16, Float32 => Bool: f32, Float64 => Bool: f64)
+    1,
+    unary1!(Signbit; Float16 => Bool, Float32 => Bool, Float64 => Bool)
 );
