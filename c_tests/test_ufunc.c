@@ -199,6 +199,8 @@ int main(void) {
     nd_array_free(e8);
     nd_array_free(z8);
     CHECK(nd_exp(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_reciprocal(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_sign(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_exp2(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_expm1(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_log(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);

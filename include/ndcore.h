@@ -1937,6 +1937,24 @@ struct nd_array *nd_float_power(const struct nd_array *a,
                                 const struct nd_array *out);
 
 /**
+ * NumPy's `reciprocal(a, out=out)`: 1/a (integers compute 1.0/a in double and convert back as C does, so 1/0 is 0 for int8 and INT64_MIN for int64). `out` and errors as nd_add. Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_reciprocal(const struct nd_array *a,
+                               const struct nd_array *out);
+
+/**
+ * NumPy's `sign(a, out=out)`: -1, 0 or 1 (NaN stays NaN; complex: a/|a|, as NumPy 2). `out` and errors as nd_add. Caller owns the returned handle.
+ *
+ * # Safety
+ * `a` live; `out` NULL or live.
+ */
+struct nd_array *nd_sign(const struct nd_array *a,
+                         const struct nd_array *out);
+
+/**
  * NumPy's basic indexing `a[items]` with `n` items (integers, slices, new
  * axes, one ellipsis): always a view on `a`'s memory, writeable if `a` is.
  * Errors with NumPy's messages: ND_ERR_INDEX ("index 3 is out of bounds for

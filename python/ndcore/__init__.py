@@ -25,7 +25,7 @@ __all__ = [
     "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
     "may_share_memory", "copy", "add", "subtract", "multiply", "divide", "true_divide",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "maximum",
-    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod",
+    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "reciprocal", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod",
 ]
 
 
@@ -909,6 +909,8 @@ arctanh = _unary(_c.nd_arctanh, "arctanh")
 cbrt = _unary(_c.nd_cbrt, "cbrt")
 deg2rad = _unary(_c.nd_deg2rad, "deg2rad")
 rad2deg = _unary(_c.nd_rad2deg, "rad2deg")
+reciprocal = _unary(_c.nd_reciprocal, "reciprocal")
+sign = _unary(_c.nd_sign, "sign")
 logical_not = _unary(_c.nd_logical_not, "logical_not")
 invert = bitwise_not = _unary(_c.nd_invert, "invert")
 

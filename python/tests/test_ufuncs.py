@@ -202,7 +202,8 @@ def test_operators_on_arrays():
 
 
 UNARY = ["negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint",
-         "conjugate", "isnan", "isinf", "isfinite", "signbit", "logical_not", "invert"]
+         "conjugate", "isnan", "isinf", "isfinite", "signbit", "logical_not", "invert",
+         "reciprocal", "sign"]
 
 
 def close_complex(got, expected, ulps=2, precision=None):

@@ -938,3 +938,21 @@ pub unsafe extern "C" fn nd_float_power(
 ) -> *mut nd_array {
     unsafe { binary(&math::FLOAT_POWER, a, b, out) }
 }
+
+/// NumPy's `reciprocal(a, out=out)`: 1/a (integers compute 1.0/a in double and convert back as C does, so 1/0 is 0 for int8 and INT64_MIN for int64). `out` and errors as nd_add. Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_reciprocal(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::RECIPROCAL, a, out) }
+}
+
+/// NumPy's `sign(a, out=out)`: -1, 0 or 1 (NaN stays NaN; complex: a/|a|, as NumPy 2). `out` and errors as nd_add. Caller owns the returned handle.
+///
+/// # Safety
+/// `a` live; `out` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_sign(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
+    unsafe { unary(&unary::SIGN, a, out) }
+}

@@ -57,6 +57,8 @@ pub struct Ceil;
 pub struct Trunc;
 pub struct Rint;
 pub struct Conjugate;
+pub struct Reciprocal;
+pub struct Sign;
 pub struct IsNan;
 pub struct IsInf;
 pub struct IsFinite;
@@ -89,6 +91,24 @@ macro_rules! int_ops {
     )*};
 }
 int_ops!(i8, i16, i32, i64, u8, u16, u32, u64);
+/// Integer reciprocal as NumPy computes it: 1.0 / x in double, converted
+/// back with C's (x86-64) conversion, so 1 / 0 gives 0 (int8) or MIN (int64).
+macro_rules! int_reciprocal_sign {
+    ($($t:ty),*) => {$(
+        op!(Reciprocal, $t => $t, |x| <$t as crate::dtype::Element>::from_value(
+            crate::dtype::Value::F64(1.0 / x as f64)));
+        #[allow(unused_comparisons)]
+        impl UnaryOp<$t> for Sign {
+            type Out = $t;
+            #[inline(always)]
+            fn call(x: $t) -> $t {
+                if x > 0 { 1 } else if x < 0 { (0 as $t).wrapping_sub(1) } else { 0 }
+            }
+        }
+    )*};
+}
+int_reciprocal_sign!(i8, i16, i32, i64, u8, u16, u32, u64);
+
 macro_rules! abs_signed { ($($t:ty),*) => {$( op!(Absolute, $t => $t, |x| x.wrapping_abs()); )*}; }
 abs_signed!(i8, i16, i32, i64);
 macro_rules! abs_unsigned { ($($t:ty),*) => {$( op!(Absolute, $t => $t, |x| x); )*}; }
@@ -118,6 +138,9 @@ macro_rules! float_ops {
         op!(IsInf, $t => bool, |x| x.is_infinite());
         op!(IsFinite, $t => bool, |x| x.is_finite());
         op!(Signbit, $t => bool, |x| x.is_sign_negative());
+        op!(Reciprocal, $t => $t, |x| 1.0 / x);
+        // NaN stays NaN; -0.0 gives +0.0, as NumPy's `in == 0 ? 0 : in`.
+        op!(Sign, $t => $t, |x| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else if x == 0.0 { 0.0 } else { x });
     )*};
 }
 float_ops!(f32, f64);
@@ -129,6 +152,8 @@ macro_rules! half_via_f32 {
     )*};
 }
 half_via_f32!(
+    Reciprocal => |x| 1.0 / x,
+    Sign => |x| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else if x == 0.0 { 0.0 } else { x },
     Square => |x| x * x,
     Sqrt => |x| x.sqrt(),
     Floor => |x| x.floor(),
@@ -185,6 +210,35 @@ macro_rules! complex_ops {
             }
         });
         op!(Rint, $t => $t, |x| <$t>::new(x.re.round_ties_even(), x.im.round_ties_even()));
+        // NumPy's complex reciprocal (its own two branches; 0 gives nan+nanj).
+        op!(Reciprocal, $t => $t, |z| {
+            if z.im.abs() <= z.re.abs() {
+                let r = z.im / z.re;
+                let d = z.re + z.im * r;
+                <$t>::new(1.0 / d, -r / d)
+            } else {
+                let r = z.re / z.im;
+                let d = z.re * r + z.im;
+                <$t>::new(r / d, -1.0 / d)
+            }
+        });
+        // NumPy 2's complex sign: z / |z|, with its infinity and NaN cases.
+        op!(Sign, $t => $t, |z| {
+            let abs = z.re.hypot(z.im);
+            if abs.is_nan() {
+                <$t>::new(<$f>::NAN, <$f>::NAN)
+            } else if abs.is_infinite() {
+                match (z.re.is_infinite(), z.im.is_infinite()) {
+                    (true, true) => <$t>::new(<$f>::NAN, <$f>::NAN),
+                    (true, false) => <$t>::new(if z.re > 0.0 { 1.0 } else { -1.0 }, 0.0),
+                    _ => <$t>::new(0.0, if z.im > 0.0 { 1.0 } else { -1.0 }),
+                }
+            } else if abs == 0.0 {
+                <$t>::new(0.0, 0.0)
+            } else {
+                <$t>::new(z.re / abs, z.im / abs)
+            }
+        });
         op!(Conjugate, $t => $t, |x| <$t>::new(x.re, -x.im));
         op!(IsNan, $t => bool, |x| x.re.is_nan() || x.im.is_nan());
         op!(IsInf, $t => bool, |x| x.re.is_infinite() || x.im.is_infinite());
@@ -210,6 +264,21 @@ ufunc!(
     "positive",
     1,
     unary1!(Positive; Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128),
+    WeakInts::Strict,
+    Resolver::NoBool,
+    None
+);
+ufunc!(
+    RECIPROCAL,
+    "reciprocal",
+    1,
+    unary1!(Reciprocal; Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
+);
+ufunc!(
+    SIGN,
+    "sign",
+    1,
+    unary1!(Sign; Int8 => Int8, UInt8 => UInt8, Int16 => Int16, UInt16 => UInt16, Int32 => Int32, UInt32 => UInt32, Int64 => Int64, UInt64 => UInt64, Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128),
     WeakInts::Strict,
     Resolver::NoBool,
     None
