@@ -200,6 +200,21 @@ int main(void) {
     nd_array_free(z8);
     CHECK(nd_exp(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_reciprocal(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    CHECK(nd_power(NULL, m, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
+    {
+        /* Integer power wraps; a negative exponent is refused, nothing written. */
+        nd_array *base = nd_array_from_data((int64_t[]){2, 2, 2}, i64, 1, (int64_t[]){3}, NULL);
+        nd_array *ex = nd_array_from_data((int64_t[]){1, -1, 2}, i64, 1, (int64_t[]){3}, NULL);
+        nd_array *dst = nd_full(i64, 1, (int64_t[]){3}, ND_ORDER_C, (int64_t[]){9}, NULL);
+        CHECK(nd_power(base, ex, dst) == NULL);
+        CHECK_ERROR(ND_ERR_VALUE, "Integers to negative integer powers are not allowed.");
+        CHECK(get(dst, 0, 0) == 9 && get(dst, 2, 0) == 9);
+        nd_array *sq = nd_scalar_int(62);
+        nd_array *p62 = nd_power(base, sq, NULL);
+        CHECK(get(p62, 0, 0) == 4611686018427387904.0);
+        nd_array *ps[] = {base, ex, dst, sq, p62};
+        for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) nd_array_free(ps[i]);
+    }
     CHECK(nd_sign(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_exp2(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);
     CHECK(nd_expm1(NULL, NULL) == NULL && nd_last_status() == ND_ERR_NULL);

@@ -457,6 +457,8 @@ extern float nextafterf(float x, float y);
 
 extern double pow(double x, double y);
 
+extern float powf(float x, float y);
+
 /**
  * Release an array handle. NULL is a no-op. The memory it views is freed
  * (or, for wrapped foreign memory, its release callback runs) when the last
@@ -1953,6 +1955,21 @@ struct nd_array *nd_reciprocal(const struct nd_array *a,
  */
 struct nd_array *nd_sign(const struct nd_array *a,
                          const struct nd_array *out);
+
+/**
+ * NumPy's `power(a, b, out=out)`: a**b. Integers wrap (by squaring, as
+ * NumPy) and refuse negative exponents with ND_ERR_VALUE ("Integers to
+ * negative integer powers are not allowed.") before anything is written;
+ * floats use libm's pow. Complex power is not supported yet (ND_ERR_TYPE).
+ * Broadcasting, `out` and errors otherwise as nd_add. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * As nd_add.
+ */
+struct nd_array *nd_power(const struct nd_array *a,
+                          const struct nd_array *b,
+                          const struct nd_array *out);
 
 /**
  * NumPy's basic indexing `a[items]` with `n` items (integers, slices, new

@@ -25,7 +25,7 @@ __all__ = [
     "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
     "may_share_memory", "copy", "add", "subtract", "multiply", "divide", "true_divide",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "maximum",
-    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "reciprocal", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod",
+    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "reciprocal", "sign", "power", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod",
 ]
 
 
@@ -475,6 +475,15 @@ class ndarray:
 
     def __imod__(self, other):
         return remainder(self, other, out=self)
+
+    def __pow__(self, other):
+        return power(self, other)
+
+    def __rpow__(self, other):
+        return power(other, self)
+
+    def __ipow__(self, other):
+        return power(self, other, out=self)
 
     def __invert__(self):
         return invert(self)
@@ -930,6 +939,8 @@ hypot = _binary(_c.nd_hypot)
 copysign = _binary(_c.nd_copysign)
 nextafter = _binary(_c.nd_nextafter)
 float_power = _binary(_c.nd_float_power)
+power = _binary(_c.nd_power)
+power.__name__ = "power"
 mod = remainder
 
 equal = _binary(_c.nd_equal)

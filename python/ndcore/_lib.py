@@ -204,6 +204,7 @@ _SIGNATURES = {
     "nd_nextafter": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
     "nd_float_power": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
     "nd_reciprocal": (nd_array_p, [nd_array_p, nd_array_p]),
+    "nd_power": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
     "nd_sign": (nd_array_p, [nd_array_p, nd_array_p]),
     "nd_scalar_bool": (nd_array_p, [c_bool]),
     "nd_scalar_int": (nd_array_p, [c_int64]),

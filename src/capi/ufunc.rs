@@ -956,3 +956,21 @@ pub unsafe extern "C" fn nd_reciprocal(a: *const nd_array, out: *const nd_array)
 pub unsafe extern "C" fn nd_sign(a: *const nd_array, out: *const nd_array) -> *mut nd_array {
     unsafe { unary(&unary::SIGN, a, out) }
 }
+
+/// NumPy's `power(a, b, out=out)`: a**b. Integers wrap (by squaring, as
+/// NumPy) and refuse negative exponents with ND_ERR_VALUE ("Integers to
+/// negative integer powers are not allowed.") before anything is written;
+/// floats use libm's pow. Complex power is not supported yet (ND_ERR_TYPE).
+/// Broadcasting, `out` and errors otherwise as nd_add. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// As nd_add.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_power(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+) -> *mut nd_array {
+    unsafe { binary(&math::POWER, a, b, out) }
+}

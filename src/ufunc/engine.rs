@@ -58,6 +58,9 @@ pub struct Ufunc {
     pub resolver: Resolver,
     /// NumPy's message when no loop fits (e.g. boolean subtract), if special.
     pub no_loop_message: Option<&'static str>,
+    /// Refuses operands the loop cannot take (integer power with negative
+    /// exponents), run before anything is written.
+    pub check: Option<fn(&Loop, &[Array]) -> Result<()>>,
 }
 
 impl Ufunc {
@@ -211,6 +214,9 @@ impl Ufunc {
             operands.push(a.broadcast_to(&shape)?);
         }
 
+        if let Some(check) = self.check {
+            check(lp, &operands)?;
+        }
         // Where the loop writes: `out` itself when it has the loop's dtype,
         // else a temporary copied into `out` afterwards.
         let direct = out.filter(|o| o.dtype() == &out_dtype);

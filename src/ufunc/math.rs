@@ -12,6 +12,7 @@
 use half::f16;
 
 use super::arith::BinaryOp;
+use super::engine::Loop;
 use super::tables::{same2, ufunc, unary1};
 use super::unary::UnaryOp;
 
@@ -64,6 +65,7 @@ unsafe extern "C" {
     fn nextafter(x: f64, y: f64) -> f64;
     fn nextafterf(x: f32, y: f32) -> f32;
     fn pow(x: f64, y: f64) -> f64;
+    fn powf(x: f32, y: f32) -> f32;
 }
 
 macro_rules! unary_math {
@@ -249,6 +251,79 @@ impl BinaryOp<f64> for FloatPower {
     }
 }
 
+pub struct Power;
+impl BinaryOp<f64> for Power {
+    type Out = f64;
+    #[inline(always)]
+    fn call(a: f64, b: f64) -> f64 {
+        // SAFETY: a pure libm function.
+        unsafe { pow(a, b) }
+    }
+}
+impl BinaryOp<f32> for Power {
+    type Out = f32;
+    #[inline(always)]
+    fn call(a: f32, b: f32) -> f32 {
+        // SAFETY: a pure libm function.
+        unsafe { powf(a, b) }
+    }
+}
+half_binary!(Power);
+
+/// Integer power by squaring, wrapping as NumPy's (negative exponents are
+/// refused before the loop runs, see `check_power`).
+macro_rules! int_power {
+    ($($t:ty),*) => {$(
+        impl BinaryOp<$t> for Power {
+            type Out = $t;
+            #[inline(always)]
+            #[allow(unused_comparisons)]
+            fn call(mut base: $t, mut exp: $t) -> $t {
+                if exp <= 0 {
+                    return 1;
+                }
+                let mut out: $t = if exp & 1 == 1 { base } else { 1 };
+                exp >>= 1;
+                while exp > 0 {
+                    base = base.wrapping_mul(base);
+                    if exp & 1 == 1 {
+                        out = out.wrapping_mul(base);
+                    }
+                    exp >>= 1;
+                }
+                out
+            }
+        }
+    )*};
+}
+int_power!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+/// NumPy refuses negative integer exponents; ndcore checks before writing.
+fn check_power(lp: &Loop, operands: &[crate::array::Array]) -> crate::error::Result<()> {
+    use crate::dtype::{Casting, DType, Kind, KindClass};
+    if lp.types[1].class() != KindClass::Signed {
+        return Ok(());
+    }
+    let exps = crate::ufunc::astype(
+        &operands[1],
+        &DType::scalar(Kind::Int64),
+        Casting::Unsafe,
+        crate::layout::Order::C,
+    )?;
+    let n = exps.size();
+    if n > 0 {
+        // SAFETY: a new C-contiguous int64 array of `n` elements.
+        let v = unsafe { std::slice::from_raw_parts(exps.data_ptr() as *const i64, n) };
+        if v.iter().any(|&e| e < 0) {
+            crate::error::bail!(
+                Value,
+                "Integers to negative integer powers are not allowed."
+            );
+        }
+    }
+    Ok(())
+}
+
 ufunc!(
     EXP,
     "exp",
@@ -401,3 +476,13 @@ ufunc!(
     same2!(Nextafter; Float16, Float32, Float64)
 );
 ufunc!(FLOAT_POWER, "float_power", 2, same2!(FloatPower; Float64));
+ufunc!(
+    POWER,
+    "power",
+    2,
+    same2!(Power; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64),
+    super::engine::WeakInts::Strict,
+    super::engine::Resolver::Default,
+    None,
+    Some(check_power)
+);

@@ -96,6 +96,9 @@ macro_rules! ufunc {
         );
     };
     ($static:ident, $name:literal, $nin:literal, $loops:expr, $weak:expr, $resolver:expr, $msg:expr) => {
+        $crate::ufunc::tables::ufunc!($static, $name, $nin, $loops, $weak, $resolver, $msg, None);
+    };
+    ($static:ident, $name:literal, $nin:literal, $loops:expr, $weak:expr, $resolver:expr, $msg:expr, $check:expr) => {
         pub static $static: $crate::ufunc::engine::Ufunc = $crate::ufunc::engine::Ufunc {
             name: $name,
             nin: $nin,
@@ -103,6 +106,7 @@ macro_rules! ufunc {
             loops: $loops,
             resolver: $resolver,
             no_loop_message: $msg,
+            check: $check,
         };
     };
 }
