@@ -18,6 +18,10 @@ use crate::ufunc::cast::{assign, astype, may_share_memory};
 /// inputs then outputs; `steps` their byte strides; `n` the run length.
 pub type LoopFn = unsafe fn(args: &[*mut u8], steps: &[isize], n: usize);
 
+/// A check of the prepared operands (loop types, broadcast) before any
+/// element is written.
+pub type OperandCheck = fn(&Loop, &[Array]) -> Result<()>;
+
 /// One typed loop of a ufunc: the kinds it reads and writes.
 pub struct Loop {
     pub types: &'static [Kind],
@@ -60,7 +64,7 @@ pub struct Ufunc {
     pub no_loop_message: Option<&'static str>,
     /// Refuses operands the loop cannot take (integer power with negative
     /// exponents), run before anything is written.
-    pub check: Option<fn(&Loop, &[Array]) -> Result<()>>,
+    pub check: Option<OperandCheck>,
 }
 
 impl Ufunc {
