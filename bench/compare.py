@@ -2,8 +2,8 @@
 
 Prints GB/s for both and the ratio (ndcore / NumPy speed; > 1 means ndcore is
 faster). Run with `make bench`. Workloads so far: casts and copies at 2**24
-elements (DRAM-bound: 128 MiB of float64). Ufuncs, reductions and matmul
-join as they land.
+elements (DRAM-bound: 128 MiB of float64), ufuncs and reductions; matmul
+joins when it lands.
 """
 
 import sys
@@ -74,6 +74,23 @@ def main():
     wi, wj, wk = nd.asarray(i), nd.asarray(j), nd.asarray(k)
     row("distance grid 200^3", 8 * 200**3 * 4, lambda: np.sqrt(i**2 + j**2 + k**2),
         lambda: nd.sqrt(nd.square(wi) + nd.square(wj) + nd.square(wk)))
+
+    # Reductions (single-threaded).
+    f4 = a.astype(np.float32)
+    w4 = nd.asarray(f4)
+    m = a.reshape(4096, 4096)
+    wm = nd.asarray(m)
+    ints = np.arange(N, dtype=np.int32)
+    wints = nd.asarray(ints)
+    row("sum f8", a.nbytes, lambda: a.sum(), lambda: nd.sum(w))
+    row("sum f4", f4.nbytes, lambda: f4.sum(), lambda: nd.sum(w4))
+    row("sum f8 axis=0 (4096^2)", a.nbytes, lambda: m.sum(axis=0), lambda: nd.sum(wm, axis=0))
+    row("sum f8 axis=1 (4096^2)", a.nbytes, lambda: m.sum(axis=1), lambda: nd.sum(wm, axis=1))
+    row("sum i4 -> i8", ints.nbytes, lambda: ints.sum(), lambda: nd.sum(wints))
+    row("max f8", a.nbytes, lambda: a.max(), lambda: nd.max(w))
+    row("mean f8", a.nbytes, lambda: a.mean(), lambda: nd.mean(w))
+    row("argmax f8", a.nbytes, lambda: a.argmax(), lambda: nd.argmax(w))
+    row("cumsum f8", 2 * a.nbytes, lambda: np.cumsum(a), lambda: nd.cumsum(w))
     return 0
 
 

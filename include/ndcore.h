@@ -172,6 +172,51 @@ typedef void (*nd_release_fn)(void *ctx);
 typedef int32_t nd_type;
 
 /**
+ * NumPy's keyword arguments of a reduction. Zero-initialise it
+ * (`(nd_reduce_args){0}`) for NumPy's defaults, then set what you need:
+ * `nd_sum(a, &(nd_reduce_args){.axes = (int64_t[]){0}, .naxes = 1})`.
+ * Every pointer is borrowed for the call only.
+ */
+typedef struct nd_reduce_args {
+  /**
+   * The axes to reduce (negative counts from the end), `naxes` of them.
+   * NULL reduces every axis (NumPy's `axis=None`); a non-NULL pointer
+   * with `naxes` 0 reduces none (`axis=()`).
+   */
+  const int64_t *axes;
+  /**
+   * The number of entries in `axes`.
+   */
+  size_t naxes;
+  /**
+   * Keep the reduced axes as length one (`keepdims=True`).
+   */
+  bool keepdims;
+  /**
+   * The accumulator dtype (`dtype=`); NULL for NumPy's default (int64 or
+   * uint64 for sums and products of bools and small integers, float64
+   * for the mean of integers). Not accepted by nd_any / nd_all.
+   */
+  const struct nd_dtype *dtype;
+  /**
+   * The starting value (`initial=`, a 0-d array; nd_scalar_int etc. give
+   * NumPy's Python-scalar rules); NULL for none. Required by nd_min and
+   * nd_max with a `where_mask`. Not accepted by nd_mean, nd_any, nd_all.
+   */
+  const struct nd_array *initial;
+  /**
+   * NumPy's `where=`: a boolean array broadcast to `a`; only selected
+   * elements are reduced. NULL selects all.
+   */
+  const struct nd_array *where_mask;
+  /**
+   * Where to write the result (`out=`, cast into unsafely as NumPy's
+   * reductions do); it must have the result's shape. NULL allocates.
+   */
+  const struct nd_array *out;
+} nd_reduce_args;
+
+/**
  * Kind of one item of a basic index: one of ND_INDEX_*.
  */
 typedef int32_t nd_index_kind;
@@ -1157,6 +1202,122 @@ int nd_version_minor(void);
  * The library's patch version.
  */
 int nd_version_patch(void);
+
+/**
+ * NumPy's `sum`. Floats are summed pairwise as NumPy does (same
+ * results); bools and integers narrower than 64 bits accumulate in
+ * int64/uint64 unless `dtype` or `out` says otherwise; empty sums are 0.
+ * `args` may be NULL (sum everything). Returns a new array (0-d for a full
+ * reduction) or a view of `args->out`; caller frees it.
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_sum(const struct nd_array *a, const struct nd_reduce_args *args);
+
+/**
+ * NumPy's `prod` (sequential products; integer types as nd_sum; empty
+ * products are 1).
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_prod(const struct nd_array *a, const struct nd_reduce_args *args);
+
+/**
+ * NumPy's `min` (`amin`): NaN propagates; an empty reduction without
+ * `initial` is ND_ERR_VALUE ("zero-size array to reduction operation
+ * minimum which has no identity").
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_min(const struct nd_array *a, const struct nd_reduce_args *args);
+
+/**
+ * NumPy's `max` (`amax`), as nd_min.
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_max(const struct nd_array *a, const struct nd_reduce_args *args);
+
+/**
+ * NumPy's `mean`: float64 for integer and bool input, float32 arithmetic
+ * with a float16 result for float16, the input's type otherwise; the mean
+ * of nothing is NaN (NumPy also warns). With `where_mask`, each result
+ * divides by its own count.
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_mean(const struct nd_array *a, const struct nd_reduce_args *args);
+
+/**
+ * NumPy's `any`: a bool result (non-zero is true; NaN is true).
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_any(const struct nd_array *a, const struct nd_reduce_args *args);
+
+/**
+ * NumPy's `all`: a bool result; true for an empty reduction.
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_all(const struct nd_array *a, const struct nd_reduce_args *args);
+
+/**
+ * NumPy's `argmax`: int64 indices of the first maximum along `axis`, or
+ * into the flattened (C order) array when `axis` is ND_NONE. NaN counts as
+ * the maximum. An empty axis is ND_ERR_VALUE. `out` (or NULL) must have
+ * the result's shape and an integer dtype int64 casts from safely.
+ *
+ * # Safety
+ * Every pointer is NULL or live (`out` may be NULL).
+ */
+struct nd_array *nd_argmax(const struct nd_array *a,
+                           int64_t axis,
+                           bool keepdims,
+                           const struct nd_array *out);
+
+/**
+ * NumPy's `argmin`, as nd_argmax.
+ *
+ * # Safety
+ * Every pointer is NULL or live (`out` may be NULL).
+ */
+struct nd_array *nd_argmin(const struct nd_array *a,
+                           int64_t axis,
+                           bool keepdims,
+                           const struct nd_array *out);
+
+/**
+ * NumPy's `cumsum` along `axis` (ND_NONE: the flattened array, C order),
+ * accumulating in `dtype` (NULL: nd_sum's default) into `out` (NULL, or an
+ * array of the result's shape, cast into unsafely). Sequential sums, as
+ * NumPy's.
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_cumsum(const struct nd_array *a,
+                           int64_t axis,
+                           const struct nd_dtype *dtype,
+                           const struct nd_array *out);
+
+/**
+ * NumPy's `cumprod`, as nd_cumsum.
+ *
+ * # Safety
+ * Every pointer is NULL or live (`args` and `out` may be NULL).
+ */
+struct nd_array *nd_cumprod(const struct nd_array *a,
+                            int64_t axis,
+                            const struct nd_dtype *dtype,
+                            const struct nd_array *out);
 
 /**
  * A scalar operand for ufuncs that promotes as a Python bool does in NumPy

@@ -6,6 +6,7 @@ This package only converts arguments; every computation is the library's.
 """
 
 import ast
+import builtins as _builtins
 import ctypes
 import itertools
 import warnings as _warnings
@@ -242,7 +243,7 @@ class ndarray:
                 arr = k if isinstance(k, ndarray) else asarray(_as_index_array(k))
                 keep.append(arr)
                 items.append(_lib.nd_index(_lib.ND_INDEX_ARRAY, 0, 0, 0, arr._h))
-        arr = (_lib.nd_index * max(len(items), 1))(*items)
+        arr = (_lib.nd_index * _builtins.max(len(items), 1))(*items)
         return arr, len(items), keep
 
     def _select(self, key):
@@ -250,7 +251,7 @@ class ndarray:
         array for index arrays."""
         if isinstance(key, str):
             return self._view(_c.nd_array_field(self._h, key.encode()))
-        if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
+        if isinstance(key, list) and key and _builtins.all(isinstance(k, str) for k in key):
             names = (ctypes.c_char_p * len(key))(*[k.encode() for k in key])
             return self._view(_c.nd_array_fields(self._h, len(key), names))
         arr, n, keep = self._items(key)
@@ -260,7 +261,7 @@ class ndarray:
         v = self._select(key)
         # An integer for every axis (the empty tuple for 0-d) gives a scalar.
         items = key if isinstance(key, tuple) else (key,)
-        all_ints = all(_is_integer_index(k) for k in items)
+        all_ints = _builtins.all(_is_integer_index(k) for k in items)
         if all_ints and v.ndim == 0:
             return v._item()
         return v
@@ -287,7 +288,7 @@ class ndarray:
         return dt.newbyteorder("=").type(out.value)
 
     def __setitem__(self, key, value):
-        if isinstance(key, str) or (isinstance(key, list) and key and all(isinstance(k, str) for k in key)):
+        if isinstance(key, str) or (isinstance(key, list) and key and _builtins.all(isinstance(k, str) for k in key)):
             target = self._select(key)
             arr, n, keep = target._items(Ellipsis)
             dest = target
@@ -540,6 +541,29 @@ class ndarray:
     def tolist(self):
         return _np.asarray(self).tolist()
 
+    def item(self, *args):
+        """The element as a Python scalar (size-1 arrays, or at an index)."""
+        if args:
+            return self[args if len(args) > 1 else args[0]].item()
+        if self.size != 1:
+            raise ValueError("can only convert an array of size 1 to a Python scalar")
+        return self.reshape(())._item().item()
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError("The truth value of an array with more than one element is "
+                             "ambiguous. Use a.any() or a.all()")
+        return bool(self.item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
 
 def _is_integer_index(k):
     """An integer, or a 0-d integer array (which NumPy reads as one)."""
@@ -619,7 +643,7 @@ def arange(start, stop=None, step=1, dtype=None):
     if stop is None:
         start, stop = 0, start
     if dtype is None:
-        ints = all(isinstance(v, (int, _np.integer)) for v in (start, stop, step))
+        ints = _builtins.all(isinstance(v, (int, _np.integer)) for v in (start, stop, step))
         dtype = _np.int64 if ints else _np.float64
     d = _nd_dtype(dtype)
     return ndarray._from_handle(_c.nd_arange(float(start), float(stop), float(step), d.h))
@@ -707,7 +731,7 @@ def _dtype_arg(x):
 def result_type(*arrays_and_dtypes):
     """numpy.result_type for arrays and dtypes (no Python scalars yet)."""
     handles = [_nd_dtype(_dtype_arg(x)) for x in arrays_and_dtypes]
-    arr = (ctypes.c_void_p * max(len(handles), 1))(*[h.h for h in handles])
+    arr = (ctypes.c_void_p * _builtins.max(len(handles), 1))(*[h.h for h in handles])
     out = _DType(_c.nd_result_type(len(handles), arr))
     return _numpy_dtype_of_string(_dtype_string(out.h))
 
@@ -787,8 +811,8 @@ def broadcast_arrays(*args):
     """numpy.broadcast_arrays (broadcast results are read-only)."""
     arrays = [asarray(a) for a in args]
     n = len(arrays)
-    ins = (ctypes.c_void_p * max(n, 1))(*[a._h for a in arrays])
-    outs = (ctypes.c_void_p * max(n, 1))()
+    ins = (ctypes.c_void_p * _builtins.max(n, 1))(*[a._h for a in arrays])
+    outs = (ctypes.c_void_p * _builtins.max(n, 1))()
     check_status(_c.nd_broadcast_arrays(n, ins, outs))
     return tuple(a._view(outs[i]) for i, a in enumerate(arrays))
 
@@ -960,3 +984,161 @@ for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), 
                   (n, globals()[n]) for n in ("arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod")]:
     _f.__name__ = _name
     _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=)."
+
+
+# ------------------------------------------------- reductions
+
+class _NoValueType:
+    def __repr__(self):
+        return "<no value>"
+
+
+_NoValue = _NoValueType()
+
+
+def _scalar_result(r, out, keepdims=False):
+    """NumPy returns a scalar for a 0-d result when no `out` was given."""
+    if out is None and r.ndim == 0:
+        return r._item()
+    return r
+
+
+def _out_arg(out):
+    if isinstance(out, tuple):
+        (out,) = out
+    return out
+
+
+def _reduce(cfn, a, axis, dtype, out, keepdims, initial=_NoValue, where=True):
+    a = asarray(a)
+    args = _lib.nd_reduce_args()
+    keep = [a]
+    if axis is not None:
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        arr, n = i64_array(_operator_index(x) for x in axes)
+        keep.append(arr)
+        args.axes = ctypes.cast(arr, ctypes.c_void_p)
+        args.naxes = n
+    args.keepdims = bool(keepdims)
+    if dtype is not None:
+        d = _nd_dtype(dtype)
+        keep.append(d)
+        args.dtype = d.h
+    if initial is not _NoValue:
+        if initial is None:
+            initial = _NoValue
+        else:
+            i = _ufunc_operand(initial)
+            keep.append(i)
+            args.initial = i._h
+    if where is not True:
+        w = asarray(where)
+        keep.append(w)
+        args.where_mask = w._h
+    out = _out_arg(out)
+    if out is not None:
+        o = asarray(out)
+        keep.append(o)
+        args.out = o._h
+        _c.nd_array_free(check_handle(cfn(a._h, ctypes.byref(args))))
+        return out
+    return _scalar_result(ndarray._from_handle(cfn(a._h, ctypes.byref(args))), None)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=True):
+    """numpy.sum (pairwise float summation as NumPy's)."""
+    return _reduce(_c.nd_sum, a, axis, dtype, out, keepdims, initial, where)
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=True):
+    """numpy.prod."""
+    return _reduce(_c.nd_prod, a, axis, dtype, out, keepdims, initial, where)
+
+
+def max(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
+    """numpy.max (NaN propagates)."""
+    return _reduce(_c.nd_max, a, axis, None, out, keepdims, initial, where)
+
+
+def min(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
+    """numpy.min (NaN propagates)."""
+    return _reduce(_c.nd_min, a, axis, None, out, keepdims, initial, where)
+
+
+amax, amin = max, min
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    """numpy.mean (float64 for integers; float16 through float32)."""
+    return _reduce(_c.nd_mean, a, axis, dtype, out, keepdims, where=where)
+
+
+def any(a, axis=None, out=None, keepdims=False, *, where=True):
+    """numpy.any."""
+    return _reduce(_c.nd_any, a, axis, None, out, keepdims, where=where)
+
+
+def all(a, axis=None, out=None, keepdims=False, *, where=True):
+    """numpy.all."""
+    return _reduce(_c.nd_all, a, axis, None, out, keepdims, where=where)
+
+
+def _axis_arg(axis):
+    return _lib.ND_NONE if axis is None else _operator_index(axis)
+
+
+def _arg(cfn, a, axis, out, keepdims):
+    a = asarray(a)
+    out = _out_arg(out)
+    if out is not None:
+        o = asarray(out)
+        _c.nd_array_free(check_handle(cfn(a._h, _axis_arg(axis), bool(keepdims), o._h)))
+        return out
+    return _scalar_result(ndarray._from_handle(cfn(a._h, _axis_arg(axis), bool(keepdims), None)), None)
+
+
+def argmax(a, axis=None, out=None, *, keepdims=False):
+    """numpy.argmax (int64 indices)."""
+    return _arg(_c.nd_argmax, a, axis, out, keepdims)
+
+
+def argmin(a, axis=None, out=None, *, keepdims=False):
+    """numpy.argmin (int64 indices)."""
+    return _arg(_c.nd_argmin, a, axis, out, keepdims)
+
+
+def _accumulate(cfn, a, axis, dtype, out):
+    a = asarray(a)
+    d = _nd_dtype(dtype) if dtype is not None else None
+    dh = d.h if d is not None else None
+    out = _out_arg(out)
+    if out is not None:
+        o = asarray(out)
+        _c.nd_array_free(check_handle(cfn(a._h, _axis_arg(axis), dh, o._h)))
+        return out
+    return ndarray._from_handle(cfn(a._h, _axis_arg(axis), dh, None))
+
+
+def cumsum(a, axis=None, dtype=None, out=None):
+    """numpy.cumsum."""
+    return _accumulate(_c.nd_cumsum, a, axis, dtype, out)
+
+
+def cumprod(a, axis=None, dtype=None, out=None):
+    """numpy.cumprod."""
+    return _accumulate(_c.nd_cumprod, a, axis, dtype, out)
+
+
+def _method(f):
+    def method(self, *args, **kwargs):
+        return f(self, *args, **kwargs)
+    method.__name__ = f.__name__
+    method.__doc__ = f.__doc__
+    return method
+
+
+for _f in (sum, prod, max, min, mean, any, all, argmax, argmin, cumsum, cumprod):
+    setattr(ndarray, _f.__name__, _method(_f))
+
+__all__ += ["sum", "prod", "max", "min", "amax", "amin", "mean", "any", "all", "argmax",
+            "argmin", "cumsum", "cumprod"]

@@ -52,6 +52,15 @@ ND_NONE = -(2**63)
 
 nd_array_p = c_void_p
 nd_dtype_p = c_void_p
+
+
+class nd_reduce_args(ctypes.Structure):
+    """NumPy's reduction keywords (ndcore.h's nd_reduce_args)."""
+
+    _fields_ = [("axes", c_void_p), ("naxes", c_size_t), ("keepdims", c_bool),
+                ("dtype", c_void_p), ("initial", c_void_p), ("where_mask", c_void_p),
+                ("out", c_void_p)]
+
 RELEASE_FN = CFUNCTYPE(None, c_void_p)
 I64P = POINTER(c_int64)
 
@@ -206,6 +215,12 @@ _SIGNATURES = {
     "nd_reciprocal": (nd_array_p, [nd_array_p, nd_array_p]),
     "nd_power": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
     "nd_sign": (nd_array_p, [nd_array_p, nd_array_p]),
+    **{f"nd_{n}": (nd_array_p, [nd_array_p, POINTER(nd_reduce_args)])
+       for n in ("sum", "prod", "min", "max", "mean", "any", "all")},
+    "nd_argmax": (nd_array_p, [nd_array_p, c_int64, c_bool, nd_array_p]),
+    "nd_argmin": (nd_array_p, [nd_array_p, c_int64, c_bool, nd_array_p]),
+    "nd_cumsum": (nd_array_p, [nd_array_p, c_int64, nd_dtype_p, nd_array_p]),
+    "nd_cumprod": (nd_array_p, [nd_array_p, c_int64, nd_dtype_p, nd_array_p]),
     "nd_scalar_bool": (nd_array_p, [c_bool]),
     "nd_scalar_int": (nd_array_p, [c_int64]),
     "nd_scalar_uint": (nd_array_p, [c_uint64]),

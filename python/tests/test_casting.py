@@ -135,3 +135,13 @@ def test_byteswapped_records_astype_native():
     got = np.asarray(nd.asarray(a).astype(native, casting="equiv")).view(native)
     np.testing.assert_array_equal(got, a.astype(native))
     assert got.tobytes() == a.astype(native).tobytes()
+
+
+def test_float64_to_float16_rounds_once():
+    # Values just above a float16 halfway point: rounding to float32 first
+    # would land on the halfway point and then round to even (down).
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(200_000) * 100
+    x = np.concatenate([x, 1.0 + 2.0**-11 + 2.0**-40 * np.arange(1, 50), [-(1.0 + 2.0**-11 + 2.0**-40)]])
+    got = np.asarray(nd.asarray(x).astype("f2"))
+    assert got.view("u2").tolist() == x.astype("f2").view("u2").tolist()

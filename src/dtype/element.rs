@@ -203,6 +203,23 @@ impl Element for f64 {
     }
 }
 
+/// float64 to float16 rounded once (to nearest, ties to even), as NumPy's
+/// `npy_double_to_half`. Going through float32 with round-to-nearest can
+/// round twice (and `half`'s F16C path does); rounding to float32 *to odd*
+/// first keeps the final rounding exact, and stays fast.
+#[inline(always)]
+pub fn f64_to_f16(x: f64) -> f16 {
+    let mut y = x as f32;
+    if (y as f64) != x && y.is_finite() && !x.is_nan() {
+        // Truncate toward zero, then mark inexactness in the last bit.
+        if (y as f64).abs() > x.abs() {
+            y = f32::from_bits(y.to_bits() - 1);
+        }
+        y = f32::from_bits(y.to_bits() | 1);
+    }
+    f16::from_f32(y)
+}
+
 impl Element for f16 {
     const KIND: Kind = Kind::Float16;
     const ZERO: Self = f16::ZERO;
@@ -217,8 +234,8 @@ impl Element for f16 {
     fn from_value(v: Value) -> Self {
         match v {
             Value::F16(h) => h,
-            Value::F64(d) => f16::from_f64(d),
-            Value::C128(c) => f16::from_f64(c.re),
+            Value::F64(d) => f64_to_f16(d),
+            Value::C128(c) => f64_to_f16(c.re),
             other => f16::from_f32(real_as!(other, f32)),
         }
     }
@@ -393,6 +410,12 @@ mod tests {
         assert_eq!(f64::from_value(Value::C128(Complex64::new(1.5, 2.0))), 1.5);
         assert_eq!(f16::from_value(Value::Int(65519)).to_f32(), 65504.0);
         assert!(f16::from_value(Value::Int(65520)).is_infinite());
+        // Halfway between two float16 values after a first rounding to
+        // float32, but not before: rounded once it goes up.
+        let x = 1.0 + 2f64.powi(-11) + 2f64.powi(-40);
+        assert_eq!(f64_to_f16(x), f16::from_bits(0x3c01));
+        assert_eq!(f64_to_f16(-x), f16::from_bits(0xbc01));
+        assert_eq!(f64_to_f16(1.0 + 2f64.powi(-11)), f16::ONE);
     }
 
     /// Out-of-range float to integer casts: what NumPy 2.4 on x86-64 gives for

@@ -284,6 +284,23 @@ pub fn index_offset(index: &[i64], shape: &[usize], strides: &[isize]) -> Result
     Ok(offset)
 }
 
+/// Should a reduction read its input through a dense copy? NumPy's
+/// buffered iterator copies an input whose reduced inner axes do not merge
+/// (e.g. `x[:, :2, :2].sum(axis=(1, 2))`), so the reduced block is summed as
+/// one run; the rounding of float sums depends on it. True when a dense copy
+/// (in the input's own axis order) would make the innermost reduce run
+/// (accumulator stride 0) longer.
+pub fn reduce_wants_copy(shape: &[usize], strides: &[isize], acc: &[isize], itemsize: usize) -> bool {
+    let (dims, steps) = loop_dims(shape, [strides, acc]);
+    let inner = dims.len() - 1;
+    if steps[inner][1] != 0 || dims[inner] <= 1 {
+        return false;
+    }
+    let dense = strides_for_copy(shape, strides, itemsize, Order::K);
+    let (dense_dims, _) = loop_dims(shape, [&dense, acc]);
+    dense_dims[dense_dims.len() - 1] > dims[inner]
+}
+
 /// Loop dimensions for operands sharing `shape`: axes ordered so the last
 /// is the one operand 0 strides through most tightly (largest stride first,
 /// stable), length-one axes dropped, and neighbouring axes merged wherever

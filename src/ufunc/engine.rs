@@ -318,16 +318,7 @@ impl Ufunc {
                 C::Bool => DType::scalar(Kind::Int64),
                 C::Signed | C::Unsigned if !value.int_fits(rt.kind().expect("scalar")) => {
                     if self.weak_ints != WeakInts::Widen {
-                        let shown = match value {
-                            Value::Int(i) => i.to_string(),
-                            Value::UInt(u) => u.to_string(),
-                            _ => unreachable!(),
-                        };
-                        bail!(
-                            Overflow,
-                            "Python integer {shown} out of bounds for {}",
-                            rt.name()
-                        );
+                        return Err(int_out_of_bounds(value, rt));
                     }
                     scalar.dtype().clone()
                 }
@@ -385,6 +376,17 @@ impl Ufunc {
             }
         }
     }
+}
+
+/// NEP 50's error for a Python integer that does not fit `dtype`.
+pub(crate) fn int_out_of_bounds(value: crate::dtype::Value, dtype: &DType) -> crate::error::Error {
+    use crate::dtype::Value;
+    let shown = match value {
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        other => format!("{other:?}"),
+    };
+    err!(Overflow, "Python integer {shown} out of bounds for {}", dtype.name())
 }
 
 #[cfg(test)]

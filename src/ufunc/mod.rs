@@ -4,6 +4,8 @@
 
 mod tables;
 
+pub mod accumulate;
+pub mod argext;
 pub mod arith;
 pub mod cast;
 pub mod compare;
@@ -11,6 +13,8 @@ pub mod divmod;
 pub mod engine;
 pub mod logic;
 pub mod math;
+pub mod reduce;
+pub mod reduce_kernels;
 pub mod unary;
 
 pub use cast::{assign, astype, check_can_cast, fill, fill_value, value_bytes};

@@ -1,0 +1,200 @@
+//! `argmax` and `argmin`: the index of the first extreme element along an
+//! axis (or of the flattened array), with NumPy's NaN rule (the first NaN
+//! wins) and lexicographic order for complex numbers.
+
+use half::f16;
+use num_complex::{Complex32, Complex64};
+
+use super::reduce::reduced_axes;
+use crate::array::Array;
+use crate::dtype::{Casting, DType, Kind, can_cast};
+use crate::error::{Result, bail};
+use crate::iter::for_each_run;
+use crate::layout::Order;
+use crate::ufunc::cast::{assign, astype};
+
+/// Element order as NumPy's `argmax`/`argmin` loops compare.
+trait ArgElem: Copy {
+    fn is_nan(self) -> bool;
+    /// `argmax` moves to `self` from the current maximum `mp`.
+    fn beats_max(self, mp: Self) -> bool;
+    /// `argmin` moves to `self` from the current minimum `mp`.
+    fn beats_min(self, mp: Self) -> bool;
+}
+
+macro_rules! arg_int {
+    ($($t:ty),*) => {$(
+        impl ArgElem for $t {
+            #[inline(always)] fn is_nan(self) -> bool { false }
+            #[inline(always)] fn beats_max(self, mp: Self) -> bool { self > mp }
+            #[inline(always)] fn beats_min(self, mp: Self) -> bool { self < mp }
+        }
+    )*};
+}
+arg_int!(bool, i8, i16, i32, i64, u8, u16, u32, u64);
+
+// `!(x <= mp)` is true for NaN: NumPy's rule, on purpose.
+macro_rules! arg_float {
+    ($($t:ty),*) => {$(
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        impl ArgElem for $t {
+            #[inline(always)] fn is_nan(self) -> bool { self.is_nan() }
+            #[inline(always)] fn beats_max(self, mp: Self) -> bool { !(self <= mp) }
+            #[inline(always)] fn beats_min(self, mp: Self) -> bool { !(self >= mp) }
+        }
+    )*};
+}
+arg_float!(f16, f32, f64);
+
+macro_rules! arg_complex {
+    ($($t:ty),*) => {$(
+        impl ArgElem for $t {
+            #[inline(always)] fn is_nan(self) -> bool { self.re.is_nan() || self.im.is_nan() }
+            #[inline(always)]
+            fn beats_max(self, mp: Self) -> bool {
+                self.re > mp.re || (self.re == mp.re && self.im > mp.im) || self.is_nan()
+            }
+            #[inline(always)]
+            fn beats_min(self, mp: Self) -> bool {
+                self.re < mp.re || (self.re == mp.re && self.im < mp.im) || self.is_nan()
+            }
+        }
+    )*};
+}
+arg_complex!(Complex32, Complex64);
+
+/// The index of the first extreme of `n >= 1` elements `stride` apart.
+unsafe fn arg_run<T: ArgElem, const MAX: bool>(x: *const u8, stride: isize, n: usize) -> usize {
+    // SAFETY: the caller guarantees n elements at `stride` are readable.
+    let load = |i: usize| unsafe { (x.wrapping_offset(i as isize * stride) as *const T).read_unaligned() };
+    let mut mp = load(0);
+    let mut idx = 0;
+    if mp.is_nan() {
+        return 0;
+    }
+    for i in 1..n {
+        let v = load(i);
+        let better = if MAX { v.beats_max(mp) } else { v.beats_min(mp) };
+        if better {
+            mp = v;
+            idx = i;
+            if mp.is_nan() {
+                break;
+            }
+        }
+    }
+    idx
+}
+
+type ArgFn = unsafe fn(*const u8, isize, usize) -> usize;
+
+fn arg_kernel(kind: Kind, max: bool) -> ArgFn {
+    macro_rules! pick {
+        ($($k:ident => $t:ty),*) => {
+            match kind {
+                $(Kind::$k => if max { arg_run::<$t, true> } else { arg_run::<$t, false> },)*
+            }
+        };
+    }
+    pick!(Bool => bool, Int8 => i8, Int16 => i16, Int32 => i32, Int64 => i64, UInt8 => u8,
+        UInt16 => u16, UInt32 => u32, UInt64 => u64, Float16 => f16, Float32 => f32,
+        Float64 => f64, Complex64 => Complex32, Complex128 => Complex64)
+}
+
+/// NumPy's `argmax` (`max`) or `argmin` along `axis`, or of the flattened
+/// array when `axis` is `None`; int64 indices, written into `out` (which
+/// must have the result's shape and a dtype int64 casts from safely).
+pub fn arg_extreme(
+    a: &Array,
+    axis: Option<i64>,
+    keepdims: bool,
+    out: Option<&Array>,
+    max: bool,
+) -> Result<Array> {
+    let name = if max { "argmax" } else { "argmin" };
+    let Some(kind) = a.dtype().kind() else {
+        bail!(Type, "{name} is not supported for dtype {}", a.dtype());
+    };
+    let axes: Option<Vec<i64>> = axis.map(|ax| vec![ax]);
+    let reduced = reduced_axes(axes.as_deref(), a.ndim())?;
+    // The run: the flattened array (C order), or the axis.
+    let (x, ax) = match axis {
+        None => {
+            let flat = crate::manip::ravel(a, Order::C)?;
+            (flat, 0)
+        }
+        Some(_) if a.ndim() == 0 => (a.reshape(&[1], Order::C)?, 0),
+        Some(_) => (a.view(), reduced.iter().position(|&r| r).expect("one axis")),
+    };
+    let x = if x.dtype().is_native() {
+        x
+    } else {
+        astype(&x, &DType::scalar(kind), Casting::Unsafe, Order::K)?
+    };
+    let n = x.shape()[ax];
+    if n == 0 {
+        bail!(Value, "attempt to get {name} of an empty sequence");
+    }
+    let shape: Vec<usize> = match (axis, keepdims) {
+        (None, false) => vec![],
+        (None, true) => vec![1; a.ndim()],
+        (Some(_), true) => a
+            .shape()
+            .iter()
+            .zip(&reduced)
+            .map(|(&d, &r)| if r { 1 } else { d })
+            .collect(),
+        (Some(_), false) => (0..a.ndim())
+            .filter(|&i| !reduced[i])
+            .map(|i| a.shape()[i])
+            .collect(),
+    };
+    let i64t = DType::scalar(Kind::Int64);
+    if let Some(o) = out {
+        if o.shape() != shape.as_slice() {
+            bail!(Value, "output array does not match result of np.{name}.");
+        }
+        if !can_cast(o.dtype(), &i64t, Casting::Safe) {
+            bail!(
+                Type,
+                "Cannot cast scalar from dtype('{}') to dtype('int64') according to the rule 'safe'",
+                o.dtype()
+            );
+        }
+        o.check_writeable()?;
+    }
+    // One index per position of the other axes, laid out in C order.
+    let mut other_shape = x.shape().to_vec();
+    let mut other_strides = x.strides().to_vec();
+    other_shape.remove(ax);
+    other_strides.remove(ax);
+    let res = Array::empty(&i64t, &other_shape, Order::C)?;
+    let step = x.strides()[ax];
+    let f = arg_kernel(kind, max);
+    // SAFETY: `res` is new and has the other axes' shape; `x` holds `n`
+    // elements along `ax` at every position.
+    unsafe {
+        for_each_run(
+            &other_shape,
+            [res.data_ptr(), x.data_ptr()],
+            [res.strides(), &other_strides],
+            |[r, p], [sr, sp], len| {
+                for j in 0..len as isize {
+                    let i = f(p.wrapping_offset(j * sp), step, n);
+                    (r.wrapping_offset(j * sr) as *mut i64).write_unaligned(i as i64);
+                }
+            },
+        )
+    };
+    let res = res.reshape(
+        &shape.iter().map(|&d| d as i64).collect::<Vec<_>>(),
+        Order::C,
+    )?;
+    match out {
+        Some(o) => {
+            assign(o, &res, Casting::Unsafe)?;
+            Ok(o.view())
+        }
+        None => Ok(res),
+    }
+}

@@ -1,0 +1,492 @@
+//! Reductions (`sum`, `prod`, `min`, `max`, `any`, `all`, `mean`) as
+//! NumPy's `ufunc.reduce`: the accumulator is an operand with stride 0
+//! along the reduced axes, walked by the loop engine together with the
+//! input (see `reduce_kernels` for the two run shapes).
+//!
+//! Types as NumPy 2: `dtype=` selects the loop (the input is cast to it
+//! unsafely); otherwise `out=` joins the promotion (`add.reduce(int8, out=
+//! int16)` adds in int16); otherwise sums and products of bools and small
+//! integers accumulate in int64/uint64. The result is cast into `out`
+//! unsafely, as NumPy's reductions do.
+
+use super::reduce_kernels::{ElemFn, ReduceOp, RunFn};
+use super::{arith, compare, logic};
+use crate::array::Array;
+use crate::dtype::{Casting, DType, Kind, KindClass, Value};
+use crate::error::{Result, bail, err};
+use crate::iter::for_each_run;
+use crate::layout::{self, Order};
+use crate::ufunc::Ufunc;
+use crate::ufunc::cast::{assign, astype, check_can_cast, fill_value, may_share_memory};
+
+/// NumPy's keyword arguments of a reduction.
+#[derive(Clone, Copy, Default)]
+pub struct ReduceArgs<'a> {
+    /// The axes to reduce; `None` reduces all of them (`axis=None`).
+    pub axes: Option<&'a [i64]>,
+    pub keepdims: bool,
+    /// The accumulator dtype (`dtype=`).
+    pub dtype: Option<&'a DType>,
+    /// The starting value (`initial=`), a 0-d array (weak scalars follow
+    /// NEP 50: an integer must fit the accumulator).
+    pub initial: Option<&'a Array>,
+    /// Elements to include (`where=`), broadcast to the input.
+    pub mask: Option<&'a Array>,
+    pub out: Option<&'a Array>,
+}
+
+impl ReduceOp {
+    /// The ufunc whose `reduce` this is.
+    pub fn ufunc(self) -> &'static Ufunc {
+        match self {
+            ReduceOp::Sum => &arith::ADD,
+            ReduceOp::Prod => &arith::MULTIPLY,
+            ReduceOp::Min => &compare::MINIMUM,
+            ReduceOp::Max => &compare::MAXIMUM,
+            ReduceOp::Any => &logic::LOGICAL_OR,
+            ReduceOp::All => &logic::LOGICAL_AND,
+        }
+    }
+
+    fn identity(self) -> Option<Value> {
+        match self {
+            ReduceOp::Sum => Some(Value::Int(0)),
+            ReduceOp::Prod => Some(Value::Int(1)),
+            ReduceOp::Any => Some(Value::Bool(false)),
+            ReduceOp::All => Some(Value::Bool(true)),
+            ReduceOp::Min | ReduceOp::Max => None,
+        }
+    }
+
+    /// The accumulator dtype NumPy chooses.
+    pub(crate) fn loop_dtype(self, input: &DType, args: &ReduceArgs) -> Result<DType> {
+        if matches!(self, ReduceOp::Any | ReduceOp::All) {
+            return Ok(DType::scalar(Kind::Bool));
+        }
+        let u = self.ufunc();
+        let pick = |a: &DType, b: &DType| -> Result<DType> {
+            Ok(DType::scalar(u.resolve(&[a, b])?.types[2]))
+        };
+        if let Some(d) = args.dtype {
+            let Some(k) = d.kind() else {
+                bail!(
+                    Type,
+                    "reduction dtype must be a numeric or boolean dtype, not {}",
+                    d
+                );
+            };
+            if !d.is_native() {
+                bail!(
+                    Type,
+                    "The `dtype` and `signature` arguments to ufuncs only select the general DType and not details such as the byte order or time unit. You can avoid this error by using the scalar types `np.float64` or the dtype string notation."
+                );
+            }
+            let d = DType::scalar(k);
+            return pick(&d, &d);
+        }
+        if let Some(o) = args.out {
+            return pick(input, o.dtype());
+        }
+        let default = match (self, input.kind().map(|k| k.class())) {
+            (ReduceOp::Sum | ReduceOp::Prod, Some(KindClass::Bool | KindClass::Signed)) => {
+                match input.kind() {
+                    Some(Kind::Int64) => None,
+                    _ => Some(DType::scalar(Kind::Int64)),
+                }
+            }
+            (ReduceOp::Sum | ReduceOp::Prod, Some(KindClass::Unsigned)) => match input.kind() {
+                Some(Kind::UInt64) => None,
+                _ => Some(DType::scalar(Kind::UInt64)),
+            },
+            _ => None,
+        };
+        let d = default.unwrap_or_else(|| input.clone());
+        pick(&d, &d)
+    }
+}
+
+/// Which axes of an `ndim`-d array `axes` names (NumPy's rules: `None` is
+/// all; a 0-d array accepts axis 0 and -1 as all).
+pub fn reduced_axes(axes: Option<&[i64]>, ndim: usize) -> Result<Vec<bool>> {
+    let mut reduced = vec![axes.is_none(); ndim];
+    if let Some(axes) = axes {
+        if ndim == 0 && axes.iter().all(|&a| a == 0 || a == -1) {
+            return Ok(reduced);
+        }
+        for &a in axes {
+            let i = layout::normalize_axis(a, ndim, None)?;
+            if reduced[i] {
+                bail!(Value, "duplicate value in 'axis'");
+            }
+            reduced[i] = true;
+        }
+    }
+    Ok(reduced)
+}
+
+/// The result shape with the reduced axes kept as length one.
+fn keepdims_shape(shape: &[usize], reduced: &[bool]) -> Vec<usize> {
+    shape
+        .iter()
+        .zip(reduced)
+        .map(|(&n, &r)| if r { 1 } else { n })
+        .collect()
+}
+
+/// Drop the reduced (length-one) axes of `a` unless `keepdims`.
+fn squeeze_reduced(a: &Array, reduced: &[bool], keepdims: bool) -> Result<Array> {
+    if keepdims {
+        return Ok(a.view());
+    }
+    let axes: Vec<i64> = (0..reduced.len())
+        .filter(|&i| reduced[i])
+        .map(|i| i as i64)
+        .collect();
+    a.squeeze(Some(&axes))
+}
+
+/// `initial` converted to the accumulator kind: weak integers must fit
+/// (NEP 50), anything else converts unsafely.
+fn initial_value(initial: &Array, kind: Kind) -> Result<Value> {
+    if initial.size() != 1 {
+        bail!(Value, "setting an array element with a sequence.");
+    }
+    let index = vec![0i64; initial.ndim()];
+    let v = initial.get(&index)?;
+    if initial.is_weak()
+        && matches!(v, Value::Int(_) | Value::UInt(_))
+        && matches!(kind.class(), KindClass::Signed | KindClass::Unsigned)
+        && !v.int_fits(kind)
+    {
+        return Err(super::engine::int_out_of_bounds(v, &DType::scalar(kind)));
+    }
+    Ok(v)
+}
+
+/// Check `out` against the result (NumPy's messages where it has simple
+/// ones): dimensions, shape, writeable.
+fn check_out(op: ReduceOp, out: &Array, result_shape: &[usize], keepdims: bool) -> Result<()> {
+    if out.ndim() != result_shape.len() {
+        bail!(
+            Value,
+            "output parameter for reduction operation {} has the wrong number of dimensions: Found {} but expected {}{}",
+            op.ufunc().name,
+            out.ndim(),
+            result_shape.len(),
+            if keepdims {
+                " (must match the operand's when keepdims=True)"
+            } else {
+                ""
+            }
+        );
+    }
+    if out.shape() != result_shape {
+        bail!(
+            Shape,
+            "output array of shape {} does not match the reduction's result shape {}",
+            crate::text::tuple(out.shape()),
+            crate::text::tuple(result_shape)
+        );
+    }
+    out.check_writeable()
+}
+
+/// NumPy's `ufunc.reduce` for the reductions ndcore has.
+pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
+    let Some(_) = a.dtype().kind() else {
+        // Records and sub-arrays: NumPy's "no loop" message.
+        op.ufunc().resolve(&[a.dtype(), a.dtype()])?;
+        bail!(Type, "cannot reduce dtype {}", a.dtype());
+    };
+    let reduced = reduced_axes(args.axes, a.ndim())?;
+    let loop_dtype = op.loop_dtype(a.dtype(), args)?;
+    let kind = loop_dtype.kind().expect("scalar loop");
+    let (run, elem) = op
+        .kernels(kind)
+        .ok_or_else(|| err!(Type, "no {:?} reduction for {}", op, loop_dtype))?;
+
+    let kshape = keepdims_shape(a.shape(), &reduced);
+    let rshape: Vec<usize> = if args.keepdims {
+        kshape.clone()
+    } else {
+        (0..a.ndim())
+            .filter(|&i| !reduced[i])
+            .map(|i| a.shape()[i])
+            .collect()
+    };
+    if let Some(o) = args.out {
+        check_out(op, o, &rshape, args.keepdims)?;
+    }
+    let mask = match args.mask {
+        Some(m) => {
+            check_can_cast(m.dtype(), &DType::scalar(Kind::Bool), Casting::Safe)?;
+            let m = if m.dtype().kind() == Some(Kind::Bool) && m.dtype().is_native() {
+                m.view()
+            } else {
+                astype(m, &DType::scalar(Kind::Bool), Casting::Safe, Order::K)?
+            };
+            Some(m.broadcast_to(a.shape()).map_err(|_| {
+                err!(
+                    Shape,
+                    "operands could not be broadcast together with shapes {} {}",
+                    crate::text::tuple_compact(a.shape()),
+                    crate::text::tuple_compact(m.shape())
+                )
+            })?)
+        }
+        None => None,
+    };
+
+    // Where the loop accumulates: `out` itself when it has the loop dtype
+    // and does not overlap the input; else a new array cast into `out`.
+    let direct = match args.out {
+        Some(o) if o.dtype() == &loop_dtype && !may_share_memory(o, a)? => Some(o.view()),
+        _ => None,
+    };
+    let acc = match &direct {
+        Some(o) => o.reshape(
+            &kshape.iter().map(|&n| n as i64).collect::<Vec<_>>(),
+            Order::C,
+        )?,
+        None => Array::empty(&loop_dtype, &kshape, Order::C)?,
+    };
+    let reduced_count: usize = (0..a.ndim())
+        .filter(|&i| reduced[i])
+        .map(|i| a.shape()[i])
+        .product();
+
+    // Start values: `initial`, the identity, or (min/max) the first element
+    // along the reduced axes, which the loop then skips. NumPy keeps the
+    // running value in `out`, so a start value passes through out's dtype.
+    let start = args.initial.map(|i| initial_value(i, kind)).transpose()?;
+    let mut parts = vec![a.view()];
+    match start.or(op.identity()) {
+        Some(v) => fill_value(&acc, v)?,
+        None => {
+            if mask.is_some() {
+                bail!(
+                    Value,
+                    "reduction operation '{}' does not have an identity, so to use a where mask one has to specify 'initial'",
+                    op.ufunc().name
+                );
+            }
+            if reduced_count == 0 {
+                bail!(
+                    Value,
+                    "zero-size array to reduction operation {} which has no identity",
+                    op.ufunc().name
+                );
+            }
+            if acc.size() > 0 {
+                assign(&acc, &first_along(a, &reduced)?, Casting::Unsafe)?;
+                parts = after_first(a, &reduced)?;
+            }
+        }
+    }
+    if let Some(o) = args.out.filter(|o| o.dtype() != &loop_dtype) {
+        let through = astype(&acc, o.dtype(), Casting::Unsafe, Order::K)?;
+        assign(&acc, &through, Casting::Unsafe)?;
+    }
+
+    for part in parts.iter().filter(|p| p.size() > 0) {
+        let x = if part.dtype() == &loop_dtype {
+            part.view()
+        } else {
+            astype(part, &loop_dtype, Casting::Unsafe, Order::K)?
+        };
+        let acc_strides: Vec<isize> = acc
+            .strides()
+            .iter()
+            .zip(&reduced)
+            .map(|(&s, &r)| if r { 0 } else { s })
+            .collect();
+        let x = if layout::reduce_wants_copy(x.shape(), x.strides(), &acc_strides, x.itemsize()) {
+            astype(&x, x.dtype(), Casting::No, Order::K)?
+        } else {
+            x
+        };
+        let acc_full = acc.view_with(
+            acc.offset(),
+            loop_dtype.clone(),
+            x.shape().to_vec(),
+            acc_strides,
+        )?;
+        // SAFETY: `acc_full` and `x` (and the mask) describe `x.shape()`
+        // inside their buffers; the kernels match the loop dtype.
+        let m = match &mask {
+            // NumPy buffers the mask: laid out like the input, it never
+            // stops the input's axes from merging into longer runs.
+            Some(m) => {
+                let dense = x.empty_like(&DType::scalar(Kind::Bool), Order::K)?;
+                assign(&dense, m, Casting::Unsafe)?;
+                Some(dense)
+            }
+            None => None,
+        };
+        unsafe { run_reduction(&x, &acc_full, m.as_ref(), run, elem) };
+    }
+
+    let result = squeeze_reduced(&acc, &reduced, args.keepdims)?;
+    match args.out {
+        Some(o) if direct.is_none() => {
+            assign(o, &result, Casting::Unsafe)?;
+            Ok(o.view())
+        }
+        Some(o) => Ok(o.view()),
+        None => Ok(result),
+    }
+}
+
+/// The elements at index 0 of every reduced axis (a view).
+fn first_along(a: &Array, reduced: &[bool]) -> Result<Array> {
+    let shape = keepdims_shape(a.shape(), reduced);
+    a.view_with(a.offset(), a.dtype().clone(), shape, a.strides().to_vec())
+}
+
+/// The elements of `a` after the first along the reduced axes, as disjoint
+/// views in the order the loop would meet them (memory order): taking the
+/// reduced axes from outermost to innermost, part k has index 0 on the
+/// reduced axes outside k, 1.. on k, everything on the rest; the parts run
+/// innermost first. (The order matters only for which NaN a complex
+/// min/max returns: the first one met, as in NumPy.)
+fn after_first(a: &Array, reduced: &[bool]) -> Result<Vec<Array>> {
+    let mut parts = Vec::new();
+    let mut shape = a.shape().to_vec();
+    for k in layout::keep_order_perm(a.shape(), a.strides()) {
+        if !reduced[k] {
+            continue;
+        }
+        let mut part_shape = shape.clone();
+        part_shape[k] -= 1;
+        parts.push(a.view_with(
+            a.offset() + a.strides()[k],
+            a.dtype().clone(),
+            part_shape,
+            a.strides().to_vec(),
+        )?);
+        shape[k] = 1;
+    }
+    parts.reverse();
+    Ok(parts)
+}
+
+/// Walk `x` with the accumulator `acc` (stride 0 on reduced axes) and an
+/// optional mask, calling the run or elementwise kernel per 1-d run.
+///
+/// # Safety
+/// All operands describe `x.shape()` inside their buffers; the kernels
+/// match the accumulator's dtype; `acc` does not overlap `x`.
+unsafe fn run_reduction(x: &Array, acc: &Array, mask: Option<&Array>, run: RunFn, elem: ElemFn) {
+    let shape = x.shape();
+    // The input is operand 0: the loop follows its layout, so a reduction
+    // over its contiguous axis becomes reduce runs (pairwise sums), as in
+    // NumPy's iterator.
+    unsafe {
+        match mask {
+            None => for_each_run(
+                shape,
+                [x.data_ptr(), acc.data_ptr()],
+                [x.strides(), acc.strides()],
+                |[px, pa], [sx, sa], n| {
+                    if sa == 0 {
+                        run(pa, px, sx, n)
+                    } else {
+                        elem(pa, sa, px, sx, n)
+                    }
+                },
+            ),
+            Some(m) => for_each_run(
+                shape,
+                [x.data_ptr(), acc.data_ptr(), m.data_ptr()],
+                [x.strides(), acc.strides(), m.strides()],
+                |[px, pa, pm], [sx, sa, sm], n| {
+                    // Sub-runs of consecutive selected elements, as NumPy's
+                    // masked loop calls the inner loop.
+                    let mut i = 0;
+                    while i < n {
+                        while i < n && *pm.wrapping_offset(i as isize * sm) == 0 {
+                            i += 1;
+                        }
+                        let start = i;
+                        while i < n && *pm.wrapping_offset(i as isize * sm) != 0 {
+                            i += 1;
+                        }
+                        if i > start {
+                            let (o, len) = (start as isize, i - start);
+                            let px = px.wrapping_offset(o * sx);
+                            if sa == 0 {
+                                run(pa, px, sx, len)
+                            } else {
+                                elem(pa.wrapping_offset(o * sa), sa, px, sx, len)
+                            }
+                        }
+                    }
+                },
+            ),
+        }
+    }
+}
+
+/// NumPy's `mean`: the sum in float64 for integers and bools (float32 for
+/// float16, whose result is cast back), divided by the number of elements
+/// (per output element under a `where` mask).
+pub fn mean(a: &Array, args: &ReduceArgs) -> Result<Array> {
+    let Some(k) = a.dtype().kind() else {
+        return reduce(ReduceOp::Sum, a, args);
+    };
+    let f16_input = k == Kind::Float16 && args.dtype.is_none();
+    let acc_dtype = match (args.dtype, k.class()) {
+        (Some(d), _) => Some(d.clone()),
+        (None, KindClass::Bool | KindClass::Signed | KindClass::Unsigned) => {
+            Some(DType::scalar(Kind::Float64))
+        }
+        (None, _) if f16_input => Some(DType::scalar(Kind::Float32)),
+        _ => None,
+    };
+    let sum_args = ReduceArgs {
+        dtype: acc_dtype.as_ref(),
+        ..*args
+    };
+    let sum = reduce(ReduceOp::Sum, a, &sum_args)?;
+    let reduced = reduced_axes(args.axes, a.ndim())?;
+    let quotient = match args.mask {
+        None => {
+            let count: usize = (0..a.ndim())
+                .filter(|&i| reduced[i])
+                .map(|i| a.shape()[i])
+                .product();
+            // NumPy divides by an intp scalar (strong: float32 sums divide
+            // in float64, then round back).
+            let n = Array::empty(&DType::scalar(Kind::Int64), &[], Order::C)?;
+            fill_value(&n, Value::Int(count as i64))?;
+            arith::TRUE_DIVIDE.call(&[&sum, &n], None)?
+        }
+        Some(m) => {
+            let ones = m.broadcast_to(a.shape()).or_else(|_| {
+                crate::ufunc::cast::astype(m, &DType::scalar(Kind::Bool), Casting::Unsafe, Order::K)?
+                    .broadcast_to(a.shape())
+            })?;
+            let counts = reduce(
+                ReduceOp::Sum,
+                &ones,
+                &ReduceArgs {
+                    axes: args.axes,
+                    keepdims: args.keepdims,
+                    ..Default::default()
+                },
+            )?;
+            arith::TRUE_DIVIDE.call(&[&sum, &counts], None)?
+        }
+    };
+    // NumPy divides into the sum's own array (casting unsafely).
+    let target = if sum.ndim() == 0 && args.out.is_none() {
+        Array::empty(sum.dtype(), &[], Order::C)?
+    } else {
+        sum
+    };
+    assign(&target, &quotient, Casting::Unsafe)?;
+    if f16_input && args.out.is_none() {
+        return astype(&target, &DType::scalar(Kind::Float16), Casting::Unsafe, Order::K);
+    }
+    Ok(target)
+}

@@ -1,0 +1,446 @@
+//! Reduction inner loops. A reduction runs over the loop engine with the
+//! accumulator as an operand whose strides are 0 along the reduced axes, as
+//! NumPy's does; each 1-d run is then one of two shapes:
+//!
+//! - a **reduce run** (accumulator stride 0): `acc = op(acc, x[0..n])`.
+//!   Float and complex addition uses NumPy's pairwise summation (the same
+//!   blocking, so sums match NumPy's bit for bit); exact operations
+//!   (integer arithmetic, min/max, and/or) use eight independent lanes the
+//!   compiler vectorises; others are sequential as NumPy's.
+//! - an **elementwise run**: `out[i] = op(out[i], x[i])`.
+//!
+//! The combining operation is the ufunc's own `BinaryOp`, so reductions
+//! give exactly the ufunc's values (NaN propagation, wrapping, float16
+//! rounding through float32).
+
+use half::f16;
+use num_complex::{Complex32, Complex64};
+
+use super::arith::{Add, BinaryOp, Mul};
+use super::compare::{Maximum, Minimum};
+use super::logic::{LogicalAnd, LogicalOr};
+use crate::dtype::Kind;
+
+/// `*acc = op(*acc, x[0], ..., x[n-1])` for `n` elements `stride` bytes apart.
+pub type RunFn = unsafe fn(acc: *mut u8, x: *const u8, stride: isize, n: usize);
+/// `out[i] = op(out[i], x[i])` for `n` elements.
+pub type ElemFn = unsafe fn(out: *mut u8, so: isize, x: *const u8, sx: isize, n: usize);
+
+/// NumPy's unroll block for pairwise summation (`PW_BLOCKSIZE`).
+const PW_BLOCKSIZE: usize = 128;
+
+#[inline(always)]
+unsafe fn load<T: Copy>(p: *const u8, i: usize, stride: isize) -> T {
+    // SAFETY: the caller guarantees element `i` is readable.
+    unsafe { (p.wrapping_offset(i as isize * stride) as *const T).read_unaligned() }
+}
+
+/// Sequential: `acc = op(acc, x[i])` in order (NumPy's order for
+/// operations whose rounding depends on it, e.g. float products).
+unsafe fn run_seq<T: Copy, Op: BinaryOp<T, T, Out = T>>(
+    acc: *mut u8,
+    x: *const u8,
+    stride: isize,
+    n: usize,
+) {
+    // SAFETY (all blocks): forwarded from the caller.
+    unsafe {
+        let mut a = (acc as *const T).read_unaligned();
+        for i in 0..n {
+            a = Op::call(a, load::<T>(x, i, stride));
+        }
+        (acc as *mut T).write_unaligned(a);
+    }
+}
+
+/// Eight independent lanes combined at the end: only for operations whose
+/// result does not depend on the order (wrapping integer arithmetic,
+/// min/max with NaN propagation, and/or).
+unsafe fn run_lanes<T: Copy, Op: BinaryOp<T, T, Out = T>>(
+    acc: *mut u8,
+    x: *const u8,
+    stride: isize,
+    n: usize,
+) {
+    let xs = x as *const T;
+    if n < 16 || stride != size_of::<T>() as isize || !xs.is_aligned() {
+        // SAFETY: forwarded from the caller.
+        return unsafe { run_seq::<T, Op>(acc, x, stride, n) };
+    }
+    // SAFETY: forwarded from the caller; an aligned contiguous run.
+    unsafe {
+        let mut a = (acc as *const T).read_unaligned();
+        let s = std::slice::from_raw_parts(xs, n);
+        let mut lanes: [T; 8] = std::array::from_fn(|k| s[k]);
+        let chunks = s[8..].chunks_exact(8);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for k in 0..8 {
+                lanes[k] = Op::call(lanes[k], c[k]);
+            }
+        }
+        for v in lanes.into_iter().chain(rest.iter().copied()) {
+            a = Op::call(a, v);
+        }
+        (acc as *mut T).write_unaligned(a);
+    }
+}
+
+/// Float min/max over a contiguous run: eight lanes of plain compares (which
+/// vectorise) plus a NaN flag; a run holding a NaN gives its first NaN, as
+/// NumPy's propagation does.
+macro_rules! extreme_float {
+    ($name:ident, $t:ty, $op:ty, $better:tt) => {
+        unsafe fn $name(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
+            let xs = x as *const $t;
+            if n < 16 || stride != size_of::<$t>() as isize || !xs.is_aligned() {
+                // SAFETY: forwarded from the caller.
+                return unsafe { run_seq::<$t, $op>(acc, x, stride, n) };
+            }
+            // SAFETY: forwarded from the caller; an aligned contiguous run.
+            unsafe {
+                let s = std::slice::from_raw_parts(xs, n);
+                let mut lanes: [$t; 8] = std::array::from_fn(|k| s[k]);
+                let mut nan = lanes.iter().fold(false, |f, v| f | v.is_nan());
+                let chunks = s[8..].chunks_exact(8);
+                let rest = chunks.remainder();
+                for c in chunks {
+                    for k in 0..8 {
+                        let v = c[k];
+                        nan |= v.is_nan();
+                        lanes[k] = if v $better lanes[k] { v } else { lanes[k] };
+                    }
+                }
+                let mut a = (acc as *const $t).read_unaligned();
+                if nan {
+                    let first = s.iter().copied().find(|v| v.is_nan()).expect("a NaN");
+                    a = <$op as BinaryOp<$t>>::call(a, first);
+                } else {
+                    for v in lanes.into_iter().chain(rest.iter().copied()) {
+                        a = <$op as BinaryOp<$t>>::call(a, v);
+                    }
+                }
+                (acc as *mut $t).write_unaligned(a);
+            }
+        }
+    };
+}
+extreme_float!(max_run_f32, f32, Maximum, >);
+extreme_float!(max_run_f64, f64, Maximum, >);
+extreme_float!(min_run_f32, f32, Minimum, <);
+extreme_float!(min_run_f64, f64, Minimum, <);
+
+/// Elementwise: `out[i] = op(out[i], x[i])`.
+unsafe fn elem<T: Copy, Op: BinaryOp<T, T, Out = T>>(
+    out: *mut u8,
+    so: isize,
+    x: *const u8,
+    sx: isize,
+    n: usize,
+) {
+    let size = size_of::<T>() as isize;
+    // SAFETY (all blocks): forwarded from the caller. Raw pointers, not
+    // slices: `out` and `x` may be the same memory (accumulate).
+    unsafe {
+        let (o, xs) = (out as *mut T, x as *const T);
+        if so == size && sx == size && o.is_aligned() && xs.is_aligned() {
+            for i in 0..n {
+                *o.add(i) = Op::call(*o.add(i), *xs.add(i));
+            }
+        } else {
+            for i in 0..n {
+                let p = out.wrapping_offset(i as isize * so) as *mut T;
+                p.write_unaligned(Op::call(p.read_unaligned(), load::<T>(x, i, sx)));
+            }
+        }
+    }
+}
+
+/// NumPy's `pairwise_sum` for real floats: below 8 elements a plain loop,
+/// up to `PW_BLOCKSIZE` eight accumulators, above that the two halves
+/// (split at a multiple of 8) summed recursively. `L` loads element `i`
+/// converted to the accumulation type `A` (float16 sums in float32).
+macro_rules! pairwise_real {
+    ($name:ident, $A:ty) => {
+        #[inline]
+        unsafe fn $name<L: Fn(*const u8, usize, isize) -> $A + Copy>(x: *const u8, stride: isize, n: usize, load: L) -> $A {
+            // SAFETY (all blocks): elements 0..n are readable.
+            unsafe {
+                if n < 8 {
+                    let mut res: $A = -0.0;
+                    for i in 0..n {
+                        res += load(x, i, stride);
+                    }
+                    res
+                } else if n <= PW_BLOCKSIZE {
+                    let mut r: [$A; 8] = std::array::from_fn(|k| load(x, k, stride));
+                    let mut i = 8;
+                    while i < n - n % 8 {
+                        for k in 0..8 {
+                            r[k] += load(x, i + k, stride);
+                        }
+                        i += 8;
+                    }
+                    let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+                    while i < n {
+                        res += load(x, i, stride);
+                        i += 1;
+                    }
+                    res
+                } else {
+                    let mut n2 = n / 2;
+                    n2 -= n2 % 8;
+                    $name(x, stride, n2, load) + $name(x.wrapping_offset(n2 as isize * stride), stride, n - n2, load)
+                }
+            }
+        }
+    };
+}
+pairwise_real!(pairwise_f32, f32);
+pairwise_real!(pairwise_f64, f64);
+
+unsafe fn load_f16_as_f32(p: *const u8, i: usize, stride: isize) -> f32 {
+    // SAFETY: forwarded.
+    unsafe { load::<f16>(p, i, stride).to_f32() }
+}
+
+unsafe fn sum_run_f32(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let a = (acc as *const f32).read_unaligned();
+        (acc as *mut f32).write_unaligned(a + pairwise_f32(x, stride, n, |p, i, s| load::<f32>(p, i, s)));
+    }
+}
+
+unsafe fn sum_run_f64(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let a = (acc as *const f64).read_unaligned();
+        (acc as *mut f64).write_unaligned(a + pairwise_f64(x, stride, n, |p, i, s| load::<f64>(p, i, s)));
+    }
+}
+
+/// float16: the run sums in float32 and rounds once, as NumPy's half loop.
+unsafe fn sum_run_f16(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let a = (acc as *const f16).read_unaligned().to_f32();
+        let s = a + pairwise_f32(x, stride, n, |p, i, st| load_f16_as_f32(p, i, st));
+        (acc as *mut f16).write_unaligned(f16::from_f32(s));
+    }
+}
+
+/// float16 products: the run multiplies in float32 and rounds once, as
+/// NumPy's half loop.
+unsafe fn prod_run_f16(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let mut a = (acc as *const f16).read_unaligned().to_f32();
+        for i in 0..n {
+            a *= load_f16_as_f32(x, i, stride);
+        }
+        (acc as *mut f16).write_unaligned(f16::from_f32(a));
+    }
+}
+
+/// NumPy's complex pairwise sum: real and imaginary parts in separate
+/// accumulators, four complex lanes, blocks counted in scalars.
+macro_rules! pairwise_complex {
+    ($name:ident, $run:ident, $F:ty, $C:ty) => {
+        /// `n` counts scalars (twice the elements), as NumPy's does.
+        unsafe fn $name(x: *const u8, stride: isize, n: usize) -> ($F, $F) {
+            let re = |i: usize| -> $F { unsafe { load::<$F>(x, i / 2, stride) } };
+            let im = |i: usize| -> $F {
+                unsafe { load::<$F>(x.wrapping_add(size_of::<$F>()), i / 2, stride) }
+            };
+            if n < 8 {
+                let (mut rr, mut ri): ($F, $F) = (-0.0, -0.0);
+                let mut i = 0;
+                while i < n {
+                    rr += re(i);
+                    ri += im(i);
+                    i += 2;
+                }
+                (rr, ri)
+            } else if n <= PW_BLOCKSIZE {
+                let mut r: [$F; 8] = [re(0), im(0), re(2), im(2), re(4), im(4), re(6), im(6)];
+                let mut i = 8;
+                while i < n - n % 8 {
+                    for k in 0..4 {
+                        r[2 * k] += re(i + 2 * k);
+                        r[2 * k + 1] += im(i + 2 * k);
+                    }
+                    i += 8;
+                }
+                let mut rr = (r[0] + r[2]) + (r[4] + r[6]);
+                let mut ri = (r[1] + r[3]) + (r[5] + r[7]);
+                while i < n {
+                    rr += re(i);
+                    ri += im(i);
+                    i += 2;
+                }
+                (rr, ri)
+            } else {
+                let mut n2 = n / 2;
+                n2 -= n2 % 8;
+                // SAFETY: both halves lie inside the run.
+                let (r1, i1) = unsafe { $name(x, stride, n2) };
+                let (r2, i2) = unsafe { $name(x.wrapping_offset((n2 / 2) as isize * stride), stride, n - n2) };
+                (r1 + r2, i1 + i2)
+            }
+        }
+
+        unsafe fn $run(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                let a = (acc as *const $C).read_unaligned();
+                let (re, im) = $name(x, stride, 2 * n);
+                (acc as *mut $C).write_unaligned(<$C>::new(a.re + re, a.im + im));
+            }
+        }
+    };
+}
+pairwise_complex!(pairwise_c64, sum_run_c64, f32, Complex32);
+pairwise_complex!(pairwise_c128, sum_run_c128, f64, Complex64);
+
+/// Complex products as NumPy's scalar reduce loop computes them (not
+/// fused; its elementwise vector loops fuse).
+pub struct MulPlain;
+macro_rules! mul_plain {
+    ($($t:ty),*) => {$(
+        impl BinaryOp<$t> for MulPlain {
+            type Out = $t;
+            #[inline(always)]
+            fn call(a: $t, b: $t) -> $t {
+                <$t>::new(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re)
+            }
+        }
+    )*};
+}
+mul_plain!(Complex32, Complex64);
+
+/// The reductions ndcore runs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ReduceOp {
+    Sum,
+    Prod,
+    Min,
+    Max,
+    Any,
+    All,
+}
+
+macro_rules! table {
+    ($kind:expr, $op:ty, $run:ident; $($k:ident => $t:ty),*) => {
+        match $kind {
+            $(Kind::$k => Some(($run::<$t, $op> as RunFn, elem::<$t, $op> as ElemFn)),)*
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    };
+}
+
+impl ReduceOp {
+    /// The elementwise kernel NumPy's scalar (non-vector) loop amounts to:
+    /// complex products unfused. NumPy's accumulate takes that loop when a
+    /// run reads its own output (two or more steps along the axis).
+    pub fn scalar_elem(self, kind: Kind) -> Option<ElemFn> {
+        match (self, kind) {
+            (ReduceOp::Prod, Kind::Complex64) => Some(elem::<Complex32, MulPlain> as ElemFn),
+            (ReduceOp::Prod, Kind::Complex128) => Some(elem::<Complex64, MulPlain> as ElemFn),
+            _ => self.kernels(kind).map(|(_, e)| e),
+        }
+    }
+
+    /// The run and elementwise kernels for accumulator kind `kind`.
+    pub fn kernels(self, kind: Kind) -> Option<(RunFn, ElemFn)> {
+        use ReduceOp::*;
+        match self {
+            Sum => match kind {
+                Kind::Float16 => Some((sum_run_f16 as RunFn, elem::<f16, Add> as ElemFn)),
+                Kind::Float32 => Some((sum_run_f32 as RunFn, elem::<f32, Add> as ElemFn)),
+                Kind::Float64 => Some((sum_run_f64 as RunFn, elem::<f64, Add> as ElemFn)),
+                Kind::Complex64 => Some((sum_run_c64 as RunFn, elem::<Complex32, Add> as ElemFn)),
+                Kind::Complex128 => Some((sum_run_c128 as RunFn, elem::<Complex64, Add> as ElemFn)),
+                k => table!(k, Add, run_lanes; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                    UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64),
+            },
+            Prod => match kind {
+                Kind::Complex64 => Some((run_seq::<Complex32, MulPlain> as RunFn, elem::<Complex32, Mul> as ElemFn)),
+                Kind::Complex128 => Some((run_seq::<Complex64, MulPlain> as RunFn, elem::<Complex64, Mul> as ElemFn)),
+                Kind::Float16 => Some((prod_run_f16 as RunFn, elem::<f16, Mul> as ElemFn)),
+                Kind::Float32 | Kind::Float64 => {
+                    table!(kind, Mul, run_seq; Float32 => f32, Float64 => f64)
+                }
+                k => table!(k, Mul, run_lanes; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                    UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64),
+            },
+            // Complex: the first NaN met is the result (its parts show), so
+            // sequential; real NaNs are all alike, so lanes.
+            Max => match kind {
+                Kind::Float32 => Some((max_run_f32 as RunFn, elem::<f32, Maximum> as ElemFn)),
+                Kind::Float64 => Some((max_run_f64 as RunFn, elem::<f64, Maximum> as ElemFn)),
+                Kind::Complex64 | Kind::Complex128 => {
+                    table!(kind, Maximum, run_seq; Complex64 => Complex32, Complex128 => Complex64)
+                }
+                k => table!(k, Maximum, run_lanes; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                    UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
+                    Float16 => f16, Float32 => f32, Float64 => f64),
+            },
+            // Complex: the first NaN met is the result (its parts show), so
+            // sequential; real NaNs are all alike, so lanes.
+            Min => match kind {
+                Kind::Float32 => Some((min_run_f32 as RunFn, elem::<f32, Minimum> as ElemFn)),
+                Kind::Float64 => Some((min_run_f64 as RunFn, elem::<f64, Minimum> as ElemFn)),
+                Kind::Complex64 | Kind::Complex128 => {
+                    table!(kind, Minimum, run_seq; Complex64 => Complex32, Complex128 => Complex64)
+                }
+                k => table!(k, Minimum, run_lanes; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                    UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
+                    Float16 => f16, Float32 => f32, Float64 => f64),
+            },
+            Any => table!(kind, LogicalOr, run_lanes; Bool => bool),
+            All => table!(kind, LogicalAnd, run_lanes; Bool => bool),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum_f32(v: &[f32]) -> f32 {
+        let mut acc = 0f32;
+        unsafe { sum_run_f32(&mut acc as *mut f32 as *mut u8, v.as_ptr() as *const u8, 4, v.len()) };
+        acc
+    }
+
+    #[test]
+    fn pairwise_sum_is_accurate_where_a_loop_is_not() {
+        let v = vec![0.1f32; 10_000_000];
+        let naive: f32 = v.iter().sum();
+        let pw = sum_f32(&v);
+        assert!((pw - 1.0e6).abs() < 1.0, "{pw}");
+        assert!((naive - 1.0e6).abs() > 1000.0, "{naive}");
+    }
+
+    #[test]
+    fn lanes_give_the_sequential_result_for_exact_ops() {
+        let v: Vec<i32> = (0..1000).map(|i| (i * 7919) % 1013 - 500).collect();
+        let (mut a, mut b) = (i32::MIN, i32::MIN);
+        unsafe {
+            run_lanes::<i32, Maximum>(&mut a as *mut i32 as *mut u8, v.as_ptr() as *const u8, 4, v.len());
+            run_seq::<i32, Maximum>(&mut b as *mut i32 as *mut u8, v.as_ptr() as *const u8, 4, v.len());
+        }
+        assert_eq!(a, b);
+        assert_eq!(a, *v.iter().max().unwrap());
+    }
+
+    #[test]
+    fn complex_pairwise_matches_a_plain_sum_on_exact_values() {
+        let v: Vec<Complex64> = (0..1001).map(|i| Complex64::new(i as f64, -(i as f64) * 2.0)).collect();
+        let mut acc = Complex64::new(0.0, 0.0);
+        unsafe { sum_run_c128(&mut acc as *mut Complex64 as *mut u8, v.as_ptr() as *const u8, 16, v.len()) };
+        assert_eq!(acc, Complex64::new(500500.0, -1001000.0));
+    }
+}
