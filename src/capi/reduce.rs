@@ -71,7 +71,10 @@ fn args_of<'a>(
         bail!(Type, "{name}() got an unexpected keyword argument 'dtype'");
     }
     if initial.is_some() && !initial_ok {
-        bail!(Type, "{name}() got an unexpected keyword argument 'initial'");
+        bail!(
+            Type,
+            "{name}() got an unexpected keyword argument 'initial'"
+        );
     }
     Ok((
         ReduceArgs {
@@ -183,11 +186,23 @@ fn axis_of(axis: i64) -> Option<i64> {
     (axis != ND_NONE).then_some(axis)
 }
 
-unsafe fn arg(a: *const nd_array, axis: i64, keepdims: bool, out: *const nd_array, max: bool) -> *mut nd_array {
+unsafe fn arg(
+    a: *const nd_array,
+    axis: i64,
+    keepdims: bool,
+    out: *const nd_array,
+    max: bool,
+) -> *mut nd_array {
     guard(|| {
         let a = unsafe { nd_array::borrow(a, "a")? };
         let out = unsafe { nd_array::borrow_opt(out) };
-        Ok(nd_array::into_raw(arg_extreme(a, axis_of(axis), keepdims, out, max)?))
+        Ok(nd_array::into_raw(arg_extreme(
+            a,
+            axis_of(axis),
+            keepdims,
+            out,
+            max,
+        )?))
     })
 }
 
@@ -233,7 +248,13 @@ unsafe fn accum(
         let a = unsafe { nd_array::borrow(a, "a")? };
         let dtype = unsafe { nd_dtype::borrow_opt(dtype) };
         let out = unsafe { nd_array::borrow_opt(out) };
-        Ok(nd_array::into_raw(accumulate(op, a, axis_of(axis), dtype, out)?))
+        Ok(nd_array::into_raw(accumulate(
+            op,
+            a,
+            axis_of(axis),
+            dtype,
+            out,
+        )?))
     })
 }
 

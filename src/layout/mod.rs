@@ -290,7 +290,12 @@ pub fn index_offset(index: &[i64], shape: &[usize], strides: &[isize]) -> Result
 /// one run; the rounding of float sums depends on it. True when a dense copy
 /// (in the input's own axis order) would make the innermost reduce run
 /// (accumulator stride 0) longer.
-pub fn reduce_wants_copy(shape: &[usize], strides: &[isize], acc: &[isize], itemsize: usize) -> bool {
+pub fn reduce_wants_copy(
+    shape: &[usize],
+    strides: &[isize],
+    acc: &[isize],
+    itemsize: usize,
+) -> bool {
     let (dims, steps) = loop_dims(shape, [strides, acc]);
     let inner = dims.len() - 1;
     if steps[inner][1] != 0 || dims[inner] <= 1 {

@@ -49,7 +49,10 @@ pub fn accumulate(
     let scalar_elem = op.scalar_elem(kind).unwrap_or(elem);
     if let Some(o) = out {
         if o.shape() != x.shape() {
-            bail!(Value, "provided out is the wrong size for the accumulation.");
+            bail!(
+                Value,
+                "provided out is the wrong size for the accumulation."
+            );
         }
         o.check_writeable()?;
     }
@@ -114,9 +117,12 @@ unsafe fn scan(r: &Array, axis: usize, elem: ElemFn, scalar_elem: ElemFn) {
             for k in 1..n as isize {
                 let cur = r.data_ptr().wrapping_offset(k * s);
                 let prev = cur.wrapping_offset(-s);
-                for_each_run(&shape, [cur, prev], [&strides, &strides], |[c, p], [sc, sp], len| {
-                    elem(c, sc, p, sp, len)
-                });
+                for_each_run(
+                    &shape,
+                    [cur, prev],
+                    [&strides, &strides],
+                    |[c, p], [sc, sp], len| elem(c, sc, p, sp, len),
+                );
             }
         }
     }

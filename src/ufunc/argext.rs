@@ -66,7 +66,8 @@ arg_complex!(Complex32, Complex64);
 /// The index of the first extreme of `n >= 1` elements `stride` apart.
 unsafe fn arg_run<T: ArgElem, const MAX: bool>(x: *const u8, stride: isize, n: usize) -> usize {
     // SAFETY: the caller guarantees n elements at `stride` are readable.
-    let load = |i: usize| unsafe { (x.wrapping_offset(i as isize * stride) as *const T).read_unaligned() };
+    let load =
+        |i: usize| unsafe { (x.wrapping_offset(i as isize * stride) as *const T).read_unaligned() };
     let mut mp = load(0);
     let mut idx = 0;
     if mp.is_nan() {
@@ -74,7 +75,11 @@ unsafe fn arg_run<T: ArgElem, const MAX: bool>(x: *const u8, stride: isize, n: u
     }
     for i in 1..n {
         let v = load(i);
-        let better = if MAX { v.beats_max(mp) } else { v.beats_min(mp) };
+        let better = if MAX {
+            v.beats_max(mp)
+        } else {
+            v.beats_min(mp)
+        };
         if better {
             mp = v;
             idx = i;

@@ -386,7 +386,11 @@ pub(crate) fn int_out_of_bounds(value: crate::dtype::Value, dtype: &DType) -> cr
         Value::UInt(u) => u.to_string(),
         other => format!("{other:?}"),
     };
-    err!(Overflow, "Python integer {shown} out of bounds for {}", dtype.name())
+    err!(
+        Overflow,
+        "Python integer {shown} out of bounds for {}",
+        dtype.name()
+    )
 }
 
 #[cfg(test)]

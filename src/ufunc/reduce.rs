@@ -463,8 +463,13 @@ pub fn mean(a: &Array, args: &ReduceArgs) -> Result<Array> {
         }
         Some(m) => {
             let ones = m.broadcast_to(a.shape()).or_else(|_| {
-                crate::ufunc::cast::astype(m, &DType::scalar(Kind::Bool), Casting::Unsafe, Order::K)?
-                    .broadcast_to(a.shape())
+                crate::ufunc::cast::astype(
+                    m,
+                    &DType::scalar(Kind::Bool),
+                    Casting::Unsafe,
+                    Order::K,
+                )?
+                .broadcast_to(a.shape())
             })?;
             let counts = reduce(
                 ReduceOp::Sum,
@@ -486,7 +491,12 @@ pub fn mean(a: &Array, args: &ReduceArgs) -> Result<Array> {
     };
     assign(&target, &quotient, Casting::Unsafe)?;
     if f16_input && args.out.is_none() {
-        return astype(&target, &DType::scalar(Kind::Float16), Casting::Unsafe, Order::K);
+        return astype(
+            &target,
+            &DType::scalar(Kind::Float16),
+            Casting::Unsafe,
+            Order::K,
+        );
     }
     Ok(target)
 }

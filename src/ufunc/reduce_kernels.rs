@@ -163,7 +163,12 @@ unsafe fn elem<T: Copy, Op: BinaryOp<T, T, Out = T>>(
 macro_rules! pairwise_real {
     ($name:ident, $A:ty) => {
         #[inline]
-        unsafe fn $name<L: Fn(*const u8, usize, isize) -> $A + Copy>(x: *const u8, stride: isize, n: usize, load: L) -> $A {
+        unsafe fn $name<L: Fn(*const u8, usize, isize) -> $A + Copy>(
+            x: *const u8,
+            stride: isize,
+            n: usize,
+            load: L,
+        ) -> $A {
             // SAFETY (all blocks): elements 0..n are readable.
             unsafe {
                 if n < 8 {
@@ -190,7 +195,13 @@ macro_rules! pairwise_real {
                 } else {
                     let mut n2 = n / 2;
                     n2 -= n2 % 8;
-                    $name(x, stride, n2, load) + $name(x.wrapping_offset(n2 as isize * stride), stride, n - n2, load)
+                    $name(x, stride, n2, load)
+                        + $name(
+                            x.wrapping_offset(n2 as isize * stride),
+                            stride,
+                            n - n2,
+                            load,
+                        )
                 }
             }
         }
@@ -208,7 +219,8 @@ unsafe fn sum_run_f32(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
     // SAFETY: forwarded from the caller.
     unsafe {
         let a = (acc as *const f32).read_unaligned();
-        (acc as *mut f32).write_unaligned(a + pairwise_f32(x, stride, n, |p, i, s| load::<f32>(p, i, s)));
+        (acc as *mut f32)
+            .write_unaligned(a + pairwise_f32(x, stride, n, |p, i, s| load::<f32>(p, i, s)));
     }
 }
 
@@ -216,7 +228,8 @@ unsafe fn sum_run_f64(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
     // SAFETY: forwarded from the caller.
     unsafe {
         let a = (acc as *const f64).read_unaligned();
-        (acc as *mut f64).write_unaligned(a + pairwise_f64(x, stride, n, |p, i, s| load::<f64>(p, i, s)));
+        (acc as *mut f64)
+            .write_unaligned(a + pairwise_f64(x, stride, n, |p, i, s| load::<f64>(p, i, s)));
     }
 }
 
@@ -285,7 +298,13 @@ macro_rules! pairwise_complex {
                 n2 -= n2 % 8;
                 // SAFETY: both halves lie inside the run.
                 let (r1, i1) = unsafe { $name(x, stride, n2) };
-                let (r2, i2) = unsafe { $name(x.wrapping_offset((n2 / 2) as isize * stride), stride, n - n2) };
+                let (r2, i2) = unsafe {
+                    $name(
+                        x.wrapping_offset((n2 / 2) as isize * stride),
+                        stride,
+                        n - n2,
+                    )
+                };
                 (r1 + r2, i1 + i2)
             }
         }
@@ -366,8 +385,14 @@ impl ReduceOp {
                     UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64),
             },
             Prod => match kind {
-                Kind::Complex64 => Some((run_seq::<Complex32, MulPlain> as RunFn, elem::<Complex32, Mul> as ElemFn)),
-                Kind::Complex128 => Some((run_seq::<Complex64, MulPlain> as RunFn, elem::<Complex64, Mul> as ElemFn)),
+                Kind::Complex64 => Some((
+                    run_seq::<Complex32, MulPlain> as RunFn,
+                    elem::<Complex32, Mul> as ElemFn,
+                )),
+                Kind::Complex128 => Some((
+                    run_seq::<Complex64, MulPlain> as RunFn,
+                    elem::<Complex64, Mul> as ElemFn,
+                )),
                 Kind::Float16 => Some((prod_run_f16 as RunFn, elem::<f16, Mul> as ElemFn)),
                 Kind::Float32 | Kind::Float64 => {
                     table!(kind, Mul, run_seq; Float32 => f32, Float64 => f64)
@@ -383,9 +408,11 @@ impl ReduceOp {
                 Kind::Complex64 | Kind::Complex128 => {
                     table!(kind, Maximum, run_seq; Complex64 => Complex32, Complex128 => Complex64)
                 }
-                k => table!(k, Maximum, run_lanes; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                k => {
+                    table!(k, Maximum, run_lanes; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
                     UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
-                    Float16 => f16, Float32 => f32, Float64 => f64),
+                    Float16 => f16, Float32 => f32, Float64 => f64)
+                }
             },
             // Complex: the first NaN met is the result (its parts show), so
             // sequential; real NaNs are all alike, so lanes.
@@ -395,9 +422,11 @@ impl ReduceOp {
                 Kind::Complex64 | Kind::Complex128 => {
                     table!(kind, Minimum, run_seq; Complex64 => Complex32, Complex128 => Complex64)
                 }
-                k => table!(k, Minimum, run_lanes; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                k => {
+                    table!(k, Minimum, run_lanes; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
                     UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
-                    Float16 => f16, Float32 => f32, Float64 => f64),
+                    Float16 => f16, Float32 => f32, Float64 => f64)
+                }
             },
             Any => table!(kind, LogicalOr, run_lanes; Bool => bool),
             All => table!(kind, LogicalAnd, run_lanes; Bool => bool),
@@ -411,7 +440,14 @@ mod tests {
 
     fn sum_f32(v: &[f32]) -> f32 {
         let mut acc = 0f32;
-        unsafe { sum_run_f32(&mut acc as *mut f32 as *mut u8, v.as_ptr() as *const u8, 4, v.len()) };
+        unsafe {
+            sum_run_f32(
+                &mut acc as *mut f32 as *mut u8,
+                v.as_ptr() as *const u8,
+                4,
+                v.len(),
+            )
+        };
         acc
     }
 
@@ -429,8 +465,18 @@ mod tests {
         let v: Vec<i32> = (0..1000).map(|i| (i * 7919) % 1013 - 500).collect();
         let (mut a, mut b) = (i32::MIN, i32::MIN);
         unsafe {
-            run_lanes::<i32, Maximum>(&mut a as *mut i32 as *mut u8, v.as_ptr() as *const u8, 4, v.len());
-            run_seq::<i32, Maximum>(&mut b as *mut i32 as *mut u8, v.as_ptr() as *const u8, 4, v.len());
+            run_lanes::<i32, Maximum>(
+                &mut a as *mut i32 as *mut u8,
+                v.as_ptr() as *const u8,
+                4,
+                v.len(),
+            );
+            run_seq::<i32, Maximum>(
+                &mut b as *mut i32 as *mut u8,
+                v.as_ptr() as *const u8,
+                4,
+                v.len(),
+            );
         }
         assert_eq!(a, b);
         assert_eq!(a, *v.iter().max().unwrap());
@@ -438,9 +484,18 @@ mod tests {
 
     #[test]
     fn complex_pairwise_matches_a_plain_sum_on_exact_values() {
-        let v: Vec<Complex64> = (0..1001).map(|i| Complex64::new(i as f64, -(i as f64) * 2.0)).collect();
+        let v: Vec<Complex64> = (0..1001)
+            .map(|i| Complex64::new(i as f64, -(i as f64) * 2.0))
+            .collect();
         let mut acc = Complex64::new(0.0, 0.0);
-        unsafe { sum_run_c128(&mut acc as *mut Complex64 as *mut u8, v.as_ptr() as *const u8, 16, v.len()) };
+        unsafe {
+            sum_run_c128(
+                &mut acc as *mut Complex64 as *mut u8,
+                v.as_ptr() as *const u8,
+                16,
+                v.len(),
+            )
+        };
         assert_eq!(acc, Complex64::new(500500.0, -1001000.0));
     }
 }
