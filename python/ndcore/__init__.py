@@ -996,11 +996,9 @@ class _NoValueType:
 _NoValue = _NoValueType()
 
 
-def _scalar_result(r, out, keepdims=False):
-    """NumPy returns a scalar for a 0-d result when no `out` was given."""
-    if out is None and r.ndim == 0:
-        return r._item()
-    return r
+def _scalar_result(r):
+    """NumPy returns a scalar for a 0-d result (when no `out` was given)."""
+    return r._item() if r.ndim == 0 else r
 
 
 def _out_arg(out):
@@ -1024,13 +1022,10 @@ def _reduce(cfn, a, axis, dtype, out, keepdims, initial=_NoValue, where=True):
         d = _nd_dtype(dtype)
         keep.append(d)
         args.dtype = d.h
-    if initial is not _NoValue:
-        if initial is None:
-            initial = _NoValue
-        else:
-            i = _ufunc_operand(initial)
-            keep.append(i)
-            args.initial = i._h
+    if initial is not _NoValue and initial is not None:
+        i = _ufunc_operand(initial)
+        keep.append(i)
+        args.initial = i._h
     if where is not True:
         w = asarray(where)
         keep.append(w)
@@ -1042,7 +1037,7 @@ def _reduce(cfn, a, axis, dtype, out, keepdims, initial=_NoValue, where=True):
         args.out = o._h
         _c.nd_array_free(check_handle(cfn(a._h, ctypes.byref(args))))
         return out
-    return _scalar_result(ndarray._from_handle(cfn(a._h, ctypes.byref(args))), None)
+    return _scalar_result(ndarray._from_handle(cfn(a._h, ctypes.byref(args))))
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=True):
@@ -1094,7 +1089,7 @@ def _arg(cfn, a, axis, out, keepdims):
         o = asarray(out)
         _c.nd_array_free(check_handle(cfn(a._h, _axis_arg(axis), bool(keepdims), o._h)))
         return out
-    return _scalar_result(ndarray._from_handle(cfn(a._h, _axis_arg(axis), bool(keepdims), None)), None)
+    return _scalar_result(ndarray._from_handle(cfn(a._h, _axis_arg(axis), bool(keepdims), None)))
 
 
 def argmax(a, axis=None, out=None, *, keepdims=False):
@@ -1129,16 +1124,9 @@ def cumprod(a, axis=None, dtype=None, out=None):
     return _accumulate(_c.nd_cumprod, a, axis, dtype, out)
 
 
-def _method(f):
-    def method(self, *args, **kwargs):
-        return f(self, *args, **kwargs)
-    method.__name__ = f.__name__
-    method.__doc__ = f.__doc__
-    return method
-
-
+# The functions take the array first, so they serve as methods unchanged.
 for _f in (sum, prod, max, min, mean, any, all, argmax, argmin, cumsum, cumprod):
-    setattr(ndarray, _f.__name__, _method(_f))
+    setattr(ndarray, _f.__name__, _f)
 
 __all__ += ["sum", "prod", "max", "min", "amax", "amin", "mean", "any", "all", "argmax",
             "argmin", "cumsum", "cumprod"]

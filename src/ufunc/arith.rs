@@ -3,11 +3,10 @@
 //! wrap, float16 computes through float32, complex division is Smith's
 //! method as NumPy's, booleans add as `or` and multiply as `and`.
 
-use half::f16;
 use num_complex::{Complex32, Complex64};
 
 use super::engine::{Resolver, WeakInts};
-use super::tables::{same2, ufunc};
+use super::tables::{half_binary, same2, ufunc};
 
 /// A binary operation: `A` and `B` in, `Out` out (for arithmetic all one
 /// type; comparisons return bool).
@@ -102,22 +101,8 @@ macro_rules! float_ops {
 }
 float_ops!(f32, f64);
 
-/// float16 arithmetic rounds once from float32, as NumPy's half loops.
-macro_rules! half_op {
-    ($op:ident, $sym:tt) => {
-        impl BinaryOp<f16> for $op {
-            type Out = f16;
-            #[inline(always)]
-            fn call(a: f16, b: f16) -> f16 {
-                f16::from_f32(a.to_f32() $sym b.to_f32())
-            }
-        }
-    };
-}
-half_op!(Add, +);
-half_op!(Sub, -);
-half_op!(Mul, *);
-half_op!(Div, /);
+// float16 arithmetic rounds once from float32, as NumPy's half loops.
+half_binary!(Add, Sub, Mul, Div);
 
 impl BinaryOp<bool> for Add {
     type Out = bool;

@@ -4,10 +4,8 @@
 //! fmod-based npy_floor_divide / npy_divmod, signed zeros included; float16
 //! computes through float32.
 
-use half::f16;
-
 use super::arith::BinaryOp;
-use super::tables::{same2, ufunc};
+use super::tables::{half_binary, same2, ufunc};
 
 pub struct FloorDivide;
 pub struct Remainder;
@@ -107,18 +105,7 @@ macro_rules! floats {
 }
 floats!(f32, f64);
 
-macro_rules! half {
-    ($($op:ident),*) => {$(
-        impl BinaryOp<f16> for $op {
-            type Out = f16;
-            #[inline(always)]
-            fn call(a: f16, b: f16) -> f16 {
-                f16::from_f32(<$op as BinaryOp<f32>>::call(a.to_f32(), b.to_f32()))
-            }
-        }
-    )*};
-}
-half!(FloorDivide, Remainder, Fmod);
+half_binary!(FloorDivide, Remainder, Fmod);
 
 ufunc!(
     FLOOR_DIVIDE,

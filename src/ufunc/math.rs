@@ -13,7 +13,7 @@ use half::f16;
 
 use super::arith::BinaryOp;
 use super::engine::Loop;
-use super::tables::{same2, ufunc, unary1};
+use super::tables::{half_binary, same2, ufunc, unary1};
 use super::unary::UnaryOp;
 
 #[link(name = "m")]
@@ -166,18 +166,7 @@ macro_rules! binary_math {
 }
 binary_math! { Arctan2: atan2, atan2f; Hypot: hypot, hypotf; }
 
-/// float16 versions of the binary functions, through float32.
-macro_rules! half_binary {
-    ($($op:ident),*) => {$(
-        impl BinaryOp<f16> for $op {
-            type Out = f16;
-            #[inline(always)]
-            fn call(a: f16, b: f16) -> f16 {
-                f16::from_f32(<$op as BinaryOp<f32>>::call(a.to_f32(), b.to_f32()))
-            }
-        }
-    )*};
-}
+// float16 versions of the binary functions, through float32.
 half_binary!(Arctan2, Hypot);
 
 pub struct Copysign;

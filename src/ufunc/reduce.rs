@@ -219,12 +219,8 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
     }
     let mask = match args.mask {
         Some(m) => {
+            // Only bool casts to bool safely: the mask is a bool array.
             check_can_cast(m.dtype(), &DType::scalar(Kind::Bool), Casting::Safe)?;
-            let m = if m.dtype().kind() == Some(Kind::Bool) && m.dtype().is_native() {
-                m.view()
-            } else {
-                astype(m, &DType::scalar(Kind::Bool), Casting::Safe, Order::K)?
-            };
             Some(m.broadcast_to(a.shape()).map_err(|_| {
                 err!(
                     Shape,
@@ -462,18 +458,11 @@ pub fn mean(a: &Array, args: &ReduceArgs) -> Result<Array> {
             arith::TRUE_DIVIDE.call(&[&sum, &n], None)?
         }
         Some(m) => {
-            let ones = m.broadcast_to(a.shape()).or_else(|_| {
-                crate::ufunc::cast::astype(
-                    m,
-                    &DType::scalar(Kind::Bool),
-                    Casting::Unsafe,
-                    Order::K,
-                )?
-                .broadcast_to(a.shape())
-            })?;
+            // The sum above accepted the mask: a bool array broadcastable to `a`.
+            let selected = m.broadcast_to(a.shape())?;
             let counts = reduce(
                 ReduceOp::Sum,
-                &ones,
+                &selected,
                 &ReduceArgs {
                     axes: args.axes,
                     keepdims: args.keepdims,

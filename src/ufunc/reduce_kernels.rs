@@ -210,27 +210,25 @@ macro_rules! pairwise_real {
 pairwise_real!(pairwise_f32, f32);
 pairwise_real!(pairwise_f64, f64);
 
+/// The float add reduce run: `acc + pairwise_sum(run)`, as NumPy's loop.
+macro_rules! sum_run {
+    ($name:ident, $pairwise:ident, $t:ty) => {
+        unsafe fn $name(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                let a = (acc as *const $t).read_unaligned();
+                let s = $pairwise(x, stride, n, |p, i, st| load::<$t>(p, i, st));
+                (acc as *mut $t).write_unaligned(a + s);
+            }
+        }
+    };
+}
+sum_run!(sum_run_f32, pairwise_f32, f32);
+sum_run!(sum_run_f64, pairwise_f64, f64);
+
 unsafe fn load_f16_as_f32(p: *const u8, i: usize, stride: isize) -> f32 {
     // SAFETY: forwarded.
     unsafe { load::<f16>(p, i, stride).to_f32() }
-}
-
-unsafe fn sum_run_f32(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        let a = (acc as *const f32).read_unaligned();
-        (acc as *mut f32)
-            .write_unaligned(a + pairwise_f32(x, stride, n, |p, i, s| load::<f32>(p, i, s)));
-    }
-}
-
-unsafe fn sum_run_f64(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        let a = (acc as *const f64).read_unaligned();
-        (acc as *mut f64)
-            .write_unaligned(a + pairwise_f64(x, stride, n, |p, i, s| load::<f64>(p, i, s)));
-    }
 }
 
 /// float16: the run sums in float32 and rounds once, as NumPy's half loop.

@@ -82,6 +82,21 @@ macro_rules! unary1 {
 }
 pub(crate) use unary1;
 
+/// float16 binary loops computed through the op's float32 loop and rounded
+/// once, as NumPy's half loops do.
+macro_rules! half_binary {
+    ($($op:ident),* $(,)?) => {$(
+        impl $crate::ufunc::arith::BinaryOp<half::f16> for $op {
+            type Out = half::f16;
+            #[inline(always)]
+            fn call(a: half::f16, b: half::f16) -> half::f16 {
+                half::f16::from_f32(<$op as $crate::ufunc::arith::BinaryOp<f32>>::call(a.to_f32(), b.to_f32()))
+            }
+        }
+    )*};
+}
+pub(crate) use half_binary;
+
 /// A `Ufunc` value; `weak` and `resolver` default to Strict and Default.
 macro_rules! ufunc {
     ($static:ident, $name:literal, $nin:literal, $loops:expr) => {
