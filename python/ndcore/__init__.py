@@ -477,14 +477,29 @@ class ndarray:
     def __imod__(self, other):
         return remainder(self, other, out=self)
 
+    def _fast_power(self, other):
+        """NumPy's operator shortcut (number.c, fast_scalar_power): a float
+        or complex array to the Python int 2 or -1, or the Python float 0.5,
+        calls square, reciprocal or sqrt (so (-0.0)**0.5 is -0.0 for float16
+        too, where power's own loop would call pow)."""
+        if self.dtype.kind not in "fc":
+            return None
+        if type(other) is int and other in (2, -1):
+            return square if other == 2 else reciprocal
+        if type(other) is float and other == 0.5:
+            return sqrt
+        return None
+
     def __pow__(self, other):
-        return power(self, other)
+        fast = self._fast_power(other)
+        return fast(self) if fast else power(self, other)
 
     def __rpow__(self, other):
         return power(other, self)
 
     def __ipow__(self, other):
-        return power(self, other, out=self)
+        fast = self._fast_power(other)
+        return fast(self, out=self) if fast else power(self, other, out=self)
 
     def __invert__(self):
         return invert(self)

@@ -3,12 +3,35 @@
 //! coalesced and ordered by `layout::loop_dims`, and hands each run to a
 //! typed inner loop. Kernels see only (pointers, strides, length).
 //!
-//! Later work extends this engine (tiling for mismatched layouts, splitting
-//! across threads, chains of kernels per block) without changing kernels.
+//! The walk is cut into *units* (a block of rows of at most `TILE_ROWS` of
+//! the tile axis times a block of the inner axis), so that:
+//! - operands whose layouts disagree (`M.T + M`) are read in cache-sized
+//!   tiles (`layout::tile_axis` picks the axis);
+//! - large work is split across threads (rayon) as ranges of units, with
+//!   no thread overhead below `PARALLEL_MIN` elements;
+//! - a later fused-expression engine can run a chain of kernels per unit.
+
+mod units;
 
 use crate::layout;
+use units::Grid;
 
-/// Call `run(ptrs, strides, len)` for every 1-d run covering `shape`.
+/// Below this many elements a call stays on the calling thread: waking the
+/// pool costs a few microseconds, which this much work hides.
+pub const PARALLEL_MIN: usize = 1 << 16;
+
+/// Pointers handed between threads. The engine's callers guarantee that
+/// distinct units touch distinct output elements.
+#[derive(Clone, Copy)]
+struct Shared<const N: usize>([*mut u8; N]);
+// SAFETY: see the type's doc; the pointers are only dereferenced by `run`,
+// whose callers vouch for the memory (the `# Safety` sections below).
+unsafe impl<const N: usize> Send for Shared<N> {}
+unsafe impl<const N: usize> Sync for Shared<N> {}
+
+/// Call `run(ptrs, strides, len)` for every 1-d run covering `shape`, on
+/// the calling thread, each inner run whole and the outer axes in order
+/// (reductions rely on both).
 ///
 /// # Safety
 /// For each operand `k`, every address `ptrs[k] + sum(i_d * strides[k][d])`
@@ -20,41 +43,71 @@ pub unsafe fn for_each_run<const N: usize>(
     mut run: impl FnMut([*mut u8; N], [isize; N], usize),
 ) {
     let (dims, steps) = layout::loop_dims(shape, strides);
-    let inner = dims.len() - 1;
-    let (len, inner_steps) = (dims[inner], steps[inner]);
-    if len == 0 {
+    if dims[dims.len() - 1] == 0 {
         return;
     }
-    let outer = &dims[..inner];
-    let mut index = vec![0usize; outer.len()];
-    let mut p = ptrs;
-    loop {
-        run(p, inner_steps, len);
-        // Advance the odometer over the outer axes, innermost first.
-        let mut axis = outer.len();
-        loop {
-            if axis == 0 {
-                return;
-            }
-            axis -= 1;
-            index[axis] += 1;
-            for k in 0..N {
-                p[k] = p[k].wrapping_offset(steps[axis][k]);
-            }
-            if index[axis] < outer[axis] {
-                break;
-            }
-            for k in 0..N {
-                p[k] = p[k].wrapping_offset(-(steps[axis][k] * outer[axis] as isize));
-            }
-            index[axis] = 0;
-        }
+    let grid = Grid::new(&dims, &steps, false, None);
+    // SAFETY: forwarded from the caller.
+    unsafe { grid.walk(ptrs, 0, grid.units(), &mut run) };
+}
+
+/// For elementwise work: as `for_each_run`, but mismatched layouts are
+/// walked in tiles (inner runs in pieces) and large work is split across
+/// the rayon pool: `run` is called concurrently on disjoint runs, in no
+/// particular order. Elementwise kernels give the same result either way.
+///
+/// # Safety
+/// As `for_each_run`; in addition, runs of distinct elements may execute
+/// at the same time, so an operand written by `run` must not have two
+/// elements at the same address (no zero strides in outputs) and must not
+/// overlap another operand unless each element is read before it is
+/// written at the same position.
+pub unsafe fn for_each_run_par<const N: usize>(
+    shape: &[usize],
+    ptrs: [*mut u8; N],
+    strides: [&[isize]; N],
+    run: impl Fn([*mut u8; N], [isize; N], usize) + Sync,
+) {
+    let (dims, steps) = layout::loop_dims(shape, strides);
+    let total: usize = dims.iter().product();
+    if total == 0 {
+        return;
     }
+    let threads = if total >= PARALLEL_MIN {
+        rayon::current_num_threads()
+    } else {
+        1
+    };
+    // Four pieces a thread lets the pool even out uneven cores.
+    let pieces = if threads > 1 { threads * 4 } else { 1 };
+    let grid = Grid::new(&dims, &steps, true, Some(pieces));
+    let units = grid.units();
+    let pieces = pieces.min(units);
+    if pieces <= 1 {
+        let mut run = run;
+        // SAFETY: forwarded from the caller.
+        unsafe { grid.walk(ptrs, 0, units, &mut run) };
+        return;
+    }
+    let shared = Shared(ptrs);
+    let (grid, run) = (&grid, &run);
+    rayon::scope(|s| {
+        for piece in 0..pieces {
+            let (start, end) = (units * piece / pieces, units * (piece + 1) / pieces);
+            s.spawn(move |_| {
+                let shared = shared;
+                let mut call = |p, st, n| run(p, st, n);
+                // SAFETY: forwarded from the caller; pieces cover disjoint units.
+                unsafe { grid.walk(shared.0, start, end, &mut call) };
+            });
+        }
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicU8, Ordering};
 
     #[test]
     fn visits_every_element_once_in_any_layout() {
@@ -75,6 +128,48 @@ mod tests {
                 })
             };
             assert!(data.iter().all(|&x| x == 1), "{strides:?}: {data:?}");
+        }
+    }
+
+    /// Every element visited exactly once, in parallel and tiled walks, for
+    /// shapes around the block sizes and both layouts of the second operand.
+    #[test]
+    fn parallel_and_tiled_walks_cover_each_element_once() {
+        for &(r, c) in &[
+            (1usize, 1usize),
+            (3, 70_000),
+            (300, 301),
+            (1000, 17),
+            (257, 1024),
+        ] {
+            let n = r * c;
+            let counts: Vec<AtomicU8> = (0..n).map(|_| AtomicU8::new(0)).collect();
+            let hits: Vec<AtomicU8> = (0..n).map(|_| AtomicU8::new(0)).collect();
+            let base = counts.as_ptr() as *mut u8;
+            let other = hits.as_ptr() as *mut u8;
+            let c_strides = [c as isize, 1];
+            let f_strides = [1, r as isize];
+            unsafe {
+                for_each_run_par(
+                    &[r, c],
+                    [base, other],
+                    [&c_strides, &f_strides],
+                    |[p, q], [s, t], len| {
+                        for i in 0..len as isize {
+                            (*(p.offset(i * s) as *const AtomicU8)).fetch_add(1, Ordering::Relaxed);
+                            (*(q.offset(i * t) as *const AtomicU8)).fetch_add(1, Ordering::Relaxed);
+                        }
+                    },
+                )
+            };
+            assert!(
+                counts.iter().all(|x| x.load(Ordering::Relaxed) == 1),
+                "{r}x{c}"
+            );
+            assert!(
+                hits.iter().all(|x| x.load(Ordering::Relaxed) == 1),
+                "{r}x{c}"
+            );
         }
     }
 }

@@ -344,6 +344,55 @@ pub fn loop_dims<const N: usize>(
     (dims, steps)
 }
 
+/// Can two different indices of this layout address overlapping bytes?
+/// (Zero strides on long axes, or `as_strided` views whose rows overlap.)
+/// Exact for layouts whose axes, sorted by stride, each step past the whole
+/// extent of the tighter ones; any other layout counts as overlapping.
+pub fn may_self_overlap(shape: &[usize], strides: &[isize], itemsize: usize) -> bool {
+    if shape.contains(&0) {
+        return false;
+    }
+    let mut axes: Vec<(usize, usize)> = shape
+        .iter()
+        .zip(strides)
+        .filter(|(d, _)| **d > 1)
+        .map(|(&d, &s)| (s.unsigned_abs(), d))
+        .collect();
+    axes.sort_unstable();
+    let mut reach = itemsize;
+    for (stride, d) in axes {
+        if stride < reach {
+            return true;
+        }
+        reach = stride * (d - 1) + reach;
+    }
+    false
+}
+
+/// The outer loop axis to tile together with the inner axis, for operands
+/// whose layouts disagree (`M.T + M`): the operand striding furthest along
+/// the inner axis (more than a cache line per step) is read in square-ish
+/// blocks, so each cache line it loads is used for several rows before it
+/// is evicted. Returns the index into `dims` of the axis where that operand
+/// steps most tightly, or None when every operand is near-contiguous along
+/// the inner axis or no outer axis helps.
+pub fn tile_axis<const N: usize>(dims: &[usize], steps: &[[isize; N]]) -> Option<usize> {
+    const LINE: usize = 64;
+    let inner = dims.len().checked_sub(1)?;
+    if inner == 0 || dims[inner] < 16 {
+        return None;
+    }
+    let worst = (0..N).max_by_key(|&k| steps[inner][k].unsigned_abs())?;
+    let far = steps[inner][worst].unsigned_abs();
+    if far <= LINE {
+        return None;
+    }
+    (0..inner)
+        .filter(|&a| dims[a] >= 8 && steps[a][worst] != 0)
+        .filter(|&a| steps[a][worst].unsigned_abs() < far)
+        .min_by_key(|&a| steps[a][worst].unsigned_abs())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,6 +414,32 @@ mod tests {
         // A transposed (3, 4) float64: strides (8, 24) stay F-like.
         assert_eq!(strides_for_copy(&[3, 4], &[8, 24], 8, Order::K), [8, 24]);
         assert_eq!(strides_for_copy(&[3, 4], &[-32, 8], 8, Order::K), [32, 8]);
+    }
+
+    #[test]
+    fn self_overlap() {
+        assert!(!may_self_overlap(&[3, 4], &[32, 8], 8));
+        assert!(!may_self_overlap(&[3, 4], &[-8, 24], 8));
+        assert!(may_self_overlap(&[3, 4], &[0, 8], 8));
+        assert!(!may_self_overlap(&[1, 4], &[0, 8], 8));
+        assert!(may_self_overlap(&[3, 4], &[8, 8], 8));
+        assert!(may_self_overlap(&[4], &[4], 8));
+        assert!(!may_self_overlap(&[0, 4], &[0, 0], 8));
+    }
+
+    #[test]
+    fn tiles_only_mismatched_layouts() {
+        // M.T + M into a C-order output: operand 1 strides 32768 inner.
+        let dims = [4096, 4096];
+        assert_eq!(
+            tile_axis(&dims, &[[32768, 8, 32768], [8, 32768, 8]]),
+            Some(0)
+        );
+        // All contiguous, or broadcast (stride 0): no tiling.
+        assert_eq!(tile_axis(&dims, &[[32768, 32768], [8, 8]]), None);
+        assert_eq!(tile_axis(&dims, &[[32768, 0], [8, 0]]), None);
+        // A column of a wide array repeated: no outer axis helps.
+        assert_eq!(tile_axis(&[4096, 64], &[[512, 0], [8, 4096]]), None);
     }
 
     #[test]

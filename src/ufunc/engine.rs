@@ -10,7 +10,7 @@
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Kind, can_cast};
 use crate::error::{Result, bail, err};
-use crate::iter::for_each_run;
+use crate::iter::{for_each_run, for_each_run_par};
 use crate::layout::{self, Order};
 use crate::ufunc::cast::{assign, astype, may_share_memory};
 
@@ -23,6 +23,7 @@ pub type LoopFn = unsafe fn(args: &[*mut u8], steps: &[isize], n: usize);
 pub type OperandCheck = fn(&Loop, &[Array]) -> Result<()>;
 
 /// One typed loop of a ufunc: the kinds it reads and writes.
+#[derive(Clone, Copy)]
 pub struct Loop {
     pub types: &'static [Kind],
     pub func: LoopFn,
@@ -353,24 +354,36 @@ impl Ufunc {
 
     fn run(&self, lp: &Loop, inputs: &[Array], out: &Array) {
         let shape = out.shape();
+        // A self-overlapping output (zero strides from `as_strided`) is
+        // written by one thread, so the last write wins as in NumPy.
+        let parallel = !layout::may_self_overlap(shape, out.strides(), out.itemsize());
+        macro_rules! walk {
+            ($ptrs:expr, $strides:expr, $run:expr) => {
+                if parallel {
+                    for_each_run_par(shape, $ptrs, $strides, $run)
+                } else {
+                    for_each_run(shape, $ptrs, $strides, $run)
+                }
+            };
+        }
         // The output is operand 0 for the engine (it follows the output's
         // layout); kernels get inputs first, as NumPy's loops do.
         // SAFETY: every operand describes `shape` inside its buffer (inputs
         // broadcast, output allocated or checked), and the kernel matches
-        // the operands' dtypes.
+        // the operands' dtypes. Inputs overlapping the output were copied
+        // unless identical to it, which elementwise kernels read before
+        // writing, so concurrent pieces touch disjoint elements.
         unsafe {
             match inputs {
-                [a] => for_each_run(
-                    shape,
+                [a] => walk!(
                     [out.data_ptr(), a.data_ptr()],
                     [out.strides(), a.strides()],
-                    |[o, x], [so, sx], n| (lp.func)(&[x, o], &[sx, so], n),
+                    |[o, x], [so, sx], n| (lp.func)(&[x, o], &[sx, so], n)
                 ),
-                [a, b] => for_each_run(
-                    shape,
+                [a, b] => walk!(
                     [out.data_ptr(), a.data_ptr(), b.data_ptr()],
                     [out.strides(), a.strides(), b.strides()],
-                    |[o, x, y], [so, sx, sy], n| (lp.func)(&[x, y, o], &[sx, sy, so], n),
+                    |[o, x, y], [so, sx, sy], n| (lp.func)(&[x, y, o], &[sx, sy, so], n)
                 ),
                 _ => unreachable!("ufuncs have one or two inputs"),
             }

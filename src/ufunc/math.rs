@@ -259,6 +259,59 @@ impl BinaryOp<f32> for Power {
 }
 half_binary!(Power);
 
+/// Power with one exponent for the whole run, as NumPy's float32 and
+/// float64 loops: 2,
+/// 0.5, -1 and 1 become square, sqrt, reciprocal and a copy (so
+/// `(-0.0)**0.5` is -0.0 and `(-inf)**0.5` NaN, as sqrt gives), others pow.
+macro_rules! scalar_exponent_ops {
+    ($($t:ty => $sqrt:expr),* $(,)?) => {
+        pub struct PowSquare;
+        pub struct PowSqrt;
+        pub struct PowReciprocal;
+        pub struct PowOne;
+        $(
+            impl BinaryOp<$t> for PowSquare { type Out = $t; #[inline(always)] fn call(a: $t, _: $t) -> $t { a * a } }
+            impl BinaryOp<$t> for PowSqrt { type Out = $t; #[inline(always)] fn call(a: $t, _: $t) -> $t { $sqrt(a) } }
+            impl BinaryOp<$t> for PowReciprocal { type Out = $t; #[inline(always)] fn call(a: $t, _: $t) -> $t { 1.0 / a } }
+            impl BinaryOp<$t> for PowOne { type Out = $t; #[inline(always)] fn call(a: $t, _: $t) -> $t { a } }
+        )*
+    };
+}
+scalar_exponent_ops!(f32 => f32::sqrt, f64 => f64::sqrt);
+
+/// The float power loop: a run with one exponent (stride 0) takes NumPy's
+/// fast paths, any other run calls pow per element.
+///
+/// # Safety
+/// As `binary_loop`.
+unsafe fn float_power_loop<T>(args: &[*mut u8], steps: &[isize], n: usize)
+where
+    T: Copy + Into<f64>,
+    Power: BinaryOp<T, Out = T>,
+    PowSquare: BinaryOp<T, Out = T>,
+    PowSqrt: BinaryOp<T, Out = T>,
+    PowReciprocal: BinaryOp<T, Out = T>,
+    PowOne: BinaryOp<T, Out = T>,
+{
+    use super::arith::binary_loop;
+    // SAFETY (all calls): forwarded from the caller.
+    unsafe {
+        if steps[1] == 0 && n > 0 {
+            let e: f64 = (args[1] as *const T).read_unaligned().into();
+            if e == 2.0 {
+                return binary_loop::<T, T, PowSquare>(args, steps, n);
+            } else if e == 0.5 {
+                return binary_loop::<T, T, PowSqrt>(args, steps, n);
+            } else if e == -1.0 {
+                return binary_loop::<T, T, PowReciprocal>(args, steps, n);
+            } else if e == 1.0 {
+                return binary_loop::<T, T, PowOne>(args, steps, n);
+            }
+        }
+        binary_loop::<T, T, Power>(args, steps, n)
+    }
+}
+
 /// Integer power by squaring, wrapping as NumPy's (negative exponents are
 /// refused before the loop runs, see `check_power`).
 macro_rules! int_power {
@@ -464,12 +517,40 @@ ufunc!(
     2,
     same2!(Nextafter; Float16, Float32, Float64)
 );
+/// NumPy's float16 loop has no one-exponent shortcuts: pow throughout.
+const POWER_HALF_LOOP: &[Loop] = same2!(Power; Float16);
+const POWER_INT_LOOPS: &[Loop] =
+    same2!(Power; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64);
+macro_rules! float_power_loop {
+    ($k:ident) => {
+        Loop {
+            types: &[
+                crate::dtype::Kind::$k,
+                crate::dtype::Kind::$k,
+                crate::dtype::Kind::$k,
+            ],
+            func: float_power_loop::<super::tables::ty!($k)>,
+        }
+    };
+}
 ufunc!(FLOAT_POWER, "float_power", 2, same2!(FloatPower; Float64));
 ufunc!(
     POWER,
     "power",
     2,
-    same2!(Power; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64),
+    &[
+        POWER_INT_LOOPS[0],
+        POWER_INT_LOOPS[1],
+        POWER_INT_LOOPS[2],
+        POWER_INT_LOOPS[3],
+        POWER_INT_LOOPS[4],
+        POWER_INT_LOOPS[5],
+        POWER_INT_LOOPS[6],
+        POWER_INT_LOOPS[7],
+        POWER_HALF_LOOP[0],
+        float_power_loop!(Float32),
+        float_power_loop!(Float64),
+    ],
     super::engine::WeakInts::Strict,
     super::engine::Resolver::Default,
     None,

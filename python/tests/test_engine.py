@@ -1,0 +1,117 @@
+"""The loop engine's large-array paths against NumPy: work above the
+parallel threshold split across threads, mismatched layouts walked in tiles
+(`M.T + M`), negative and zero strides, in-place and overlapping outputs,
+and the power ufunc's one-exponent fast paths."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ndcore as nd
+
+# Above the engine's PARALLEL_MIN (2**16 elements), so threads and tiles run.
+LAYOUTS = ["c", "f", "t", "neg", "step2", "bcast_row", "bcast_col"]
+
+
+def laid_out(arr2d, how):
+    """The same values as `arr2d` in another memory layout."""
+    r, c = arr2d.shape
+    if how == "c":
+        return np.ascontiguousarray(arr2d)
+    if how == "f":
+        return np.asfortranarray(arr2d)
+    if how == "t":
+        return np.ascontiguousarray(arr2d.T).T
+    if how == "neg":
+        big = np.empty((r, c), arr2d.dtype)[::-1, ::-1]
+        big[...] = arr2d
+        return big
+    if how == "step2":
+        big = np.empty((r, 2 * c), arr2d.dtype)[:, ::2]
+        big[...] = arr2d
+        return big
+    if how == "bcast_row":
+        return np.broadcast_to(arr2d[:1], (r, c))
+    return np.broadcast_to(arr2d[:, :1], (r, c))
+
+
+@given(st.sampled_from(LAYOUTS), st.sampled_from(LAYOUTS), st.sampled_from(["f8", "f4", "i4", "i2", "c16"]),
+       st.sampled_from(["add", "subtract", "multiply", "maximum", "less"]),
+       st.sampled_from([(301, 333), (4, 40_000), (40_000, 3), (1, 70_001)]), st.integers(0, 2**32))
+def test_large_binary_any_layout(la, lb, code, name, shape, seed):
+    rng = np.random.default_rng(seed)
+    a = laid_out((rng.standard_normal(shape) * 100).astype(code), la)
+    b = laid_out((rng.standard_normal(shape) * 100).astype(code), lb)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = getattr(np, name)(a, b)
+    got = np.asarray(getattr(nd, name)(a, b))
+    assert got.dtype == expected.dtype
+    assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("n", [512, 1000, 2048 + 3])
+def test_transposed_sum_of_square_matrix(n):
+    m = np.arange(n * n, dtype=np.float64).reshape(n, n) * 0.5
+    got = np.asarray(nd.asarray(m).T + nd.asarray(m))
+    assert np.array_equal(got, m.T + m)
+    assert got.flags.c_contiguous
+    f = np.asfortranarray(m)
+    assert np.array_equal(np.asarray(nd.add(f.T, m)), f.T + m)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS[:5])
+def test_large_unary_and_out(layout):
+    x = laid_out(np.linspace(-50, 50, 300 * 333).reshape(300, 333), layout)
+    for name in ["sqrt", "exp", "sin", "negative", "absolute", "floor"]:
+        with np.errstate(all="ignore"):
+            expected = getattr(np, name)(x)
+        out = np.full(x.shape, -1.0)[::-1]
+        assert getattr(nd, name)(x, out=out) is out
+        assert np.allclose(out, expected, rtol=4e-16, atol=0, equal_nan=True)
+
+
+def test_large_in_place_and_overlap():
+    base = np.arange(300_001, dtype=np.float64)
+    ours = base.copy()
+    np.add(base[1:], base[:-1], out=base[1:])
+    nd.add(ours[1:], ours[:-1], out=ours[1:])
+    assert np.array_equal(ours, base)
+    a = np.arange(200_000.0)
+    w = nd.asarray(a)
+    w += w
+    assert np.array_equal(a, np.arange(200_000.0) * 2)
+    r = np.arange(200_000.0)
+    nd.multiply(r[::-1], 3.0, out=r)  # reads reversed, writes forward: copied first
+    assert np.array_equal(r, np.arange(200_000.0)[::-1] * 3.0)
+
+
+def test_zero_stride_output_is_written_in_order():
+    # An output whose elements share memory: one thread writes, last wins,
+    # as NumPy's sequential loop.
+    cell = np.zeros(1)
+    out = np.lib.stride_tricks.as_strided(cell, shape=(100_000,), strides=(0,))
+    vals = np.arange(100_000.0)
+    theirs = np.zeros(1)
+    np.add(vals, 1.0, out=np.lib.stride_tricks.as_strided(theirs, shape=(100_000,), strides=(0,)))
+    nd.add(vals, 1.0, out=out)
+    assert cell[0] == theirs[0] == 100_000.0
+
+
+@pytest.mark.parametrize("code", ["f2", "f4", "f8"])
+@pytest.mark.parametrize("e", [2, 2.0, 0.5, -1, -1.0, 1, 1.0, 0, 0.0, 3, -2, 0.25])
+def test_power_one_exponent_matches_numpy(code, e):
+    # NumPy's float loop takes 2, 0.5, -1, 1 as square, sqrt, reciprocal,
+    # copy when the exponent is one value: (-0.0)**0.5 is -0.0, not +0.0.
+    x = np.array([-0.0, 0.0, -np.inf, np.inf, np.nan, 3.0, -2.0, 1e-3, 7.5] * 9000, dtype=code)
+    with np.errstate(all="ignore"):
+        for expected, got in [(x ** e, nd.asarray(x) ** e),
+                              (np.power(x, e), nd.power(x, e)),
+                              (np.power(x, np.full(x.shape, e, code)), nd.power(x, np.full(x.shape, e, code)))]:
+            got = np.asarray(got)
+            assert got.dtype == expected.dtype
+            assert got.tobytes() == expected.tobytes() or np.array_equal(got, expected, equal_nan=True) \
+                and np.array_equal(np.signbit(got[~np.isnan(got)]), np.signbit(expected[~np.isnan(expected)]))

@@ -1,0 +1,153 @@
+//! The unit grid: the coalesced loop dimensions cut into units of work, so a
+//! walk can start at any unit (threads take ranges of units) and read
+//! mismatched layouts tile by tile.
+//!
+//! A unit is `rows` runs of the inner axis, each `n` long: one row when not
+//! tiled, a block of the tile axis when tiled. Units are numbered in C order
+//! over [outer axes but the tile axis, tile-axis blocks, inner blocks].
+
+use crate::layout;
+
+/// Rows of a tile: a multiple of 8, so each 64-byte line of a transposed
+/// float64 operand is used whole before the tile moves on.
+const TILE_ROWS: usize = 16;
+/// Inner elements of a tile: TILE_COLS lines of the transposed operand
+/// (16 KiB) stay in L1 while the tile's rows are walked.
+const TILE_COLS: usize = 256;
+/// Inner blocks split for threads are multiples of this many elements, so
+/// that pieces start on cache lines and SIMD loops keep whole vectors.
+const BLOCK_ALIGN: usize = 512;
+
+pub(super) struct Grid<const N: usize> {
+    /// Units along each grid axis, and the pointer step of one unit there.
+    counts: Vec<usize>,
+    steps: Vec<[isize; N]>,
+    /// Length of the inner axis and of its blocks; their byte strides.
+    len: usize,
+    block: usize,
+    inner_steps: [isize; N],
+    /// When tiled: the tile axis' length, rows per tile and row strides.
+    tile: Option<(usize, usize, [isize; N])>,
+}
+
+impl<const N: usize> Grid<N> {
+    /// The grid over loop dimensions from `layout::loop_dims` (non-empty).
+    /// `tiled` allows tiles (which visit inner runs in pieces: only for
+    /// elementwise work). With `pieces`, inner runs are cut so there are at
+    /// least that many units when the outer axes alone give fewer.
+    pub(super) fn new(
+        dims: &[usize],
+        steps: &[[isize; N]],
+        tiled: bool,
+        pieces: Option<usize>,
+    ) -> Self {
+        let inner = dims.len() - 1;
+        let len = dims[inner];
+        let inner_steps = steps[inner];
+        let tile = if tiled {
+            layout::tile_axis(dims, steps)
+        } else {
+            None
+        };
+        let mut counts = Vec::with_capacity(dims.len() + 1);
+        let mut grid_steps = Vec::with_capacity(dims.len() + 1);
+        for a in (0..inner).filter(|&a| Some(a) != tile) {
+            counts.push(dims[a]);
+            grid_steps.push(steps[a]);
+        }
+        let block = match tile {
+            Some(t) => {
+                counts.push(dims[t].div_ceil(TILE_ROWS));
+                grid_steps.push(steps[t].map(|s| s * TILE_ROWS as isize));
+                TILE_COLS.min(len)
+            }
+            None => {
+                let outer: usize = counts.iter().product();
+                match pieces {
+                    Some(p) if outer < p => {
+                        let cuts = p.div_ceil(outer);
+                        len.div_ceil(cuts).next_multiple_of(BLOCK_ALIGN).min(len)
+                    }
+                    _ => len,
+                }
+            }
+        };
+        counts.push(len.div_ceil(block));
+        grid_steps.push(inner_steps.map(|s| s * block as isize));
+        Grid {
+            counts,
+            steps: grid_steps,
+            len,
+            block,
+            inner_steps,
+            tile: tile.map(|t| (dims[t], TILE_ROWS, steps[t])),
+        }
+    }
+
+    /// Number of units.
+    pub(super) fn units(&self) -> usize {
+        self.counts.iter().product()
+    }
+
+    /// Call `run` for every run of units `start..end`.
+    ///
+    /// # Safety
+    /// `ptrs` with the grid's strides must address valid memory for every
+    /// element of those units, as `run` accesses it.
+    pub(super) unsafe fn walk(
+        &self,
+        ptrs: [*mut u8; N],
+        start: usize,
+        end: usize,
+        run: &mut impl FnMut([*mut u8; N], [isize; N], usize),
+    ) {
+        if start >= end {
+            return;
+        }
+        let axes = self.counts.len();
+        // The multi-index of `start`, and the pointers there.
+        let mut index = vec![0usize; axes];
+        let mut p = ptrs;
+        let mut rest = start;
+        for a in (0..axes).rev() {
+            index[a] = rest % self.counts[a];
+            rest /= self.counts[a];
+            for k in 0..N {
+                p[k] = p[k].wrapping_offset(self.steps[a][k] * index[a] as isize);
+            }
+        }
+        let last = axes - 1;
+        for _ in start..end {
+            let n = self.block.min(self.len - index[last] * self.block);
+            match self.tile {
+                None => run(p, self.inner_steps, n),
+                Some((dim, rows, row_steps)) => {
+                    let rows = rows.min(dim - index[last - 1] * rows);
+                    let mut q = p;
+                    for _ in 0..rows {
+                        run(q, self.inner_steps, n);
+                        for k in 0..N {
+                            q[k] = q[k].wrapping_offset(row_steps[k]);
+                        }
+                    }
+                }
+            }
+            // Advance the odometer, innermost grid axis first.
+            let mut a = axes;
+            while a > 0 {
+                a -= 1;
+                index[a] += 1;
+                for k in 0..N {
+                    p[k] = p[k].wrapping_offset(self.steps[a][k]);
+                }
+                if index[a] < self.counts[a] {
+                    break;
+                }
+                for k in 0..N {
+                    p[k] = p[k].wrapping_offset(-(self.steps[a][k] * self.counts[a] as isize));
+                }
+                index[a] = 0;
+            }
+        }
+    }
+}
