@@ -38,6 +38,12 @@
 
 
 /**
+ * Below this many elements a call stays on the calling thread: waking the
+ * pool costs a few microseconds, which this much work hides.
+ */
+#define PARALLEL_MIN (1 << 16)
+
+/**
  * Array flag bits returned by nd_array_flags (NumPy's values).
  */
 #define ND_FLAG_C_CONTIGUOUS 1
@@ -941,6 +947,17 @@ struct nd_array *nd_array_wrap(void *data,
                                bool writeable,
                                nd_release_fn release,
                                void *ctx);
+
+/**
+ * Give back to the system the freed array memory ndcore keeps for reuse.
+ * ndcore caches up to 8 freed blocks of 64 KiB or more (256 MiB in all by
+ * default; the environment variable NDCORE_POOL_BYTES, read once, sets the
+ * budget in bytes and 0 turns the cache off), so that chains of operations
+ * reuse memory instead of faulting in fresh pages. Only allocations whose
+ * contents are left uninitialised (nd_empty, ufunc results) reuse blocks.
+ * Thread-safe; arrays alive now are not affected.
+ */
+void nd_release_cached_memory(void);
 
 /**
  * A new handle for the builtin dtype `type` in native byte order.

@@ -286,3 +286,15 @@ pub unsafe extern "C" fn nd_array_wrap(
         Ok(nd_array::into_raw(unsafe { Array::wrap(parts)? }))
     })
 }
+
+/// Give back to the system the freed array memory ndcore keeps for reuse.
+/// ndcore caches up to 8 freed blocks of 64 KiB or more (256 MiB in all by
+/// default; the environment variable NDCORE_POOL_BYTES, read once, sets the
+/// budget in bytes and 0 turns the cache off), so that chains of operations
+/// reuse memory instead of faulting in fresh pages. Only allocations whose
+/// contents are left uninitialised (nd_empty, ufunc results) reuse blocks.
+/// Thread-safe; arrays alive now are not affected.
+#[unsafe(no_mangle)]
+pub extern "C" fn nd_release_cached_memory() {
+    crate::buffer::release_cached()
+}

@@ -18,6 +18,17 @@ const TILE_COLS: usize = 256;
 /// that pieces start on cache lines and SIMD loops keep whole vectors.
 const BLOCK_ALIGN: usize = 512;
 
+/// A tiled walk: the tile axis' length, rows per tile, the row strides,
+/// and for each operand the element size when its tile is read through a
+/// dense scratch copy (inputs that step far along the inner axis but
+/// contiguously along the tile axis: `M.T` in `M.T + M`).
+struct Tile<const N: usize> {
+    dim: usize,
+    rows: usize,
+    row_steps: [isize; N],
+    buffered: [Option<usize>; N],
+}
+
 pub(super) struct Grid<const N: usize> {
     /// Units along each grid axis, and the pointer step of one unit there.
     counts: Vec<usize>,
@@ -26,21 +37,23 @@ pub(super) struct Grid<const N: usize> {
     len: usize,
     block: usize,
     inner_steps: [isize; N],
-    /// When tiled: the tile axis' length, rows per tile and row strides.
-    tile: Option<(usize, usize, [isize; N])>,
+    tile: Option<Tile<N>>,
 }
 
 impl<const N: usize> Grid<N> {
     /// The grid over loop dimensions from `layout::loop_dims` (non-empty).
-    /// `tiled` allows tiles (which visit inner runs in pieces: only for
-    /// elementwise work). With `pieces`, inner runs are cut so there are at
-    /// least that many units when the outer axes alone give fewer.
+    /// `inputs` allows tiles (which visit inner runs in pieces: only for
+    /// elementwise work), giving each operand's element size when it is an
+    /// input that may be read through a scratch copy, 0 otherwise. With
+    /// `pieces`, inner runs are cut so there are at least that many units
+    /// when the outer axes alone give fewer.
     pub(super) fn new(
         dims: &[usize],
         steps: &[[isize; N]],
-        tiled: bool,
+        inputs: Option<[usize; N]>,
         pieces: Option<usize>,
     ) -> Self {
+        let tiled = inputs.is_some();
         let inner = dims.len() - 1;
         let len = dims[inner];
         let inner_steps = steps[inner];
@@ -80,7 +93,18 @@ impl<const N: usize> Grid<N> {
             len,
             block,
             inner_steps,
-            tile: tile.map(|t| (dims[t], TILE_ROWS, steps[t])),
+            tile: tile.map(|t| Tile {
+                dim: dims[t],
+                rows: TILE_ROWS,
+                row_steps: steps[t],
+                buffered: std::array::from_fn(|k| {
+                    let size = inputs.map_or(0, |s| s[k]);
+                    let wants = size > 0
+                        && steps[t][k] == size as isize
+                        && inner_steps[k].unsigned_abs() > size * 8;
+                    wants.then_some(size)
+                }),
+            }),
         }
     }
 
@@ -117,17 +141,40 @@ impl<const N: usize> Grid<N> {
             }
         }
         let last = axes - 1;
+        // Dense copies of the buffered operands' current tile.
+        let mut scratch: [Vec<u64>; N] = std::array::from_fn(|k| match &self.tile {
+            Some(t) if t.buffered[k].is_some() => {
+                vec![0u64; (t.rows * self.block * t.buffered[k].unwrap_or(0)).div_ceil(8)]
+            }
+            _ => Vec::new(),
+        });
         for _ in start..end {
             let n = self.block.min(self.len - index[last] * self.block);
-            match self.tile {
+            match &self.tile {
                 None => run(p, self.inner_steps, n),
-                Some((dim, rows, row_steps)) => {
-                    let rows = rows.min(dim - index[last - 1] * rows);
+                Some(t) => {
+                    let rows = t.rows.min(t.dim - index[last - 1] * t.rows);
                     let mut q = p;
+                    let mut inner = self.inner_steps;
+                    for k in 0..N {
+                        if let Some(size) = t.buffered[k] {
+                            let dst = scratch[k].as_mut_ptr() as *mut u8;
+                            // SAFETY: the tile's elements are valid (caller);
+                            // the scratch holds rows * block elements.
+                            unsafe {
+                                transpose_tile(p[k], self.inner_steps[k], dst, rows, n, size)
+                            };
+                            q[k] = dst;
+                            inner[k] = size as isize;
+                        }
+                    }
                     for _ in 0..rows {
-                        run(q, self.inner_steps, n);
+                        run(q, inner, n);
                         for k in 0..N {
-                            q[k] = q[k].wrapping_offset(row_steps[k]);
+                            q[k] = match t.buffered[k] {
+                                Some(size) => q[k].wrapping_add(n * size),
+                                None => q[k].wrapping_offset(t.row_steps[k]),
+                            };
                         }
                     }
                 }
@@ -150,4 +197,46 @@ impl<const N: usize> Grid<N> {
             }
         }
     }
+}
+
+/// Copy a `rows` x `n` tile whose rows are contiguous in the source's
+/// other direction (element `(r, j)` at `src + r * size + j * step`) into
+/// `dst` as `rows` dense runs of `n`: each source column is read as one
+/// contiguous piece, so every cache line loaded is used whole.
+///
+/// # Safety
+/// Every element of the tile is readable; `dst` holds `rows * n * size` bytes.
+unsafe fn transpose_tile(
+    src: *const u8,
+    step: isize,
+    dst: *mut u8,
+    rows: usize,
+    n: usize,
+    size: usize,
+) {
+    with_uint_of_size!(size, T => {
+        let dst = dst as *mut T;
+        for j in 0..n {
+            let col = src.wrapping_offset(j as isize * step) as *const T;
+            for r in 0..rows {
+                // SAFETY: forwarded from the caller.
+                unsafe { dst.add(r * n + j).write(col.add(r).read_unaligned()) };
+            }
+        }
+    }, _ => {
+        // Records and other sizes: one strided copy per source column.
+        for j in 0..n {
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                super::copy_elements(
+                    src.wrapping_offset(j as isize * step),
+                    size as isize,
+                    dst.add(j * size),
+                    (n * size) as isize,
+                    rows,
+                    size,
+                )
+            };
+        }
+    })
 }

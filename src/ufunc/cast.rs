@@ -5,7 +5,7 @@
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Element, ScalarType, Value, can_cast};
 use crate::error::{Result, bail};
-use crate::iter::for_each_run;
+use crate::iter::{copy_elements, for_each_run};
 use crate::layout::Order;
 use crate::with_element_type;
 
@@ -113,53 +113,6 @@ pub unsafe fn fill(dst: &Array, value: *const u8, value_dtype: &DType) -> Result
         )
     };
     Ok(())
-}
-
-/// Copy `n` elements of `size` bytes from `src` (byte stride `ss`, which may
-/// be 0 to repeat one element) to `dst` (stride `ds`), with typed moves for
-/// the common sizes so strided and repeated copies do not call memcpy per
-/// element, and contiguous runs become one memcpy.
-///
-/// # Safety
-/// Both runs valid for `n` elements; they must not overlap.
-#[inline]
-unsafe fn copy_elements(src: *const u8, ss: isize, dst: *mut u8, ds: isize, n: usize, size: usize) {
-    let sz = size as isize;
-    if ss == sz && ds == sz {
-        // SAFETY: forwarded from the caller.
-        unsafe { std::ptr::copy_nonoverlapping(src, dst, n * size) };
-        return;
-    }
-    macro_rules! typed {
-        ($t:ty) => {
-            for i in 0..n as isize {
-                // SAFETY: forwarded from the caller; any alignment.
-                unsafe {
-                    let x = (src.wrapping_offset(i * ss) as *const $t).read_unaligned();
-                    (dst.wrapping_offset(i * ds) as *mut $t).write_unaligned(x);
-                }
-            }
-        };
-    }
-    match size {
-        1 => typed!(u8),
-        2 => typed!(u16),
-        4 => typed!(u32),
-        8 => typed!(u64),
-        16 => typed!(u128),
-        _ => {
-            for i in 0..n as isize {
-                // SAFETY: forwarded from the caller.
-                unsafe {
-                    std::ptr::copy_nonoverlapping(
-                        src.wrapping_offset(i * ss),
-                        dst.wrapping_offset(i * ds),
-                        size,
-                    )
-                };
-            }
-        }
-    }
 }
 
 /// Set every element of a scalar-dtype `dst` to `value`.

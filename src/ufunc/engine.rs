@@ -358,9 +358,9 @@ impl Ufunc {
         // written by one thread, so the last write wins as in NumPy.
         let parallel = !layout::may_self_overlap(shape, out.strides(), out.itemsize());
         macro_rules! walk {
-            ($ptrs:expr, $strides:expr, $run:expr) => {
+            ($ptrs:expr, $strides:expr, $sizes:expr, $run:expr) => {
                 if parallel {
-                    for_each_run_par(shape, $ptrs, $strides, $run)
+                    for_each_run_par(shape, $ptrs, $strides, $sizes, $run)
                 } else {
                     for_each_run(shape, $ptrs, $strides, $run)
                 }
@@ -378,11 +378,13 @@ impl Ufunc {
                 [a] => walk!(
                     [out.data_ptr(), a.data_ptr()],
                     [out.strides(), a.strides()],
+                    [0, a.itemsize()],
                     |[o, x], [so, sx], n| (lp.func)(&[x, o], &[sx, so], n)
                 ),
                 [a, b] => walk!(
                     [out.data_ptr(), a.data_ptr(), b.data_ptr()],
                     [out.strides(), a.strides(), b.strides()],
+                    [0, a.itemsize(), b.itemsize()],
                     |[o, x, y], [so, sx, sy], n| (lp.func)(&[x, y, o], &[sx, sy, so], n)
                 ),
                 _ => unreachable!("ufuncs have one or two inputs"),

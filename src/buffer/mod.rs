@@ -3,10 +3,13 @@
 //! view keeps it alive and the release runs exactly once, after the last
 //! view is gone, on whichever thread drops it.
 
+mod pool;
+
 use std::alloc::{Layout, alloc, alloc_zeroed, dealloc};
 use std::ptr::NonNull;
 
 use crate::error::{Result, bail};
+use pool::{Block, Cached};
 
 /// Alignment of owned allocations: a cache line, enough for any SIMD load.
 pub const ALLOC_ALIGN: usize = 64;
@@ -32,6 +35,8 @@ enum Owner {
 pub struct Buffer {
     ptr: NonNull<u8>,
     len: usize,
+    /// Owned blocks: the size class allocated (what the pool keys on).
+    cap: usize,
     owner: Owner,
     writeable: bool,
 }
@@ -49,13 +54,33 @@ impl Buffer {
     /// aligned and advised to use transparent huge pages, as NumPy does:
     /// first-touch faults on 4 KiB pages (~1 us each here) otherwise
     /// dominate filling a large array, and mapped memory is already zero,
-    /// so `zeros` costs nothing until the pages are touched.
+    /// so `zeros` costs nothing until the pages are touched. Allocations
+    /// from 64 KiB on are rounded up to a size class and, when not zeroed,
+    /// reuse a block freed earlier (see `pool`).
     pub fn alloc(len: usize, zeroed: bool) -> Result<Buffer> {
-        if len >= HUGE_PAGE_THRESHOLD {
-            return Buffer::map_anonymous(len);
+        let cap = pool::class(len);
+        if !zeroed && cap >= pool::MIN_POOLED {
+            if let Some(c) = pool::take(cap) {
+                let owner = match c.block {
+                    Block::Heap(layout) => Owner::Owned(layout),
+                    Block::Mapped { base, len } => Owner::Mapped { base, len },
+                };
+                return Ok(Buffer {
+                    ptr: c.ptr,
+                    len,
+                    cap,
+                    owner,
+                    writeable: true,
+                });
+            }
+        }
+        if cap >= HUGE_PAGE_THRESHOLD {
+            let mut b = Buffer::map_anonymous(cap)?;
+            b.len = len;
+            return Ok(b);
         }
         // Never a zero-size allocation: C callers get a real, aligned pointer.
-        let layout = match Layout::from_size_align(len.max(1), ALLOC_ALIGN) {
+        let layout = match Layout::from_size_align(cap.max(1), ALLOC_ALIGN) {
             Ok(l) => l,
             Err(_) => bail!(Overflow, "cannot allocate {len} bytes: too large"),
         };
@@ -73,6 +98,7 @@ impl Buffer {
         Ok(Buffer {
             ptr,
             len,
+            cap,
             owner: Owner::Owned(layout),
             writeable: true,
         })
@@ -108,6 +134,7 @@ impl Buffer {
             // SAFETY: mmap succeeded, so the address is not null.
             ptr: unsafe { NonNull::new_unchecked(start) },
             len,
+            cap: len,
             owner: Owner::Mapped { base, len: map_len },
             writeable: true,
         })
@@ -125,6 +152,7 @@ impl Buffer {
         Ok(Buffer {
             ptr,
             len,
+            cap: len,
             owner: Owner::Owned(layout),
             writeable: true,
         })
@@ -152,6 +180,7 @@ impl Buffer {
         Ok(Buffer {
             ptr,
             len,
+            cap: 0,
             owner: Owner::Foreign(release),
             writeable,
         })
@@ -174,23 +203,50 @@ impl Buffer {
     }
 }
 
+/// Give every block cached for reuse back to the system.
+pub fn release_cached() {
+    for c in pool::drain() {
+        free(c);
+    }
+}
+
+/// Free an owned block the way it was allocated.
+fn free(c: Cached) {
+    match c.block {
+        // SAFETY: allocated in `alloc` with exactly this layout.
+        Block::Heap(layout) => unsafe { dealloc(c.ptr.as_ptr(), layout) },
+        // SAFETY: the whole mapping made in `map_anonymous`.
+        #[cfg(unix)]
+        Block::Mapped { base, len } => unsafe {
+            libc::munmap(base as *mut libc::c_void, len);
+        },
+        #[cfg(not(unix))]
+        Block::Mapped { .. } => unreachable!("only unix maps"),
+    }
+}
+
 impl Drop for Buffer {
     fn drop(&mut self) {
-        match &mut self.owner {
-            // SAFETY: allocated in `alloc` with exactly this layout.
-            Owner::Owned(layout) => unsafe { dealloc(self.ptr.as_ptr(), *layout) },
-            // SAFETY: the whole mapping made in `map_anonymous`.
-            #[cfg(unix)]
-            Owner::Mapped { base, len } => unsafe {
-                libc::munmap(*base as *mut libc::c_void, *len);
+        let block = match &mut self.owner {
+            Owner::Owned(layout) => Block::Heap(*layout),
+            Owner::Mapped { base, len } => Block::Mapped {
+                base: *base,
+                len: *len,
             },
-            #[cfg(not(unix))]
-            Owner::Mapped { .. } => unreachable!("only unix maps"),
             Owner::Foreign(release) => {
                 if let Some(r) = release.take() {
                     r();
                 }
+                return;
             }
+        };
+        let c = Cached {
+            ptr: self.ptr,
+            cap: self.cap,
+            block,
+        };
+        for c in pool::give(c) {
+            free(c);
         }
     }
 }
@@ -263,13 +319,37 @@ mod tests {
     }
 
     #[test]
+    fn freed_blocks_are_reused_only_without_zeroing() {
+        // Sizes no other test uses, so parallel tests do not take them.
+        let len = (3 << 20) + 4321;
+        let b = Buffer::alloc(len, false).unwrap();
+        let p = b.as_ptr();
+        unsafe { p.write_bytes(0xAB, len) };
+        drop(b);
+        let z = Buffer::alloc(len, true).unwrap();
+        let bytes = unsafe { std::slice::from_raw_parts(z.as_ptr(), len) };
+        assert!(
+            bytes.iter().all(|&x| x == 0),
+            "zeroed allocations never reuse"
+        );
+        let again = Buffer::alloc(len - 7, false).unwrap();
+        assert_eq!(again.as_ptr(), p, "same class: the freed block comes back");
+        assert_eq!(again.len(), len - 7);
+        drop(again);
+        drop(z);
+        release_cached();
+    }
+
+    #[test]
     fn large_buffers_are_mapped_zeroed_and_writable() {
         for zeroed in [true, false] {
             let len = HUGE_PAGE_THRESHOLD * 2 + 3;
             let b = Buffer::alloc(len, zeroed).unwrap();
             assert!(matches!(b.owner, Owner::Mapped { .. }));
             let bytes = unsafe { std::slice::from_raw_parts_mut(b.as_ptr(), len) };
-            assert!(bytes.iter().step_by(4093).all(|&x| x == 0));
+            if zeroed {
+                assert!(bytes.iter().step_by(4093).all(|&x| x == 0));
+            }
             bytes[len - 1] = 7;
             bytes[0] = 9;
             assert_eq!(bytes[len - 1] + bytes[0], 16);
