@@ -97,6 +97,10 @@ test-python: venv lib
 
 # Same-process comparison with NumPy (not part of `make test`).
 bench: venv lib
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -Iinclude bench/small_call.c -L$(RELEASE) -lndcore \
+	    -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/small_call
+	./$(BUILD)/small_call
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) bench/compare.py
 
 clean:

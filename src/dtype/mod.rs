@@ -18,7 +18,7 @@ use crate::error::{Result, bail};
 
 pub use element::{Element, Value, read_value, write_value};
 pub use kind::{ByteOrder, Kind, KindClass, ScalarType};
-pub use promote::{Casting, can_cast, result_type};
+pub use promote::{Casting, can_cast, result_type, safe_kind};
 
 /// Largest supported sub-array or array dimension count, as NumPy's NPY_MAXDIMS.
 pub const MAXDIMS: usize = 64;

@@ -33,9 +33,9 @@ impl Casting {
 
 /// Can every value of `from` be represented in `to`? (NumPy's safe casts,
 /// which count int64 -> float64 as safe.)
-fn safe_kind(from: Kind, to: Kind) -> bool {
+const fn safe_kind_rule(from: Kind, to: Kind) -> bool {
     use KindClass::*;
-    if from == to {
+    if from as u8 == to as u8 {
         return true;
     }
     let (fs, ts) = (from.size(), to.size());
@@ -53,6 +53,30 @@ fn safe_kind(from: Kind, to: Kind) -> bool {
         (Complex, Complex) => fs < ts,
         (Float | Complex, Unsigned | Signed) | (Complex, Float) => false,
     }
+}
+
+/// `SAFE[from] >> to & 1`: safe_kind_rule for every pair, as a table, since
+/// ufunc loop resolution asks it for every candidate loop.
+const SAFE: [u16; 14] = {
+    let mut table = [0u16; 14];
+    let mut i = 0;
+    while i < 14 {
+        let mut j = 0;
+        while j < 14 {
+            if safe_kind_rule(Kind::ALL[i], Kind::ALL[j]) {
+                table[i] |= 1 << j;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// Can every value of `from` be represented in `to`? (NumPy's safe casts.)
+#[inline]
+pub fn safe_kind(from: Kind, to: Kind) -> bool {
+    SAFE[from as usize] >> (to as usize) & 1 != 0
 }
 
 /// NumPy's `np.can_cast(from, to, casting)`. Records cast only to an equal
@@ -139,6 +163,18 @@ pub fn result_type(dtypes: &[DType]) -> Result<DType> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn safe_table_is_the_rule() {
+        for (i, &a) in Kind::ALL.iter().enumerate() {
+            assert_eq!(a as usize, i, "Kind::ALL is in declaration order");
+            for &b in &Kind::ALL {
+                assert_eq!(safe_kind(a, b), safe_kind_rule(a, b), "{a:?} -> {b:?}");
+            }
+        }
+        assert!(safe_kind(Kind::Int64, Kind::Float64));
+        assert!(!safe_kind(Kind::Float64, Kind::Int64));
+    }
 
     fn k(s: &str) -> DType {
         DType::parse(s).unwrap()

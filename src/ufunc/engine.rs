@@ -84,36 +84,27 @@ impl Ufunc {
                 None => self.no_matching_loop(inputs),
             });
         }
-        let wanted: Vec<Kind> = match self.resolver {
-            Resolver::TrueDivide
-                if kinds.iter().all(|k| {
-                    matches!(
-                        k.class(),
-                        crate::dtype::KindClass::Bool
-                            | crate::dtype::KindClass::Signed
-                            | crate::dtype::KindClass::Unsigned
-                    )
-                }) =>
-            {
-                vec![Kind::Float64; kinds.len()]
-            }
-            _ => kinds,
-        };
-        self.loops
-            .iter()
-            .find(|l| {
-                wanted
-                    .iter()
-                    .zip(l.types)
-                    .all(|(&k, &t)| can_cast(&DType::scalar(k), &DType::scalar(t), Casting::Safe))
+        self.find_loop(&kinds).ok_or_else(|| {
+            err!(
+                Type,
+                "ufunc '{}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+                self.name
+            )
+        })
+    }
+
+    /// The first loop all `kinds` cast to safely (true division reads
+    /// booleans and integers as float64).
+    fn find_loop(&self, kinds: &[Kind]) -> Option<&'static Loop> {
+        use crate::dtype::KindClass as C;
+        let int_like = |k: &Kind| matches!(k.class(), C::Bool | C::Signed | C::Unsigned);
+        let as_float = self.resolver == Resolver::TrueDivide && kinds.iter().all(int_like);
+        self.loops.iter().find(|l| {
+            kinds.iter().zip(l.types).all(|(&k, &t)| {
+                let k = if as_float { Kind::Float64 } else { k };
+                crate::dtype::safe_kind(k, t)
             })
-            .ok_or_else(|| {
-                err!(
-                    Type,
-                    "ufunc '{}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
-                    self.name
-                )
-            })
+        })
     }
 
     /// NumPy's message when no loop exists for the DTypes at all.
@@ -164,6 +155,9 @@ impl Ufunc {
                 self.nin,
                 inputs.len()
             );
+        }
+        if let Some(done) = self.try_small_contiguous(inputs, out) {
+            return done;
         }
         let converted = self.weak_operands(inputs)?;
         let inputs: Vec<&Array> = converted.iter().collect();
@@ -245,6 +239,86 @@ impl Ufunc {
             }
             _ => Ok(result),
         }
+    }
+
+    /// The common small call without the general machinery's allocations:
+    /// C-contiguous, aligned, native inputs of one shape already in the
+    /// loop's types, a new result or a contiguous `out` of the loop's
+    /// output type that overlaps no input (or is one exactly), below the
+    /// parallel threshold. None: take the general path.
+    fn try_small_contiguous(
+        &self,
+        inputs: &[&Array],
+        out: Option<&Array>,
+    ) -> Option<Result<Array>> {
+        const MAX_IN: usize = 3;
+        let n_in = inputs.len();
+        if n_in != self.nin || n_in > MAX_IN || self.check.is_some() {
+            return None;
+        }
+        let shape = inputs[0].shape();
+        let dense = |a: &Array| {
+            a.dtype().is_native()
+                && layout::is_c_contiguous(a.shape(), a.strides(), a.itemsize())
+                && (a.data_ptr() as usize) % a.dtype().alignment() == 0
+        };
+        let mut kinds = [Kind::Bool; MAX_IN];
+        for (k, a) in kinds.iter_mut().zip(inputs) {
+            if a.is_weak() || a.shape() != shape || !dense(a) {
+                return None;
+            }
+            *k = a.dtype().kind()?;
+        }
+        let n = layout::size(shape).ok()?;
+        if n >= crate::iter::PARALLEL_MIN
+            || (self.resolver == Resolver::NoBool && kinds[..n_in].iter().all(|&k| k == Kind::Bool))
+        {
+            return None;
+        }
+        let lp = self.find_loop(&kinds[..n_in])?;
+        if kinds[..n_in] != lp.types[..n_in] {
+            return None;
+        }
+        let out_kind = lp.types[n_in];
+        let result = match out {
+            None => match Array::empty(&DType::scalar(out_kind), shape, Order::C) {
+                Ok(r) => r,
+                Err(e) => return Some(Err(e)),
+            },
+            Some(o) => {
+                if o.shape() != shape
+                    || !o.is_writeable()
+                    || o.dtype().kind() != Some(out_kind)
+                    || !dense(o)
+                {
+                    return None;
+                }
+                // Contiguous byte ranges: an input overlapping `out` other
+                // than exactly goes the general way (read through a copy).
+                let (lo, hi) = (o.data_ptr() as usize, o.data_ptr() as usize + o.nbytes());
+                let clash = inputs.iter().any(|a| {
+                    let (alo, ahi) = (a.data_ptr() as usize, a.data_ptr() as usize + a.nbytes());
+                    alo < hi && lo < ahi && !(alo == lo && a.itemsize() == o.itemsize())
+                });
+                if clash {
+                    return None;
+                }
+                o.view()
+            }
+        };
+        let mut ptrs = [std::ptr::null_mut(); MAX_IN + 1];
+        let mut steps = [0isize; MAX_IN + 1];
+        for (i, a) in inputs.iter().enumerate() {
+            ptrs[i] = a.data_ptr();
+            steps[i] = a.itemsize() as isize;
+        }
+        ptrs[n_in] = result.data_ptr();
+        steps[n_in] = result.itemsize() as isize;
+        // SAFETY: every operand is a dense, aligned run of `n` elements of
+        // the loop's types; the output is writable and overlaps an input
+        // only exactly (elementwise in place).
+        unsafe { (lp.func)(&ptrs[..=n_in], &steps[..=n_in], n) };
+        Some(Ok(result))
     }
 
     /// NEP 50: weak scalar operands take the dtype the array operands
