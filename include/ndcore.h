@@ -1337,6 +1337,77 @@ struct nd_array *nd_cumprod(const struct nd_array *a,
                             const struct nd_array *out);
 
 /**
+ * NumPy's `where(cond, x, y)`: elements of `x` where `cond` is true (any
+ * dtype, read as nonzero), else of `y`, all three broadcast together. The
+ * result dtype is NumPy's promotion of `x` and `y` (weak scalars from
+ * nd_scalar_* take the other's dtype; an int that does not fit wraps, as in
+ * NumPy). Errors: ND_ERR_NULL, ND_ERR_SHAPE (NumPy's broadcast message),
+ * ND_ERR_TYPE (records). Caller owns the result.
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+struct nd_array *nd_where(const struct nd_array *cond,
+                          const struct nd_array *x,
+                          const struct nd_array *y);
+
+/**
+ * NumPy's `clip(a, a_min, a_max, out=out)`: `a` limited to
+ * [a_min, a_max] elementwise (bounds broadcast; if a_min > a_max the
+ * result is a_max). NULL for a bound means none (both NULL: a copy, as
+ * NumPy's `positive`). A NaN element stays NaN and a NaN bound gives NaN;
+ * an element within the bounds is returned as is (-0.0 stays -0.0). For an
+ * integer `a`, a weak integer bound (nd_scalar_int) at or beyond the
+ * dtype's range counts as no bound, as in NumPy 2. Result dtype: NumPy's
+ * promotion of the three; `out` as for ufuncs (same_kind casting).
+ * Errors: as nd_add. Caller owns the result (a view of `out` when given).
+ *
+ * # Safety
+ * `a` live; the others NULL or live.
+ */
+struct nd_array *nd_clip(const struct nd_array *a,
+                         const struct nd_array *a_min,
+                         const struct nd_array *a_max,
+                         const struct nd_array *out);
+
+/**
+ * NumPy's `divmod(a, b, out=(out_q, out_r))`: the floor quotient and the
+ * remainder (as nd_floor_divide and nd_remainder, which agree with each
+ * other exactly). Stores new handles (views of the outs when given) in
+ * `*q` and `*r`, which the caller owns. Both outs are checked before
+ * anything is written, and inputs aliasing an out are read first. On
+ * failure nothing is stored or written.
+ *
+ * # Safety
+ * `a`, `b` live; outs NULL or live; `q` and `r` writable.
+ */
+enum nd_status nd_divmod(const struct nd_array *a,
+                         const struct nd_array *b,
+                         const struct nd_array *out_q,
+                         const struct nd_array *out_r,
+                         struct nd_array **q,
+                         struct nd_array **r);
+
+/**
+ * Call the ufunc NumPy names `name` ("add", "sqrt", "logical_and", "clip",
+ * ...; aliases "true_divide", "mod", "abs", "conj", "bitwise_not") on the
+ * `nin` arrays in `inputs`, with NumPy's `out=` and `where=`: where `mask`
+ * (cast safely to bool; broadcast with the inputs) is false, `out` keeps
+ * its values, or, without `out`, the result is left uninitialised there,
+ * as in NumPy. `out` and `mask` may be NULL. Errors: ND_ERR_VALUE (unknown
+ * name), ND_ERR_TYPE (wrong number of inputs, no loop, a mask that is not
+ * safely bool), and those of the ufunc. Caller owns the result.
+ *
+ * # Safety
+ * `name` a C string; `inputs` holds `nin` live handles; others NULL or live.
+ */
+struct nd_array *nd_ufunc_call(const char *name,
+                               size_t nin,
+                               const struct nd_array *const *inputs,
+                               const struct nd_array *out,
+                               const struct nd_array *mask);
+
+/**
  * A scalar operand for ufuncs that promotes as a Python bool does in NumPy
  * 2 (NEP 50 "weak"): next to arrays it takes their dtype. Elsewhere it is a
  * 0-d bool array. Caller owns the handle.

@@ -26,7 +26,7 @@ __all__ = [
     "broadcast_to", "broadcast_arrays", "ascontiguousarray", "asfortranarray",
     "may_share_memory", "copy", "add", "subtract", "multiply", "divide", "true_divide",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "maximum",
-    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "reciprocal", "sign", "power", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod",
+    "minimum", "fmax", "fmin", "negative", "positive", "absolute", "square", "sqrt", "floor", "ceil", "trunc", "rint", "conjugate", "isnan", "isinf", "isfinite", "signbit", "abs", "conj", "reciprocal", "sign", "power", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "cbrt", "deg2rad", "rad2deg", "arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_not", "invert", "bitwise_not", "mod", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod", "where", "clip", "divmod",
 ]
 
 
@@ -490,6 +490,15 @@ class ndarray:
             return sqrt
         return None
 
+    def __divmod__(self, other):
+        return divmod(self, other)
+
+    def __rdivmod__(self, other):
+        return divmod(other, self)
+
+    def clip(self, min=None, max=None, out=None):
+        return clip(self, min, max, out=out)
+
     def __pow__(self, other):
         fast = self._fast_power(other)
         return fast(self) if fast else power(self, other)
@@ -887,16 +896,48 @@ def _ufunc_operand(x):
     return asarray(x)
 
 
+class _NoOut:
+    """`out` not given at all (NumPy warns about where= without out)."""
+
+
+_NO_OUT = _NoOut()
+
+
+def _masked_call(name, operands, out, where):
+    """Any ufunc with NumPy's where= mask, through nd_ufunc_call."""
+    if out is _NO_OUT:
+        _warnings.warn("'where' used without 'out', expect unitialized memory in output. "
+                       "If this is intentional, use out=None.", UserWarning, stacklevel=3)
+        out = None
+    if isinstance(out, tuple):
+        (out,) = out
+    mask = where if isinstance(where, (ndarray, _np.ndarray)) else _np.asarray(where, dtype=bool)
+    mask = asarray(mask)
+    ops = [_ufunc_operand(x) for x in operands]
+    arr = (_lib.nd_array_p * len(ops))(*[o._h for o in ops])
+    o = None if out is None else asarray(out)
+    h = _c.nd_ufunc_call(name.encode(), len(ops), arr, None if o is None else o._h, mask._h)
+    if o is None:
+        return ndarray._from_handle(h)
+    _c.nd_array_free(check_handle(h))
+    return out
+
+
 def _binary(cfn):
-    def ufunc(x1, x2, /, out=None):
+    name = cfn.__name__[3:]
+
+    def ufunc(x1, x2, /, out=_NO_OUT, *, where=True):
+        if where is not True:
+            return _masked_call(ufunc.__name__, (x1, x2), out, where)
         a, b = _ufunc_operand(x1), _ufunc_operand(x2)
-        if out is None:
+        if out is None or out is _NO_OUT:
             return ndarray._from_handle(cfn(a._h, b._h, None))
         if isinstance(out, tuple):
             (out,) = out
         o = asarray(out)
         _c.nd_array_free(check_handle(cfn(a._h, b._h, o._h)))
         return out
+    ufunc.__name__ = name
     return ufunc
 
 
@@ -905,9 +946,11 @@ subtract = _binary(_c.nd_subtract)
 multiply = _binary(_c.nd_multiply)
 divide = true_divide = _binary(_c.nd_divide)
 def _unary(cfn, name):
-    def ufunc(x, /, out=None):
+    def ufunc(x, /, out=_NO_OUT, *, where=True):
+        if where is not True:
+            return _masked_call(name, (x,), out, where)
         a = _ufunc_operand(x)
-        if out is None:
+        if out is None or out is _NO_OUT:
             return ndarray._from_handle(cfn(a._h, None))
         if isinstance(out, tuple):
             (out,) = out
@@ -915,7 +958,7 @@ def _unary(cfn, name):
         _c.nd_array_free(check_handle(cfn(a._h, o._h)))
         return out
     ufunc.__name__ = name
-    ufunc.__doc__ = f"numpy.{name} for arrays (out=)."
+    ufunc.__doc__ = f"numpy.{name} for arrays (out=, where=)."
     return ufunc
 
 
@@ -998,7 +1041,50 @@ for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), 
                   ("maximum", maximum), ("minimum", minimum), ("fmax", fmax), ("fmin", fmin)] + [
                   (n, globals()[n]) for n in ("arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod")]:
     _f.__name__ = _name
-    _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=)."
+    _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=, where=)."
+
+
+def where(condition, x, y, /):
+    """numpy.where(condition, x, y): x where condition is true, else y
+    (the one-argument form, nonzero, is not provided yet)."""
+    c, a, b = asarray(condition), _ufunc_operand(x), _ufunc_operand(y)
+    return ndarray._from_handle(_c.nd_where(c._h, a._h, b._h))
+
+
+def clip(a, a_min=None, a_max=None, out=None):
+    """numpy.clip: a limited to [a_min, a_max]; None for no bound."""
+    x = asarray(a)
+    if x.dtype.kind in "iu":
+        # NumPy 2's _clip: a Python int at or past the dtype's range is no
+        # bound (also done in C; here too for ints C's int64 cannot hold).
+        info = _np.iinfo(x.dtype)
+        if type(a_min) is int and a_min <= info.min:
+            a_min = None
+        if type(a_max) is int and a_max >= info.max:
+            a_max = None
+    lo = None if a_min is None else _ufunc_operand(a_min)
+    hi = None if a_max is None else _ufunc_operand(a_max)
+    out = _out_arg(out) if out is not None else None
+    o = None if out is None else asarray(out)
+    h = _c.nd_clip(x._h, None if lo is None else lo._h, None if hi is None else hi._h,
+                   None if o is None else o._h)
+    if o is None:
+        return ndarray._from_handle(h)
+    _c.nd_array_free(check_handle(h))
+    return out
+
+
+def divmod(x1, x2, /, out=(None, None)):
+    """numpy.divmod: (floor_divide(x1, x2), remainder(x1, x2))."""
+    a, b = _ufunc_operand(x1), _ufunc_operand(x2)
+    oq, orr = out if isinstance(out, tuple) else (out, None)
+    q, r = _lib.nd_array_p(), _lib.nd_array_p()
+    hq = None if oq is None else asarray(oq)
+    hr = None if orr is None else asarray(orr)
+    check_status(_c.nd_divmod(a._h, b._h, None if hq is None else hq._h,
+                              None if hr is None else hr._h, ctypes.byref(q), ctypes.byref(r)))
+    qa, ra = ndarray._from_handle(q.value), ndarray._from_handle(r.value)
+    return (qa if oq is None else oq, ra if orr is None else orr)
 
 
 # ------------------------------------------------- reductions

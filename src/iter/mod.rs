@@ -183,6 +183,38 @@ pub unsafe fn copy_elements(
     })
 }
 
+/// As `copy_elements`, but only the elements whose mask byte (a bool at
+/// `mask`, stride `ms`) is nonzero: NumPy's `copyto(..., where=)`.
+///
+/// # Safety
+/// As `copy_elements`; `mask` valid for `n` bytes at stride `ms`.
+pub unsafe fn copy_elements_where(
+    src: *const u8,
+    ss: isize,
+    dst: *mut u8,
+    ds: isize,
+    mask: *const u8,
+    ms: isize,
+    n: usize,
+    size: usize,
+) {
+    for i in 0..n as isize {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            if *mask.wrapping_offset(i * ms) != 0 {
+                copy_elements(
+                    src.wrapping_offset(i * ss),
+                    0,
+                    dst.wrapping_offset(i * ds),
+                    0,
+                    1,
+                    size,
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

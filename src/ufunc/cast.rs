@@ -5,7 +5,7 @@
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Element, ScalarType, Value, can_cast};
 use crate::error::{Result, bail};
-use crate::iter::{copy_elements, for_each_run};
+use crate::iter::{copy_elements, copy_elements_where, for_each_run};
 use crate::layout::Order;
 use crate::with_element_type;
 
@@ -65,6 +65,48 @@ pub fn assign(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
     }
     // SAFETY: both descriptions lie inside their buffers and do not overlap.
     unsafe { cast_strided(dst.shape(), Side::of(&src), Side::of(dst)) }
+}
+
+/// Copy `src` into `dst` where `mask` is true (NumPy's `copyto(dst, src,
+/// casting=casting, where=mask)`): `src` and `mask` broadcast to `dst`'s
+/// shape, `mask` read as bool (unsafe cast), `src` cast under `casting`.
+/// Elements where the mask is false keep their value.
+pub fn assign_where(dst: &Array, src: &Array, mask: &Array, casting: Casting) -> Result<()> {
+    if !dst.is_writeable() {
+        bail!(ReadOnly, "assignment destination is read-only");
+    }
+    check_can_cast(src.dtype(), dst.dtype(), casting)?;
+    let bool_dtype = DType::scalar(crate::dtype::Kind::Bool);
+    let mut mask = if mask.dtype() == &bool_dtype {
+        mask.clone()
+    } else {
+        astype(mask, &bool_dtype, Casting::Unsafe, Order::K)?
+    }
+    .broadcast_to(dst.shape())?;
+    let mut src = if src.dtype() == dst.dtype() {
+        src.clone()
+    } else {
+        astype(src, dst.dtype(), Casting::Unsafe, Order::K)?
+    }
+    .broadcast_to(dst.shape())?;
+    // Read overlapping operands from copies, as if copied first.
+    for op in [&mut src, &mut mask] {
+        if may_share_memory(op, dst)? {
+            *op = astype(op, op.dtype(), Casting::No, Order::K)?;
+        }
+    }
+    let size = dst.itemsize();
+    // SAFETY: all three describe dst's shape inside their buffers; dst is
+    // writable and overlaps neither of the others.
+    unsafe {
+        for_each_run(
+            dst.shape(),
+            [dst.data_ptr(), src.data_ptr(), mask.data_ptr()],
+            [dst.strides(), src.strides(), mask.strides()],
+            |[d, s, m], [ds, ss, ms], n| copy_elements_where(s, ss, d, ds, m, ms, n, size),
+        )
+    };
+    Ok(())
 }
 
 /// Do the byte ranges the two arrays reach intersect? (NumPy's

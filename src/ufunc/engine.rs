@@ -38,6 +38,9 @@ pub enum Resolver {
     TrueDivide,
     /// `subtract`: the default, but all-boolean inputs are refused.
     NoBool,
+    /// `where(cond, x, y)`: the first input is read as bool whatever its
+    /// dtype and takes no part in promotion (nor in weak scalar typing).
+    Select,
 }
 
 /// How a ufunc takes a weak integer operand that may not fit the arrays'
@@ -51,6 +54,9 @@ pub enum WeakInts {
     Widen,
     /// Logical ufuncs: always converted through C `long` (int64).
     AsLong,
+    /// `where`: takes the arrays' dtype and wraps if it does not fit, as
+    /// NumPy's `where(cond, int8_array, 300)` does.
+    Wrap,
 }
 
 /// A universal function with `nin` inputs and one output.
@@ -99,9 +105,16 @@ impl Ufunc {
         use crate::dtype::KindClass as C;
         let int_like = |k: &Kind| matches!(k.class(), C::Bool | C::Signed | C::Unsigned);
         let as_float = self.resolver == Resolver::TrueDivide && kinds.iter().all(int_like);
+        let select = self.resolver == Resolver::Select;
         self.loops.iter().find(|l| {
-            kinds.iter().zip(l.types).all(|(&k, &t)| {
-                let k = if as_float { Kind::Float64 } else { k };
+            kinds.iter().zip(l.types).enumerate().all(|(i, (&k, &t))| {
+                let k = if as_float {
+                    Kind::Float64
+                } else if select && i == 0 {
+                    Kind::Bool
+                } else {
+                    k
+                };
                 crate::dtype::safe_kind(k, t)
             })
         })
@@ -168,37 +181,10 @@ impl Ufunc {
 
         // Broadcast, with NumPy's message.
         let shapes: Vec<&[usize]> = inputs.iter().map(|a| a.shape()).collect();
-        let shape = layout::broadcast_shapes(&shapes).map_err(|_| {
-            let listed: String = shapes
-                .iter()
-                .map(|s| format!("{} ", crate::text::tuple_compact(s)))
-                .collect();
-            err!(
-                Shape,
-                "operands could not be broadcast together with shapes {listed}"
-            )
-        })?;
+        let shape = broadcast_operands(&shapes)?;
 
         if let Some(o) = out {
-            if o.shape() != shape.as_slice() {
-                bail!(
-                    Shape,
-                    "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
-                    crate::text::tuple_compact(o.shape()),
-                    crate::text::tuple_compact(&shape)
-                );
-            }
-            if !o.is_writeable() {
-                bail!(ReadOnly, "output array is read-only");
-            }
-            if !can_cast(&out_dtype, o.dtype(), Casting::SameKind) {
-                bail!(
-                    Type,
-                    "Cannot cast ufunc '{}' output from dtype('{out_dtype}') to dtype('{}') with casting rule 'same_kind'",
-                    self.name,
-                    o.dtype()
-                );
-            }
+            self.check_out(o, &shape, &out_dtype)?;
         }
 
         // Inputs in the loop's types (native), broadcast to the shape.
@@ -321,16 +307,73 @@ impl Ufunc {
         Some(Ok(result))
     }
 
+    /// `out=` must have the broadcast shape, be writable and accept the
+    /// loop's output dtype under same_kind casting (NumPy's messages).
+    pub(crate) fn check_out(&self, o: &Array, shape: &[usize], out_dtype: &DType) -> Result<()> {
+        if o.shape() != shape {
+            bail!(
+                Shape,
+                "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+                crate::text::tuple_compact(o.shape()),
+                crate::text::tuple_compact(shape)
+            );
+        }
+        if !o.is_writeable() {
+            bail!(ReadOnly, "output array is read-only");
+        }
+        if !can_cast(out_dtype, o.dtype(), Casting::SameKind) {
+            bail!(
+                Type,
+                "Cannot cast ufunc '{}' output from dtype('{out_dtype}') to dtype('{}') with casting rule 'same_kind'",
+                self.name,
+                o.dtype()
+            );
+        }
+        Ok(())
+    }
+
+    /// The ufunc with NumPy's `where=` mask: elements where `mask` (cast
+    /// safely to bool, broadcast with the inputs) is false keep `out`'s
+    /// values, or are left uninitialised without `out`, as in NumPy.
+    pub fn call_where(
+        &self,
+        inputs: &[&Array],
+        out: Option<&Array>,
+        mask: Option<&Array>,
+    ) -> Result<Array> {
+        let Some(mask) = mask else {
+            return self.call(inputs, out);
+        };
+        crate::ufunc::check_can_cast(mask.dtype(), &DType::scalar(Kind::Bool), Casting::Safe)?;
+        let mut shapes: Vec<&[usize]> = inputs.iter().map(|a| a.shape()).collect();
+        shapes.push(mask.shape());
+        let shape = broadcast_operands(&shapes)?;
+        // Computed whole, then copied where the mask says.
+        let full = self.call(inputs, None)?;
+        if let Some(o) = out {
+            self.check_out(o, &shape, full.dtype())?;
+        }
+        let result = match out {
+            Some(o) => o.view(),
+            None => Array::empty(full.dtype(), &shape, Order::C)?,
+        };
+        crate::ufunc::cast::assign_where(&result, &full, mask, Casting::SameKind)?;
+        Ok(result)
+    }
+
     /// NEP 50: weak scalar operands take the dtype the array operands
     /// promote to, within their kind (see `weak_dtype`); with no array
     /// operand they keep their default dtypes.
     fn weak_operands(&self, inputs: &[&Array]) -> Result<Vec<Array>> {
-        let strong: Vec<DType> = inputs
+        // `where`'s condition is not a value operand.
+        let skip = usize::from(self.resolver == Resolver::Select);
+        let values = &inputs[skip.min(inputs.len())..];
+        let strong: Vec<DType> = values
             .iter()
             .filter(|a| !a.is_weak())
             .map(|a| a.dtype().clone())
             .collect();
-        let rt = if strong.is_empty() || strong.len() == inputs.len() {
+        let rt = if strong.is_empty() || strong.len() == values.len() {
             None
         } else {
             crate::dtype::result_type(&strong).ok()
@@ -350,7 +393,8 @@ impl Ufunc {
         });
         inputs
             .iter()
-            .map(|a| match (&rt, a.is_weak()) {
+            .enumerate()
+            .map(|(i, a)| match (&rt, a.is_weak() && i >= skip) {
                 (Some(rt), true) => {
                     let target = self.weak_dtype(a, rt)?;
                     astype(a, &target, Casting::Unsafe, Order::C)
@@ -376,7 +420,7 @@ impl Ufunc {
                 (_, Some(Kind::UInt32 | Kind::UInt64)) => true,
                 (_, Some(k)) if k.class() == C::Bool => false,
                 (w, Some(k)) if matches!(k.class(), C::Signed | C::Unsigned) => {
-                    w == WeakInts::Widen
+                    w == WeakInts::Widen || w == WeakInts::Wrap
                 }
                 _ => true,
             };
@@ -392,10 +436,11 @@ impl Ufunc {
             Value::Int(_) | Value::UInt(_) => match class {
                 C::Bool => DType::scalar(Kind::Int64),
                 C::Signed | C::Unsigned if !value.int_fits(rt.kind().expect("scalar")) => {
-                    if self.weak_ints != WeakInts::Widen {
-                        return Err(int_out_of_bounds(value, rt));
+                    match self.weak_ints {
+                        WeakInts::Widen => scalar.dtype().clone(),
+                        WeakInts::Wrap => rt.clone(),
+                        _ => return Err(int_out_of_bounds(value, rt)),
                     }
-                    scalar.dtype().clone()
                 }
                 _ => rt.clone(),
             },
@@ -461,10 +506,34 @@ impl Ufunc {
                     [0, a.itemsize(), b.itemsize()],
                     |[o, x, y], [so, sx, sy], n| (lp.func)(&[x, y, o], &[sx, sy, so], n)
                 ),
-                _ => unreachable!("ufuncs have one or two inputs"),
+                [a, b, c] => walk!(
+                    [out.data_ptr(), a.data_ptr(), b.data_ptr(), c.data_ptr()],
+                    [out.strides(), a.strides(), b.strides(), c.strides()],
+                    [0, a.itemsize(), b.itemsize(), c.itemsize()],
+                    |[o, x, y, z], [so, sx, sy, sz], n| (lp.func)(
+                        &[x, y, z, o],
+                        &[sx, sy, sz, so],
+                        n
+                    )
+                ),
+                _ => unreachable!("ufuncs have one to three inputs"),
             }
         }
     }
+}
+
+/// The broadcast shape of the operands, or NumPy's message listing them.
+fn broadcast_operands(shapes: &[&[usize]]) -> Result<Vec<usize>> {
+    layout::broadcast_shapes(shapes).map_err(|_| {
+        let listed: String = shapes
+            .iter()
+            .map(|s| format!("{} ", crate::text::tuple_compact(s)))
+            .collect();
+        err!(
+            Shape,
+            "operands could not be broadcast together with shapes {listed}"
+        )
+    })
 }
 
 /// NEP 50's error for a Python integer that does not fit `dtype`.
