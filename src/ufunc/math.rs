@@ -6,8 +6,8 @@
 //! Values come from the C library's libm (glibc here), which NumPy also
 //! calls outside its SIMD paths; NumPy's AVX-512 loops for some functions
 //! differ from glibc by a few ulps (tests document the bound). float16
-//! computes through float32 as NumPy's half loops. Complex versions of the
-//! transcendental functions are not implemented yet.
+//! computes through float32 as NumPy's half loops. Complex versions live in
+//! `complex_math`.
 
 use half::f16;
 
@@ -370,115 +370,115 @@ ufunc!(
     EXP,
     "exp",
     1,
-    unary1!(Exp; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Exp; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     EXP2,
     "exp2",
     1,
-    unary1!(Exp2; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Exp2; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     EXPM1,
     "expm1",
     1,
-    unary1!(Expm1; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Expm1; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     LOG,
     "log",
     1,
-    unary1!(Log; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Log; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     LOG2,
     "log2",
     1,
-    unary1!(Log2; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Log2; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     LOG10,
     "log10",
     1,
-    unary1!(Log10; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Log10; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     LOG1P,
     "log1p",
     1,
-    unary1!(Log1p; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Log1p; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     SIN,
     "sin",
     1,
-    unary1!(Sin; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Sin; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     COS,
     "cos",
     1,
-    unary1!(Cos; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Cos; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     TAN,
     "tan",
     1,
-    unary1!(Tan; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Tan; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     ARCSIN,
     "arcsin",
     1,
-    unary1!(Arcsin; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Arcsin; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     ARCCOS,
     "arccos",
     1,
-    unary1!(Arccos; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Arccos; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     ARCTAN,
     "arctan",
     1,
-    unary1!(Arctan; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Arctan; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     SINH,
     "sinh",
     1,
-    unary1!(Sinh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Sinh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     COSH,
     "cosh",
     1,
-    unary1!(Cosh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Cosh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     TANH,
     "tanh",
     1,
-    unary1!(Tanh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Tanh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     ARCSINH,
     "arcsinh",
     1,
-    unary1!(Arcsinh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Arcsinh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     ARCCOSH,
     "arccosh",
     1,
-    unary1!(Arccosh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Arccosh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     ARCTANH,
     "arctanh",
     1,
-    unary1!(Arctanh; Float16 => Float16, Float32 => Float32, Float64 => Float64)
+    unary1!(Arctanh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
     CBRT,
@@ -519,6 +519,7 @@ ufunc!(
 );
 /// NumPy's float16 loop has no one-exponent shortcuts: pow throughout.
 const POWER_HALF_LOOP: &[Loop] = same2!(Power; Float16);
+const POWER_COMPLEX_LOOPS: &[Loop] = same2!(Power; Complex64, Complex128);
 const POWER_INT_LOOPS: &[Loop] =
     same2!(Power; Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64);
 macro_rules! float_power_loop {
@@ -533,7 +534,12 @@ macro_rules! float_power_loop {
         }
     };
 }
-ufunc!(FLOAT_POWER, "float_power", 2, same2!(FloatPower; Float64));
+ufunc!(
+    FLOAT_POWER,
+    "float_power",
+    2,
+    same2!(FloatPower; Float64, Complex128)
+);
 ufunc!(
     POWER,
     "power",
@@ -550,6 +556,8 @@ ufunc!(
         POWER_HALF_LOOP[0],
         float_power_loop!(Float32),
         float_power_loop!(Float64),
+        POWER_COMPLEX_LOOPS[0],
+        POWER_COMPLEX_LOOPS[1],
     ],
     super::engine::WeakInts::Strict,
     super::engine::Resolver::Default,

@@ -9,6 +9,7 @@ pub mod argext;
 pub mod arith;
 pub mod cast;
 pub mod compare;
+mod complex_math;
 pub mod divmod;
 pub mod engine;
 pub mod logic;
