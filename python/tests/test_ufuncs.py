@@ -398,3 +398,19 @@ def test_negative_integer_powers_are_refused_before_writing():
     same(x ** 2, np.arange(5) ** 2)
     same(2 ** x, 2 ** np.arange(5))
     same(nd.asarray(np.arange(4.0, dtype=np.float32)) ** 0.5, np.arange(4.0, dtype=np.float32) ** 0.5)
+
+
+@pytest.mark.parametrize("name", ["power", "float_power"])
+def test_complex_power(name):
+    # NumPy's nc_pow: exact small-integer exponents by multiplication,
+    # zero bases, cpow otherwise: bit for bit (same glibc, same formula).
+    rng = np.random.default_rng(29)
+    for code in ("c8", "c16"):
+        z = values(code, rng, 60)
+        z[:4] = [0, complex(-0.0, 0.0), 1j, 2 - 3j]
+        exps = np.array([0, 1, 2, 3, -1, -2, 7, -99, 100, 0.5, 2.5 + 1j, 1j, -1 + 1j, np.nan, np.inf], code)
+        for e in exps:
+            for other in (np.array(e, code), np.full(z.shape, e, code)):
+                same(getattr(nd, name)(z, other), numpy_call(name, z, other))
+        b = values(code, rng, 60)
+        same(getattr(nd, name)(z, b), numpy_call(name, z, b))
