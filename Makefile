@@ -63,7 +63,7 @@ test-c: test-c-shared test-c-static test-c-asan
 test-c-shared: lib
 	@mkdir -p $(BUILD)/c
 	@set -e; for t in $(C_TESTS); do \
-	    $(CC) $(CFLAGS_TEST) c_tests/$$t.c -L$(RELEASE) -lndcore \
+	    $(CC) $(CFLAGS_TEST) c_tests/$$t.c -L$(RELEASE) -lndcore -lm \
 	        -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/c/$$t-shared; \
 	    echo "[shared] $$t"; ./$(BUILD)/c/$$t-shared; done
 
@@ -77,7 +77,7 @@ test-c-asan: lib
 	@mkdir -p $(BUILD)/c
 	@set -e; for t in $(C_TESTS); do \
 	    $(CC) $(CFLAGS_TEST) -fsanitize=address,undefined -fno-omit-frame-pointer \
-	        c_tests/$$t.c -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) \
+	        c_tests/$$t.c -L$(RELEASE) -lndcore -lm -Wl,-rpath,$(abspath $(RELEASE)) \
 	        -o $(BUILD)/c/$$t-asan; \
 	    echo "[asan] $$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
 	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/c/$$t-asan; done
