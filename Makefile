@@ -101,6 +101,7 @@ bench: venv lib
 	$(CC) -std=c11 -O2 -Iinclude bench/small_call.c -L$(RELEASE) -lndcore \
 	    -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/small_call
 	./$(BUILD)/small_call
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r python/requirements-bench.txt
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) bench/compare.py
 
 clean:

@@ -1,11 +1,15 @@
 """ndcore against NumPy on the same arrays, in one process run.
 
 Prints GB/s for both and the ratio (ndcore / NumPy speed; > 1 means ndcore is
-faster). Run with `make bench`. Workloads so far: casts and copies at 2**24
-elements (DRAM-bound: 128 MiB of float64), ufuncs and reductions; matmul
-joins when it lands.
+faster), then draws bench/compare.png (matplotlib, installed by `make bench`
+from python/requirements-bench.txt). Sizes follow issue 4's targets: 2**25
+float64 for DRAM-bound ufuncs and sums, 2**24 for casts and transcendentals,
+4096**2 for M.T + M, the paper's f(x) at 1e5 and 1e7 and its 200**3
+distance grid. NumPy runs its ufuncs on one thread; ndcore splits large
+elementwise work across both cores (RAYON_NUM_THREADS sets the count).
 """
 
+import os
 import sys
 import time
 import warnings
@@ -15,7 +19,9 @@ import numpy as np
 import ndcore as nd
 
 N = 2**24
+BIG = 2**25
 REPEAT = 7
+RESULTS = []  # (section, workload, ratio)
 
 
 def best(f):
@@ -27,70 +33,124 @@ def best(f):
     return min(times)
 
 
-def row(name, nbytes, numpy_fn, ndcore_fn):
+def row(section, name, nbytes, numpy_fn, ndcore_fn):
     tn, tc = best(numpy_fn), best(ndcore_fn)
-    print(f"{name:<28} {nbytes / tn / 1e9:8.1f} {nbytes / tc / 1e9:8.1f} {tn / tc:7.2f}x")
+    RESULTS.append((section, name, tn / tc))
+    print(f"{name:<34} {nbytes / tn / 1e9:8.1f} {nbytes / tc / 1e9:8.1f} {tn / tc:7.2f}x", flush=True)
 
 
-def main():
-    warnings.simplefilter("ignore")
-    print(f"numpy {np.__version__}, ndcore {nd.__version__}, {N} elements")
-    print(f"{'workload':<28} {'numpy':>8} {'ndcore':>8} {'ratio':>8}   (GB/s read+written)")
+def casts():
     for src, dst in [("f8", "f4"), ("f4", "f8"), ("i8", "f8"), ("i2", "f8"), ("f8", "i4"),
                      ("f8", "u1"), ("f2", "f8"), ("f8", "f2"), (">f8", "f8"), ("f8", "c16")]:
         a = np.arange(N, dtype=np.float64).astype(src)
         w = nd.asarray(a)
         nbytes = a.nbytes + N * np.dtype(dst).itemsize
-        row(f"astype {src} -> {dst}", nbytes, lambda: a.astype(dst), lambda: w.astype(dst))
+        row("casts", f"astype {src} -> {dst}", nbytes, lambda: a.astype(dst), lambda: w.astype(dst))
     a = np.arange(N, dtype=np.float64)
     w = nd.asarray(a)
-    row("copy f8 contiguous", 2 * a.nbytes, lambda: a.copy(), lambda: w.copy())
+    row("casts", "copy f8 contiguous", 2 * a.nbytes, lambda: a.copy(), lambda: w.copy())
     t = a.reshape(4096, 4096).T
     wt = nd.asarray(t)
-    row("copy f8 transposed -> C", 2 * t.nbytes, lambda: t.copy(), lambda: wt.copy())
+    row("casts", "copy f8 transposed -> C", 2 * t.nbytes, lambda: t.copy(), lambda: wt.copy())
     s = a[::2]
     ws = nd.asarray(s)
-    row("copy f8 stride 2", 2 * s.nbytes, lambda: s.copy(), lambda: ws.copy())
-    row("zeros f8", a.nbytes, lambda: np.zeros(N), lambda: nd.zeros(N))
-    row("ones f8", a.nbytes, lambda: np.ones(N), lambda: nd.ones(N))
-    row("arange f8", a.nbytes, lambda: np.arange(N, dtype=np.float64),
+    row("casts", "copy f8 stride 2", 2 * s.nbytes, lambda: s.copy(), lambda: ws.copy())
+    row("casts", "zeros f8", a.nbytes, lambda: np.zeros(N), lambda: nd.zeros(N))
+    row("casts", "ones f8", a.nbytes, lambda: np.ones(N), lambda: nd.ones(N))
+    row("casts", "arange f8", a.nbytes, lambda: np.arange(N, dtype=np.float64),
         lambda: nd.arange(N, dtype=np.float64))
-    row("linspace", a.nbytes, lambda: np.linspace(0, 1, N), lambda: nd.linspace(0, 1, N))
+    row("casts", "linspace", a.nbytes, lambda: np.linspace(0, 1, N), lambda: nd.linspace(0, 1, N))
 
-    # Ufuncs (single-threaded engine for now).
-    b = np.arange(N, dtype=np.float64)
-    wb = nd.asarray(b)
-    row("add f8 contiguous", 3 * a.nbytes, lambda: a + b, lambda: w + wb)
-    row("multiply f8 by weak scalar", 2 * a.nbytes, lambda: a * 2.5, lambda: w * 2.5)
-    row("add f8 transposed (M.T + M)", 3 * a.nbytes, lambda: t + a.reshape(4096, 4096),
-        lambda: wt + w.reshape(4096, 4096))
-    row("sqrt f8", 2 * a.nbytes, lambda: np.sqrt(a), lambda: nd.sqrt(w))
-    row("less f8 -> bool", a.nbytes * 2 + N, lambda: a < b, lambda: w < wb)
-    small = np.arange(1e5)
-    ws = nd.asarray(small)
-    row("f(x) = x**2 - 3x + 4 at 1e5", 8 * small.nbytes, lambda: small**2 - 3 * small + 4,
-        lambda: nd.square(ws) - 3 * ws + 4)
+
+def ufuncs():
+    a = np.arange(BIG, dtype=np.float64)
+    b = a + 1.0
+    w, wb = nd.asarray(a), nd.asarray(b)
+    row("ufuncs", "add f8 2^25", 3 * a.nbytes, lambda: a + b, lambda: w + wb)
+    row("ufuncs", "multiply f8 2^25 by scalar", 2 * a.nbytes, lambda: a * 2.5, lambda: w * 2.5)
+    row("ufuncs", "less f8 2^25 -> bool", 2 * a.nbytes + BIG, lambda: a < b, lambda: w < wb)
+    m = a[: 4096 * 4096].reshape(4096, 4096)
+    wm = nd.asarray(m)
+    row("ufuncs", "M.T + M (4096^2 f8)", 3 * m.nbytes, lambda: m.T + m, lambda: wm.T + wm)
+    x = a[:N] / N
+    wx = nd.asarray(x)
+    for name in ("sqrt", "exp", "sin"):
+        f, g = getattr(np, name), getattr(nd, name)
+        row("ufuncs", f"{name} f8 2^24", 2 * x.nbytes, lambda: f(x), lambda: g(wx))
+    row("ufuncs", "clip f8 2^24", 2 * x.nbytes, lambda: np.clip(x, 0.25, 0.75), lambda: nd.clip(wx, 0.25, 0.75))
+    cond = x > 0.5
+    wc = nd.asarray(cond)
+    row("ufuncs", "where f8 2^24", 3 * x.nbytes, lambda: np.where(cond, x, 0.0), lambda: nd.where(wc, wx, 0.0))
+
+
+def paper():
+    for n in (10**5, 10**7):
+        x = np.arange(n, dtype=np.float64)
+        wx = nd.asarray(x)
+        row("paper", f"f(x) = x**2 - 3x + 4 at {n:.0e}", 8 * x.nbytes, lambda: x**2 - 3 * x + 4,
+            lambda: wx**2 - 3 * wx + 4)
     i, j, k = np.ogrid[-100:100, -100:100, -100:100]
     wi, wj, wk = nd.asarray(i), nd.asarray(j), nd.asarray(k)
-    row("distance grid 200^3", 8 * 200**3 * 4, lambda: np.sqrt(i**2 + j**2 + k**2),
-        lambda: nd.sqrt(nd.square(wi) + nd.square(wj) + nd.square(wk)))
+    row("paper", "distance grid 200^3", 8 * 200**3 * 4, lambda: np.sqrt(i**2 + j**2 + k**2),
+        lambda: nd.sqrt(wi**2 + wj**2 + wk**2))
 
-    # Reductions (single-threaded).
-    f4 = a.astype(np.float32)
+
+def reductions():
+    a = np.arange(BIG, dtype=np.float64)
+    w = nd.asarray(a)
+    h = a[:N]
+    wh = nd.asarray(h)
+    f4 = h.astype(np.float32)
     w4 = nd.asarray(f4)
-    m = a.reshape(4096, 4096)
+    m = h.reshape(4096, 4096)
     wm = nd.asarray(m)
     ints = np.arange(N, dtype=np.int32)
     wints = nd.asarray(ints)
-    row("sum f8", a.nbytes, lambda: a.sum(), lambda: nd.sum(w))
-    row("sum f4", f4.nbytes, lambda: f4.sum(), lambda: nd.sum(w4))
-    row("sum f8 axis=0 (4096^2)", a.nbytes, lambda: m.sum(axis=0), lambda: nd.sum(wm, axis=0))
-    row("sum f8 axis=1 (4096^2)", a.nbytes, lambda: m.sum(axis=1), lambda: nd.sum(wm, axis=1))
-    row("sum i4 -> i8", ints.nbytes, lambda: ints.sum(), lambda: nd.sum(wints))
-    row("max f8", a.nbytes, lambda: a.max(), lambda: nd.max(w))
-    row("mean f8", a.nbytes, lambda: a.mean(), lambda: nd.mean(w))
-    row("argmax f8", a.nbytes, lambda: a.argmax(), lambda: nd.argmax(w))
-    row("cumsum f8", 2 * a.nbytes, lambda: np.cumsum(a), lambda: nd.cumsum(w))
+    row("reductions", "sum f8 2^25", a.nbytes, lambda: a.sum(), lambda: nd.sum(w))
+    row("reductions", "sum f4 2^24", f4.nbytes, lambda: f4.sum(), lambda: nd.sum(w4))
+    row("reductions", "sum f8 axis=0 (4096^2)", h.nbytes, lambda: m.sum(axis=0), lambda: nd.sum(wm, axis=0))
+    row("reductions", "sum f8 axis=1 (4096^2)", h.nbytes, lambda: m.sum(axis=1), lambda: nd.sum(wm, axis=1))
+    row("reductions", "sum i4 -> i8 2^24", ints.nbytes, lambda: ints.sum(), lambda: nd.sum(wints))
+    row("reductions", "max f8 2^24", h.nbytes, lambda: h.max(), lambda: nd.max(wh))
+    row("reductions", "mean f8 2^24", h.nbytes, lambda: h.mean(), lambda: nd.mean(wh))
+    row("reductions", "argmax f8 2^24", h.nbytes, lambda: h.argmax(), lambda: nd.argmax(wh))
+    row("reductions", "cumsum f8 2^24", 2 * h.nbytes, lambda: np.cumsum(h), lambda: nd.cumsum(wh))
+
+
+def chart(path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no chart (make bench installs it)")
+        return
+    names = [f"{s}: {n}" for s, n, _ in RESULTS]
+    ratios = [r for _, _, r in RESULTS]
+    colours = {"casts": "#8888cc", "ufuncs": "#44aa66", "paper": "#dd8833", "reductions": "#aa4466"}
+    fig, ax = plt.subplots(figsize=(9, 0.26 * len(RESULTS) + 1.2))
+    ax.barh(range(len(ratios)), ratios, color=[colours[s] for s, _, _ in RESULTS])
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(names)), names, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("speed vs NumPy (ndcore / NumPy, same process; > 1 is faster)")
+    ax.set_title(f"ndcore {nd.__version__} vs NumPy {np.__version__}, {os.cpu_count()} cores")
+    for y, r in enumerate(ratios):
+        ax.text(r, y, f" {r:.2f}x", va="center", fontsize=6)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print(f"chart: {path}")
+
+
+def main():
+    warnings.simplefilter("ignore")
+    sections = sys.argv[1:] or ["casts", "ufuncs", "paper", "reductions"]
+    print(f"numpy {np.__version__}, ndcore {nd.__version__}, {os.cpu_count()} cores")
+    print(f"{'workload':<34} {'numpy':>8} {'ndcore':>8} {'ratio':>8}   (GB/s read+written)")
+    for s in sections:
+        globals()[s]()
+    chart(os.path.join(os.path.dirname(os.path.abspath(__file__)), "compare.png"))
     return 0
 
 

@@ -115,3 +115,20 @@ def test_power_one_exponent_matches_numpy(code, e):
             assert got.dtype == expected.dtype
             assert got.tobytes() == expected.tobytes() or np.array_equal(got, expected, equal_nan=True) \
                 and np.array_equal(np.signbit(got[~np.isnan(got)]), np.signbit(expected[~np.isnan(expected)]))
+
+
+@pytest.mark.parametrize("code", ["f8", "f4", "f2"])
+@pytest.mark.parametrize("n", [2**18 + 5, 2**20 + 13, 3 * 2**19])
+def test_large_sums_split_across_threads_match_numpy_bit_for_bit(code, n):
+    # Pairwise halves of 2^17+ elements run on two threads: the same tree
+    # of additions as NumPy's pairwise_sum, so the same bits.
+    rng = np.random.default_rng(n)
+    x = (rng.standard_normal(n) * 1e3).astype(code)
+    for arr in (x, x[::-1], x.reshape(-1, 1)[:, 0]):
+        got = nd.sum(arr)
+        expected = arr.sum()
+        assert np.asarray(got).dtype == expected.dtype
+        assert np.asarray(got).tobytes() == np.asarray(expected).tobytes()
+    m = x[: (n // 64) * 64].reshape(64, -1)
+    assert np.asarray(nd.sum(m, axis=1)).tobytes() == m.sum(axis=1).tobytes()
+    assert np.asarray(nd.mean(x)).tobytes() == np.asarray(x.mean()).tobytes()

@@ -156,14 +156,19 @@ unsafe fn elem<T: Copy, Op: BinaryOp<T, T, Out = T>>(
     }
 }
 
+/// Halves of a pairwise sum at least this long are summed on two threads
+/// (rayon::join): the same tree of additions, so the same result.
+const PARALLEL_HALVES: usize = 1 << 17;
+
 /// NumPy's `pairwise_sum` for real floats: below 8 elements a plain loop,
 /// up to `PW_BLOCKSIZE` eight accumulators, above that the two halves
-/// (split at a multiple of 8) summed recursively. `L` loads element `i`
-/// converted to the accumulation type `A` (float16 sums in float32).
+/// (split at a multiple of 8) summed recursively, in parallel when large.
+/// `L` loads element `i` converted to the accumulation type `A` (float16
+/// sums in float32).
 macro_rules! pairwise_real {
     ($name:ident, $A:ty) => {
         #[inline]
-        unsafe fn $name<L: Fn(*const u8, usize, isize) -> $A + Copy>(
+        unsafe fn $name<L: Fn(*const u8, usize, isize) -> $A + Copy + Send + Sync>(
             x: *const u8,
             stride: isize,
             n: usize,
@@ -195,13 +200,19 @@ macro_rules! pairwise_real {
                 } else {
                     let mut n2 = n / 2;
                     n2 -= n2 % 8;
-                    $name(x, stride, n2, load)
-                        + $name(
-                            x.wrapping_offset(n2 as isize * stride),
-                            stride,
-                            n - n2,
-                            load,
-                        )
+                    let second = x.wrapping_offset(n2 as isize * stride);
+                    if n2 >= PARALLEL_HALVES {
+                        // Addresses cross threads as integers; both halves
+                        // are readable (caller) and only read.
+                        let (xa, xb) = (x as usize, second as usize);
+                        let (a, b) = rayon::join(
+                            || $name(xa as *const u8, stride, n2, load),
+                            || $name(xb as *const u8, stride, n - n2, load),
+                        );
+                        a + b
+                    } else {
+                        $name(x, stride, n2, load) + $name(second, stride, n - n2, load)
+                    }
                 }
             }
         }
