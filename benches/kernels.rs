@@ -11,6 +11,7 @@ use ndcore::array::Array;
 use ndcore::create;
 use ndcore::dtype::{Casting, DType, Kind};
 use ndcore::layout::Order;
+use ndcore::ufunc::reduce_kernels::ReduceOp;
 use ndcore::ufunc::{arith, astype, math, reduce, select};
 
 fn f64s(n: usize) -> Array {
@@ -23,7 +24,11 @@ fn elementwise(c: &mut Criterion) {
         let (a, b) = (f64s(n), f64s(n));
         g.throughput(Throughput::Bytes((3 * 8 * n) as u64));
         g.bench_function(format!("add f8 {n}"), |bench| {
-            bench.iter(|| arith::ADD.call(&[black_box(&a), black_box(&b)], None).expect("add"))
+            bench.iter(|| {
+                arith::ADD
+                    .call(&[black_box(&a), black_box(&b)], None)
+                    .expect("add")
+            })
         });
     }
     let n = 1 << 20;
@@ -37,11 +42,17 @@ fn elementwise(c: &mut Criterion) {
         let hi = Array::weak_scalar(ndcore::dtype::Value::F64(1e5)).expect("scalar");
         bench.iter(|| select::clip(black_box(&x), Some(&lo), Some(&hi), None).expect("clip"))
     });
-    let m = f64s(2048 * 2048).reshape(&[2048, 2048], Order::C).expect("reshape");
+    let m = f64s(2048 * 2048)
+        .reshape(&[2048, 2048], Order::C)
+        .expect("reshape");
     let mt = m.transpose(None).expect("transpose");
     g.throughput(Throughput::Bytes((3 * 8 * 2048 * 2048) as u64));
     g.bench_function("M.T + M 2048^2", |bench| {
-        bench.iter(|| arith::ADD.call(&[black_box(&mt), black_box(&m)], None).expect("add"))
+        bench.iter(|| {
+            arith::ADD
+                .call(&[black_box(&mt), black_box(&m)], None)
+                .expect("add")
+        })
     });
     g.finish();
 }
@@ -50,10 +61,18 @@ fn small_calls(c: &mut Criterion) {
     let (a, b) = (f64s(10), f64s(10));
     let out = f64s(10);
     c.bench_function("add 10 elements, new result", |bench| {
-        bench.iter(|| arith::ADD.call(&[black_box(&a), black_box(&b)], None).expect("add"))
+        bench.iter(|| {
+            arith::ADD
+                .call(&[black_box(&a), black_box(&b)], None)
+                .expect("add")
+        })
     });
     c.bench_function("add 10 elements, into out", |bench| {
-        bench.iter(|| arith::ADD.call(&[black_box(&a), black_box(&b)], Some(&out)).expect("add"))
+        bench.iter(|| {
+            arith::ADD
+                .call(&[black_box(&a), black_box(&b)], Some(&out))
+                .expect("add")
+        })
     });
 }
 
@@ -64,12 +83,18 @@ fn casts_and_sums(c: &mut Criterion) {
     g.throughput(Throughput::Bytes((8 * n) as u64));
     g.bench_function("astype f8 -> f4", |bench| {
         bench.iter(|| {
-            astype(black_box(&x), &DType::scalar(Kind::Float32), Casting::Unsafe, Order::K).expect("cast")
+            astype(
+                black_box(&x),
+                &DType::scalar(Kind::Float32),
+                Casting::Unsafe,
+                Order::K,
+            )
+            .expect("cast")
         })
     });
     g.bench_function("sum f8 (pairwise)", |bench| {
         bench.iter(|| {
-            reduce::reduce(reduce::ReduceOp::Sum, black_box(&x), &reduce::ReduceArgs::default())
+            reduce::reduce(ReduceOp::Sum, black_box(&x), &reduce::ReduceArgs::default())
                 .expect("sum")
         })
     });

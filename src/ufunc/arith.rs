@@ -6,6 +6,7 @@
 use num_complex::{Complex32, Complex64};
 
 use super::engine::{Resolver, WeakInts};
+use super::simd::dispatch;
 use super::tables::{half_binary, same2, ufunc};
 
 /// A binary operation: `A` and `B` in, `Out` out (for arithmetic all one
@@ -47,24 +48,36 @@ pub unsafe fn binary_loop<A: Copy, B: Copy, Op: BinaryOp<A, B>>(
                         std::slice::from_raw_parts(a, n),
                         std::slice::from_raw_parts(b, n),
                     );
-                    for i in 0..n {
-                        out[i] = Op::call(x[i], y[i]);
-                    }
-                    return;
+                    return dispatch(
+                        #[inline(always)]
+                        || {
+                            for i in 0..n {
+                                out[i] = Op::call(x[i], y[i]);
+                            }
+                        },
+                    );
                 }
                 (true, false) if steps[1] == 0 => {
                     let (x, y) = (std::slice::from_raw_parts(a, n), *b);
-                    for i in 0..n {
-                        out[i] = Op::call(x[i], y);
-                    }
-                    return;
+                    return dispatch(
+                        #[inline(always)]
+                        || {
+                            for i in 0..n {
+                                out[i] = Op::call(x[i], y);
+                            }
+                        },
+                    );
                 }
                 (false, true) if steps[0] == 0 => {
                     let (x, y) = (*a, std::slice::from_raw_parts(b, n));
-                    for i in 0..n {
-                        out[i] = Op::call(x, y[i]);
-                    }
-                    return;
+                    return dispatch(
+                        #[inline(always)]
+                        || {
+                            for i in 0..n {
+                                out[i] = Op::call(x, y[i]);
+                            }
+                        },
+                    );
                 }
                 _ => {}
             }

@@ -17,6 +17,9 @@ use super::math::{
 };
 use super::unary::UnaryOp;
 
+// The C library's libm, for ndcore's own use: kept out of the C header.
+#[allow(unused_doc_comments)]
+/// cbindgen:ignore
 #[link(name = "m")]
 unsafe extern "C" {
     fn cexp(z: Complex64) -> Complex64;

@@ -16,6 +16,9 @@ use super::engine::Loop;
 use super::tables::{half_binary, same2, ufunc, unary1};
 use super::unary::UnaryOp;
 
+// The C library's libm, for ndcore's own use: kept out of the C header.
+#[allow(unused_doc_comments)]
+/// cbindgen:ignore
 #[link(name = "m")]
 unsafe extern "C" {
     fn exp(x: f64) -> f64;

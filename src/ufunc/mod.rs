@@ -17,6 +17,7 @@ pub mod math;
 pub mod reduce;
 pub mod reduce_kernels;
 pub mod select;
+pub mod simd;
 pub mod unary;
 
 pub use cast::{assign, astype, check_can_cast, fill, fill_value, value_bytes};

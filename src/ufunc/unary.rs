@@ -35,10 +35,14 @@ pub unsafe fn unary_loop<A: Copy, Op: UnaryOp<A>>(args: &[*mut u8], steps: &[isi
                 std::slice::from_raw_parts(a, n),
                 std::slice::from_raw_parts_mut(o, n),
             );
-            for i in 0..n {
-                out[i] = Op::call(x[i]);
-            }
-            return;
+            return super::simd::dispatch(
+                #[inline(always)]
+                || {
+                    for i in 0..n {
+                        out[i] = Op::call(x[i]);
+                    }
+                },
+            );
         }
         for i in 0..n as isize {
             let x = (args[0].wrapping_offset(i * steps[0]) as *const A).read_unaligned();
