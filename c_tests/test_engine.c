@@ -10,7 +10,7 @@
 int main(void) {
     nd_dtype *f8 = nd_dtype_new(ND_FLOAT64), *i4 = nd_dtype_new(ND_INT32);
 
-    /* 2^20 elements: above the parallel threshold. */
+    /* 2^20 elements: above the parallel threshold (2^18). */
     const int64_t n = 1 << 20;
     nd_array *a = nd_arange(0, (double)n, 1, f8);
     nd_array *b = nd_arange(0, 2.0 * (double)n, 2, f8);

@@ -47,9 +47,13 @@ mod units;
 use crate::layout;
 use units::Grid;
 
-/// Below this many elements a call stays on the calling thread: waking the
-/// pool costs a few microseconds, which this much work hides.
-pub const PARALLEL_MIN: usize = 1 << 16;
+/// Below this many elements a memory-bound call stays on the calling
+/// thread: measured here, an in-cache add of 2^17 float64 is slower on two
+/// threads than on one (waking the pool costs tens of microseconds).
+pub const PARALLEL_MIN: usize = 1 << 18;
+/// The same for loops that compute much per element (libm calls: exp of
+/// 2^16 float64 runs 1.8x faster on two threads).
+pub const PARALLEL_MIN_COMPUTE: usize = 1 << 13;
 
 /// Pointers handed between threads. The engine's callers guarantee that
 /// distinct units touch distinct output elements.
@@ -88,7 +92,8 @@ pub unsafe fn for_each_run<const N: usize>(
 /// particular order. Elementwise kernels give the same result either way.
 /// `sizes` gives each input operand's element size (0 for outputs): an
 /// input that strides far along the inner run may then be read through a
-/// dense copy of each tile.
+/// dense copy of each tile. Work of fewer than `min_parallel` elements
+/// stays on the calling thread.
 ///
 /// # Safety
 /// As `for_each_run`; in addition, runs of distinct elements may execute
@@ -101,6 +106,7 @@ pub unsafe fn for_each_run_par<const N: usize>(
     ptrs: [*mut u8; N],
     strides: [&[isize]; N],
     sizes: [usize; N],
+    min_parallel: usize,
     run: impl Fn([*mut u8; N], [isize; N], usize) + Sync,
 ) {
     let (dims, steps) = layout::loop_dims(shape, strides);
@@ -108,7 +114,7 @@ pub unsafe fn for_each_run_par<const N: usize>(
     if total == 0 {
         return;
     }
-    let threads = if total >= PARALLEL_MIN {
+    let threads = if total >= min_parallel {
         rayon::current_num_threads()
     } else {
         1
@@ -266,6 +272,7 @@ mod tests {
                     [base, other],
                     [&c_strides, &f_strides],
                     [0, 0],
+                    1, // threads even for small shapes
                     |[p, q], [s, t], len| {
                         for i in 0..len as isize {
                             (*(p.offset(i * s) as *const AtomicU8)).fetch_add(1, Ordering::Relaxed);
@@ -300,6 +307,7 @@ mod tests {
                     [out.as_mut_ptr() as *mut u8, src.as_ptr() as *mut u8],
                     [&os, &is],
                     [0, 8],
+                    1, // threads even for small shapes
                     |[o, x], [so, sx], n| {
                         for i in 0..n as isize {
                             *(o.offset(i * so) as *mut u64) = *(x.offset(i * sx) as *const u64);
@@ -321,6 +329,7 @@ mod tests {
                     [out16.as_mut_ptr() as *mut u8, small.as_ptr() as *mut u8],
                     [&os, &is],
                     [0, 2],
+                    1, // threads even for small shapes
                     |[o, x], [so, sx], n| {
                         for i in 0..n as isize {
                             *(o.offset(i * so) as *mut u16) = *(x.offset(i * sx) as *const u16);

@@ -72,6 +72,9 @@ pub struct Ufunc {
     /// Refuses operands the loop cannot take (integer power with negative
     /// exponents), run before anything is written.
     pub check: Option<OperandCheck>,
+    /// The loops cost far more than their memory traffic (libm calls), so
+    /// threads pay off from smaller sizes.
+    pub compute_bound: bool,
 }
 
 impl Ufunc {
@@ -256,7 +259,7 @@ impl Ufunc {
             *k = a.dtype().kind()?;
         }
         let n = layout::size(shape).ok()?;
-        if n >= crate::iter::PARALLEL_MIN
+        if n >= self.parallel_min()
             || (self.resolver == Resolver::NoBool && kinds[..n_in].iter().all(|&k| k == Kind::Bool))
         {
             return None;
@@ -471,6 +474,15 @@ impl Ufunc {
         }
     }
 
+    /// Elements from which a call is split across threads.
+    fn parallel_min(&self) -> usize {
+        if self.compute_bound {
+            crate::iter::PARALLEL_MIN_COMPUTE
+        } else {
+            crate::iter::PARALLEL_MIN
+        }
+    }
+
     fn run(&self, lp: &Loop, inputs: &[Array], out: &Array) {
         let shape = out.shape();
         // A self-overlapping output (zero strides from `as_strided`) is
@@ -479,7 +491,7 @@ impl Ufunc {
         macro_rules! walk {
             ($ptrs:expr, $strides:expr, $sizes:expr, $run:expr) => {
                 if parallel {
-                    for_each_run_par(shape, $ptrs, $strides, $sizes, $run)
+                    for_each_run_par(shape, $ptrs, $strides, $sizes, self.parallel_min(), $run)
                 } else {
                     for_each_run(shape, $ptrs, $strides, $run)
                 }

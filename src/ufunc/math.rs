@@ -370,121 +370,121 @@ fn check_power(lp: &Loop, operands: &[crate::array::Array]) -> crate::error::Res
 }
 
 ufunc!(
-    EXP,
+    compute EXP,
     "exp",
     1,
     unary1!(Exp; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    EXP2,
+    compute EXP2,
     "exp2",
     1,
     unary1!(Exp2; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    EXPM1,
+    compute EXPM1,
     "expm1",
     1,
     unary1!(Expm1; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    LOG,
+    compute LOG,
     "log",
     1,
     unary1!(Log; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    LOG2,
+    compute LOG2,
     "log2",
     1,
     unary1!(Log2; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    LOG10,
+    compute LOG10,
     "log10",
     1,
     unary1!(Log10; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    LOG1P,
+    compute LOG1P,
     "log1p",
     1,
     unary1!(Log1p; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    SIN,
+    compute SIN,
     "sin",
     1,
     unary1!(Sin; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    COS,
+    compute COS,
     "cos",
     1,
     unary1!(Cos; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    TAN,
+    compute TAN,
     "tan",
     1,
     unary1!(Tan; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    ARCSIN,
+    compute ARCSIN,
     "arcsin",
     1,
     unary1!(Arcsin; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    ARCCOS,
+    compute ARCCOS,
     "arccos",
     1,
     unary1!(Arccos; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    ARCTAN,
+    compute ARCTAN,
     "arctan",
     1,
     unary1!(Arctan; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    SINH,
+    compute SINH,
     "sinh",
     1,
     unary1!(Sinh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    COSH,
+    compute COSH,
     "cosh",
     1,
     unary1!(Cosh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    TANH,
+    compute TANH,
     "tanh",
     1,
     unary1!(Tanh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    ARCSINH,
+    compute ARCSINH,
     "arcsinh",
     1,
     unary1!(Arcsinh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    ARCCOSH,
+    compute ARCCOSH,
     "arccosh",
     1,
     unary1!(Arccosh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    ARCTANH,
+    compute ARCTANH,
     "arctanh",
     1,
     unary1!(Arctanh; Float16 => Float16, Float32 => Float32, Float64 => Float64, Complex64 => Complex64, Complex128 => Complex128)
 );
 ufunc!(
-    CBRT,
+    compute CBRT,
     "cbrt",
     1,
     unary1!(Cbrt; Float16 => Float16, Float32 => Float32, Float64 => Float64)
@@ -502,12 +502,12 @@ ufunc!(
     unary1!(Rad2deg; Float16 => Float16, Float32 => Float32, Float64 => Float64)
 );
 ufunc!(
-    ARCTAN2,
+    compute ARCTAN2,
     "arctan2",
     2,
     same2!(Arctan2; Float16, Float32, Float64)
 );
-ufunc!(HYPOT, "hypot", 2, same2!(Hypot; Float16, Float32, Float64));
+ufunc!(compute HYPOT, "hypot", 2, same2!(Hypot; Float16, Float32, Float64));
 ufunc!(
     COPYSIGN,
     "copysign",
@@ -538,13 +538,13 @@ macro_rules! float_power_loop {
     };
 }
 ufunc!(
-    FLOAT_POWER,
+    compute FLOAT_POWER,
     "float_power",
     2,
     same2!(FloatPower; Float64, Complex128)
 );
 ufunc!(
-    POWER,
+    compute POWER,
     "power",
     2,
     &[

@@ -212,6 +212,7 @@ pub static WHERE: Ufunc = Ufunc {
     resolver: Resolver::Select,
     no_loop_message: None,
     check: None,
+    compute_bound: false,
 };
 
 const CLIP_LOOPS: &[Loop] = three_loops!(clip_loop; Bool, Int8, UInt8, Int16, UInt16, Int32,
@@ -243,6 +244,7 @@ pub static CLIP: Ufunc = Ufunc {
     resolver: Resolver::Default,
     no_loop_message: None,
     check: None,
+    compute_bound: false,
 };
 
 /// NumPy's `np.where(cond, x, y)`.

@@ -98,22 +98,27 @@ macro_rules! half_binary {
 pub(crate) use half_binary;
 
 /// A `Ufunc` value; `weak` and `resolver` default to Strict and Default.
+/// A leading `compute` marks a ufunc whose loops cost far more than the
+/// memory they touch (libm calls): the engine splits it across threads from
+/// smaller sizes.
 macro_rules! ufunc {
-    ($static:ident, $name:literal, $nin:literal, $loops:expr) => {
+    (compute $static:ident, $($rest:tt)*) => {
+        $crate::ufunc::tables::ufunc!(@cost true, $static, $($rest)*);
+    };
+    (@cost $cost:expr, $static:ident, $name:literal, $nin:literal, $loops:expr) => {
         $crate::ufunc::tables::ufunc!(
+            @cost $cost,
             $static,
             $name,
             $nin,
             $loops,
             $crate::ufunc::engine::WeakInts::Strict,
             $crate::ufunc::engine::Resolver::Default,
+            None,
             None
         );
     };
-    ($static:ident, $name:literal, $nin:literal, $loops:expr, $weak:expr, $resolver:expr, $msg:expr) => {
-        $crate::ufunc::tables::ufunc!($static, $name, $nin, $loops, $weak, $resolver, $msg, None);
-    };
-    ($static:ident, $name:literal, $nin:literal, $loops:expr, $weak:expr, $resolver:expr, $msg:expr, $check:expr) => {
+    (@cost $cost:expr, $static:ident, $name:literal, $nin:literal, $loops:expr, $weak:expr, $resolver:expr, $msg:expr, $check:expr) => {
         pub static $static: $crate::ufunc::engine::Ufunc = $crate::ufunc::engine::Ufunc {
             name: $name,
             nin: $nin,
@@ -122,7 +127,17 @@ macro_rules! ufunc {
             resolver: $resolver,
             no_loop_message: $msg,
             check: $check,
+            compute_bound: $cost,
         };
+    };
+    ($static:ident, $name:literal, $nin:literal, $loops:expr) => {
+        $crate::ufunc::tables::ufunc!(@cost false, $static, $name, $nin, $loops);
+    };
+    ($static:ident, $name:literal, $nin:literal, $loops:expr, $weak:expr, $resolver:expr, $msg:expr) => {
+        $crate::ufunc::tables::ufunc!(@cost false, $static, $name, $nin, $loops, $weak, $resolver, $msg, None);
+    };
+    ($static:ident, $name:literal, $nin:literal, $loops:expr, $weak:expr, $resolver:expr, $msg:expr, $check:expr) => {
+        $crate::ufunc::tables::ufunc!(@cost false, $static, $name, $nin, $loops, $weak, $resolver, $msg, $check);
     };
 }
 pub(crate) use ufunc;
