@@ -38,19 +38,6 @@
 
 
 /**
- * Below this many elements a memory-bound call stays on the calling
- * thread: measured here, an in-cache add of 2^17 float64 is slower on two
- * threads than on one (waking the pool costs tens of microseconds).
- */
-#define PARALLEL_MIN (1 << 18)
-
-/**
- * The same for loops that compute much per element (libm calls: exp of
- * 2^16 float64 runs 1.8x faster on two threads).
- */
-#define PARALLEL_MIN_COMPUTE (1 << 13)
-
-/**
  * Array flag bits returned by nd_array_flags (NumPy's values).
  */
 #define ND_FLAG_C_CONTIGUOUS 1

@@ -50,10 +50,10 @@ use units::Grid;
 /// Below this many elements a memory-bound call stays on the calling
 /// thread: measured here, an in-cache add of 2^17 float64 is slower on two
 /// threads than on one (waking the pool costs tens of microseconds).
-pub const PARALLEL_MIN: usize = 1 << 18;
+pub(crate) const PARALLEL_MIN: usize = 1 << 18;
 /// The same for loops that compute much per element (libm calls: exp of
 /// 2^16 float64 runs 1.8x faster on two threads).
-pub const PARALLEL_MIN_COMPUTE: usize = 1 << 13;
+pub(crate) const PARALLEL_MIN_COMPUTE: usize = 1 << 13;
 
 /// Pointers handed between threads. The engine's callers guarantee that
 /// distinct units touch distinct output elements.
