@@ -245,6 +245,10 @@ impl Drop for Buffer {
             cap: self.cap,
             block,
         };
+        if c.cap < pool::MIN_POOLED {
+            free(c);
+            return;
+        }
         for c in pool::give(c) {
             free(c);
         }
