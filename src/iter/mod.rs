@@ -189,6 +189,57 @@ pub unsafe fn copy_elements(
     })
 }
 
+/// For reductions: as `for_each_run` (inner runs whole, outer axes in
+/// order), but when every outer axis moves operand `key` (the accumulator)
+/// the outer iterations are split across the rayon pool: no two pieces
+/// touch the same accumulator element, and each element sees its runs in
+/// the same order as on one thread, so results are identical.
+///
+/// # Safety
+/// As `for_each_run`; `run` may be called concurrently for runs that
+/// write different elements of operand `key` and nothing else.
+pub unsafe fn for_each_run_outer_par<const N: usize>(
+    shape: &[usize],
+    ptrs: [*mut u8; N],
+    strides: [&[isize]; N],
+    key: usize,
+    run: impl Fn([*mut u8; N], [isize; N], usize) + Sync,
+) {
+    let (dims, steps) = layout::loop_dims(shape, strides);
+    let total: usize = dims.iter().product();
+    if total == 0 {
+        return;
+    }
+    let inner = dims.len() - 1;
+    let grid = Grid::new(&dims, &steps, None, None);
+    let units = grid.units();
+    let split = total >= PARALLEL_MIN
+        && units > 1
+        && rayon::current_num_threads() > 1
+        && steps[..inner].iter().all(|s| s[key] != 0);
+    if !split {
+        let mut run = run;
+        // SAFETY: forwarded from the caller.
+        unsafe { grid.walk(ptrs, 0, units, &mut run) };
+        return;
+    }
+    let pieces = (rayon::current_num_threads() * 4).min(units);
+    let shared = Shared(ptrs);
+    let (grid, run) = (&grid, &run);
+    rayon::scope(|s| {
+        for piece in 0..pieces {
+            let (start, end) = (units * piece / pieces, units * (piece + 1) / pieces);
+            s.spawn(move |_| {
+                let shared = shared;
+                let mut call = |p, st, n| run(p, st, n);
+                // SAFETY: forwarded from the caller; pieces cover disjoint
+                // outer positions, hence disjoint accumulator elements.
+                unsafe { grid.walk(shared.0, start, end, &mut call) };
+            });
+        }
+    });
+}
+
 /// As `copy_elements`, but only the elements whose mask byte (a bool at
 /// `mask`, stride `ms`) is nonzero: NumPy's `copyto(..., where=)`.
 ///

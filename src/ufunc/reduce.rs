@@ -14,7 +14,7 @@ use super::{arith, compare, logic};
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Kind, KindClass, Value};
 use crate::error::{Result, bail, err};
-use crate::iter::for_each_run;
+use crate::iter::{for_each_run, for_each_run_outer_par};
 use crate::layout::{self, Order};
 use crate::ufunc::Ufunc;
 use crate::ufunc::cast::{assign, astype, check_can_cast, fill_value, may_share_memory};
@@ -379,10 +379,11 @@ unsafe fn run_reduction(x: &Array, acc: &Array, mask: Option<&Array>, run: RunFn
     // NumPy's iterator.
     unsafe {
         match mask {
-            None => for_each_run(
+            None => for_each_run_outer_par(
                 shape,
                 [x.data_ptr(), acc.data_ptr()],
                 [x.strides(), acc.strides()],
+                1,
                 |[px, pa], [sx, sa], n| {
                     if sa == 0 {
                         run(pa, px, sx, n)
