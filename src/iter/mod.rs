@@ -122,8 +122,24 @@ pub unsafe fn for_each_run_par<const N: usize>(
     // Four pieces a thread lets the pool even out uneven cores.
     let pieces = if threads > 1 { threads * 4 } else { 1 };
     let grid = Grid::new(&dims, &steps, Some(sizes), Some(pieces));
+    let pieces = pieces.min(grid.units());
+    // SAFETY: forwarded from the caller; units touch disjoint elements.
+    unsafe { walk_in_pieces(&grid, ptrs, pieces, run) };
+}
+
+/// Walk all of `grid`'s units: on the calling thread when `pieces <= 1`,
+/// else as `pieces` contiguous ranges of units spawned on the rayon pool.
+///
+/// # Safety
+/// As `Grid::walk` for every unit; concurrently run ranges must touch
+/// disjoint elements of every operand `run` writes.
+unsafe fn walk_in_pieces<const N: usize>(
+    grid: &Grid<N>,
+    ptrs: [*mut u8; N],
+    pieces: usize,
+    run: impl Fn([*mut u8; N], [isize; N], usize) + Sync,
+) {
     let units = grid.units();
-    let pieces = pieces.min(units);
     if pieces <= 1 {
         let mut run = run;
         // SAFETY: forwarded from the caller.
@@ -131,14 +147,14 @@ pub unsafe fn for_each_run_par<const N: usize>(
         return;
     }
     let shared = Shared(ptrs);
-    let (grid, run) = (&grid, &run);
+    let run = &run;
     rayon::scope(|s| {
         for piece in 0..pieces {
             let (start, end) = (units * piece / pieces, units * (piece + 1) / pieces);
             s.spawn(move |_| {
                 let shared = shared;
                 let mut call = |p, st, n| run(p, st, n);
-                // SAFETY: forwarded from the caller; pieces cover disjoint units.
+                // SAFETY: forwarded from the caller; ranges are disjoint.
                 unsafe { grid.walk(shared.0, start, end, &mut call) };
             });
         }
@@ -214,30 +230,16 @@ pub unsafe fn for_each_run_outer_par<const N: usize>(
     let grid = Grid::new(&dims, &steps, None, None);
     let units = grid.units();
     let split = total >= PARALLEL_MIN
-        && units > 1
         && rayon::current_num_threads() > 1
         && steps[..inner].iter().all(|s| s[key] != 0);
-    if !split {
-        let mut run = run;
-        // SAFETY: forwarded from the caller.
-        unsafe { grid.walk(ptrs, 0, units, &mut run) };
-        return;
-    }
-    let pieces = (rayon::current_num_threads() * 4).min(units);
-    let shared = Shared(ptrs);
-    let (grid, run) = (&grid, &run);
-    rayon::scope(|s| {
-        for piece in 0..pieces {
-            let (start, end) = (units * piece / pieces, units * (piece + 1) / pieces);
-            s.spawn(move |_| {
-                let shared = shared;
-                let mut call = |p, st, n| run(p, st, n);
-                // SAFETY: forwarded from the caller; pieces cover disjoint
-                // outer positions, hence disjoint accumulator elements.
-                unsafe { grid.walk(shared.0, start, end, &mut call) };
-            });
-        }
-    });
+    let pieces = if split {
+        (rayon::current_num_threads() * 4).min(units)
+    } else {
+        1
+    };
+    // SAFETY: forwarded from the caller; pieces cover disjoint outer
+    // positions, hence disjoint accumulator elements.
+    unsafe { walk_in_pieces(&grid, ptrs, pieces, run) };
 }
 
 /// As `copy_elements`, but only the elements whose mask byte (a bool at
@@ -343,51 +345,43 @@ mod tests {
         }
     }
 
+    /// Out (r, c) C-order from the transpose of a (c, r) matrix of `T`,
+    /// walked in parallel tiles with the input read through tile copies.
+    fn transposed_copy<T: Copy + Default>(src: &[T], r: usize, c: usize) -> Vec<T> {
+        let size = size_of::<T>() as isize;
+        let mut out = vec![T::default(); r * c];
+        let (os, is) = ([size * c as isize, size], [size, size * r as isize]);
+        unsafe {
+            for_each_run_par(
+                &[r, c],
+                [out.as_mut_ptr() as *mut u8, src.as_ptr() as *mut u8],
+                [&os, &is],
+                [0, size as usize],
+                1, // threads even for small shapes
+                |[o, x], [so, sx], n| {
+                    for i in 0..n as isize {
+                        *(o.offset(i * so) as *mut T) = *(x.offset(i * sx) as *const T);
+                    }
+                },
+            )
+        };
+        out
+    }
+
     /// Inputs read through tile copies give the same values: a transposed
     /// copy of f64 and u16 matrices against the index formula.
     #[test]
     fn buffered_tiles_read_transposed_inputs_exactly() {
         for &(r, c) in &[(300usize, 301usize), (17, 1000), (1024, 64)] {
             let src: Vec<u64> = (0..(r * c) as u64).collect();
-            let mut out = vec![0u64; r * c];
-            // out (r, c) C-order; input viewed as the transpose of a (c, r) matrix.
-            let (os, is) = ([8 * c as isize, 8], [8, 8 * r as isize]);
-            unsafe {
-                for_each_run_par(
-                    &[r, c],
-                    [out.as_mut_ptr() as *mut u8, src.as_ptr() as *mut u8],
-                    [&os, &is],
-                    [0, 8],
-                    1, // threads even for small shapes
-                    |[o, x], [so, sx], n| {
-                        for i in 0..n as isize {
-                            *(o.offset(i * so) as *mut u64) = *(x.offset(i * sx) as *const u64);
-                        }
-                    },
-                )
-            };
+            let out = transposed_copy(&src, r, c);
             for i in 0..r {
                 for j in 0..c {
                     assert_eq!(out[i * c + j], (j * r + i) as u64, "{r}x{c} at {i},{j}");
                 }
             }
             let small: Vec<u16> = (0..r * c).map(|k| k as u16).collect();
-            let mut out16 = vec![0u16; r * c];
-            let (os, is) = ([2 * c as isize, 2], [2, 2 * r as isize]);
-            unsafe {
-                for_each_run_par(
-                    &[r, c],
-                    [out16.as_mut_ptr() as *mut u8, small.as_ptr() as *mut u8],
-                    [&os, &is],
-                    [0, 2],
-                    1, // threads even for small shapes
-                    |[o, x], [so, sx], n| {
-                        for i in 0..n as isize {
-                            *(o.offset(i * so) as *mut u16) = *(x.offset(i * sx) as *const u16);
-                        }
-                    },
-                )
-            };
+            let out16 = transposed_copy(&small, r, c);
             assert!((0..r * c).all(|k| out16[k] == ((k % c) * r + k / c) as u16));
         }
     }

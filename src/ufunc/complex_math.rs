@@ -84,12 +84,12 @@ c99! {
 
 /// NumPy's formulas for the functions C99 lacks, per precision.
 macro_rules! numpy_formulas {
-    ($c:ty, $f:ty, $ln2:expr, $log2e:expr, $log10e:expr) => {
+    ($c:ty, $ln2:expr, $log2e:expr, $log10e:expr) => {
         impl UnaryOp<$c> for Exp2 {
             type Out = $c;
             #[inline(always)]
             fn call(z: $c) -> $c {
-                <Exp as UnaryOp<$c>>::call(<$c>::new(z.re * $ln2, z.im * $ln2))
+                <Exp as UnaryOp<$c>>::call(z * $ln2)
             }
         }
         impl UnaryOp<$c> for Expm1 {
@@ -107,16 +107,14 @@ macro_rules! numpy_formulas {
             type Out = $c;
             #[inline(always)]
             fn call(z: $c) -> $c {
-                let l = <Log as UnaryOp<$c>>::call(z);
-                <$c>::new(l.re * $log2e, l.im * $log2e)
+                <Log as UnaryOp<$c>>::call(z) * $log2e
             }
         }
         impl UnaryOp<$c> for Log10 {
             type Out = $c;
             #[inline(always)]
             fn call(z: $c) -> $c {
-                let l = <Log as UnaryOp<$c>>::call(z);
-                <$c>::new(l.re * $log10e, l.im * $log10e)
+                <Log as UnaryOp<$c>>::call(z) * $log10e
             }
         }
         impl UnaryOp<$c> for Log1p {
@@ -131,14 +129,12 @@ macro_rules! numpy_formulas {
 }
 numpy_formulas!(
     Complex64,
-    f64,
     std::f64::consts::LN_2,
     std::f64::consts::LOG2_E,
     std::f64::consts::LOG10_E
 );
 numpy_formulas!(
     Complex32,
-    f32,
     std::f32::consts::LN_2,
     std::f32::consts::LOG2_E,
     std::f32::consts::LOG10_E
