@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::buffer::{Buffer, Release};
 use crate::dtype::{DType, Kind, Value, read_value, write_value};
 use crate::error::{Result, bail};
-use crate::layout::{self, Order};
+use crate::layout::{self, Dims, Order, Strides};
 
 /// NumPy's array flags, computed from the description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,14 +23,13 @@ pub struct Flags {
 }
 
 /// An N-dimensional strided view on a buffer.
-#[derive(Clone)]
 pub struct Array {
     buffer: Arc<Buffer>,
     /// Byte offset of element zero from the buffer's start.
     offset: isize,
     dtype: DType,
-    shape: Vec<usize>,
-    strides: Vec<isize>,
+    shape: Dims,
+    strides: Strides,
     writeable: bool,
     owndata: bool,
     /// A Python-like scalar operand for ufuncs (NEP 50 "weak" promotion);
@@ -38,10 +37,27 @@ pub struct Array {
     weak: bool,
 }
 
+/// Cloning is on every ufunc call's path (`view`): the dimensions are
+/// copied as slices (SmallVec's own clone goes element by element).
+impl Clone for Array {
+    fn clone(&self) -> Array {
+        Array {
+            buffer: Arc::clone(&self.buffer),
+            offset: self.offset,
+            dtype: self.dtype.clone(),
+            shape: Dims::from_slice(&self.shape),
+            strides: Strides::from_slice(&self.strides),
+            writeable: self.writeable,
+            owndata: self.owndata,
+            weak: self.weak,
+        }
+    }
+}
+
 /// A sub-array dtype at the top level becomes trailing dimensions, as in
 /// NumPy (`zeros(4, dtype=('f8', (2,)))` has shape `(4, 2)`).
-fn expand_subarray(dtype: &DType, shape: &[usize]) -> (DType, Vec<usize>) {
-    let mut shape = shape.to_vec();
+fn expand_subarray(dtype: &DType, shape: &[usize]) -> (DType, Dims) {
+    let mut shape = Dims::from_slice(shape);
     let mut dtype = dtype.clone();
     while let DType::SubArray(sub) = &dtype {
         shape.extend_from_slice(&sub.shape);
@@ -158,8 +174,11 @@ impl Array {
         layout::check_ndim(shape.len())?;
         let itemsize = dtype.itemsize();
         layout::nbytes(&shape, itemsize)?;
-        let strides =
-            strides.unwrap_or_else(|| layout::default_strides(&shape, itemsize, Order::C));
+        let shape = Dims::from_vec(shape);
+        let strides = match strides {
+            Some(s) => Strides::from_vec(s),
+            None => layout::default_strides(&shape, itemsize, Order::C),
+        };
         let (lo, hi) = layout::extent(&shape, &strides, itemsize)?;
         if data.is_null() && hi > lo {
             bail!(Null, "data pointer is NULL for a non-empty array");
@@ -187,9 +206,10 @@ impl Array {
         &self,
         offset: isize,
         dtype: DType,
-        shape: Vec<usize>,
-        strides: Vec<isize>,
+        shape: impl Into<Dims>,
+        strides: impl Into<Strides>,
     ) -> Result<Array> {
+        let (shape, strides) = (shape.into(), strides.into());
         layout::check_ndim(shape.len())?;
         layout::nbytes(&shape, dtype.itemsize())?;
         let (lo, hi) = layout::extent(&shape, &strides, dtype.itemsize())?;

@@ -5,7 +5,7 @@
 use super::{Array, expand_subarray};
 use crate::dtype::{DType, Kind, ScalarType};
 use crate::error::{Result, bail};
-use crate::layout::{self, IndexItem, Order, View};
+use crate::layout::{self, Dims, IndexItem, Order, Strides, View};
 
 impl Array {
     /// `self` seen through a layout `View` (its offset relative to element zero).
@@ -235,8 +235,8 @@ impl Array {
     pub unsafe fn as_strided_unchecked(&self, shape: &[usize], strides: &[isize]) -> Result<Array> {
         self.check_strided(shape, strides)?;
         let mut v = self.view();
-        v.shape = shape.to_vec();
-        v.strides = strides.to_vec();
+        v.shape = Dims::from_slice(shape);
+        v.strides = Strides::from_slice(strides);
         Ok(v)
     }
 
@@ -260,8 +260,8 @@ impl Array {
         self.view_with(
             self.offset(),
             base,
-            [v.shape, sub].concat(),
-            [v.strides, inner].concat(),
+            [&v.shape[..], &sub[..]].concat(),
+            [&v.strides[..], &inner[..]].concat(),
         )
     }
 

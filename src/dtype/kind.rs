@@ -191,6 +191,7 @@ impl ScalarType {
         self.order
     }
     /// Is the stored byte order the machine's (or irrelevant)?
+    #[inline]
     pub fn is_native(self) -> bool {
         self.order != ByteOrder::opposite_native()
     }

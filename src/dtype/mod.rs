@@ -100,7 +100,16 @@ impl DType {
     }
 
     /// Bytes per element.
+    #[inline]
     pub fn itemsize(&self) -> usize {
+        match self {
+            DType::Scalar(s) => s.kind().size(),
+            _ => self.compound_itemsize(),
+        }
+    }
+
+    // Records and sub-arrays out of line, so the scalar case inlines.
+    fn compound_itemsize(&self) -> usize {
         match self {
             DType::Scalar(s) => s.kind().size(),
             DType::Record(r) => r.itemsize,
@@ -109,6 +118,7 @@ impl DType {
     }
 
     /// Required alignment in bytes (1 for packed records).
+    #[inline]
     pub fn alignment(&self) -> usize {
         match self {
             DType::Scalar(s) => s.kind().alignment(),
@@ -118,6 +128,7 @@ impl DType {
     }
 
     /// The builtin scalar type, if this is one.
+    #[inline]
     pub fn as_scalar(&self) -> Option<ScalarType> {
         match self {
             DType::Scalar(s) => Some(*s),
@@ -126,6 +137,7 @@ impl DType {
     }
 
     /// The builtin kind, if this is a scalar.
+    #[inline]
     pub fn kind(&self) -> Option<Kind> {
         self.as_scalar().map(|s| s.kind())
     }
@@ -147,7 +159,15 @@ impl DType {
     }
 
     /// Is every scalar inside stored in native byte order?
+    #[inline]
     pub fn is_native(&self) -> bool {
+        match self {
+            DType::Scalar(s) => s.is_native(),
+            _ => self.compound_is_native(),
+        }
+    }
+
+    fn compound_is_native(&self) -> bool {
         match self {
             DType::Scalar(s) => s.is_native(),
             DType::Record(r) => r.fields.iter().all(|f| f.dtype.is_native()),

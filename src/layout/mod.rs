@@ -14,6 +14,13 @@ pub use view::{
 use crate::dtype::MAXDIMS;
 use crate::error::{Result, bail, err};
 
+/// Dimensions stored inline (no allocation) in a `Dims` or `Strides`.
+pub(crate) const INLINE_DIMS: usize = 4;
+/// A shape: inline up to `INLINE_DIMS` dimensions, on the heap beyond.
+pub type Dims = smallvec::SmallVec<[usize; INLINE_DIMS]>;
+/// Byte strides, stored as `Dims`.
+pub type Strides = smallvec::SmallVec<[isize; INLINE_DIMS]>;
+
 /// Memory order of a new array, as NumPy's `order=` argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
@@ -80,8 +87,8 @@ pub fn nbytes(shape: &[usize], itemsize: usize) -> Result<usize> {
 
 /// Strides of a new contiguous array. An empty array gets all-zero strides,
 /// as NumPy 2 gives it (`empty((0, 3)).strides == (0, 0)`).
-pub fn default_strides(shape: &[usize], itemsize: usize, order: Order) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
+pub fn default_strides(shape: &[usize], itemsize: usize, order: Order) -> Strides {
+    let mut strides: Strides = smallvec::smallvec![0isize; shape.len()];
     if shape.contains(&0) {
         return strides;
     }
@@ -106,7 +113,7 @@ pub fn strides_for_copy(
     strides: &[isize],
     itemsize: usize,
     order: Order,
-) -> Vec<isize> {
+) -> Strides {
     match order {
         Order::C | Order::F => default_strides(shape, itemsize, order),
         Order::A => {
@@ -114,12 +121,12 @@ pub fn strides_for_copy(
                 && !is_c_contiguous(shape, strides, itemsize);
             default_strides(shape, itemsize, if f { Order::F } else { Order::C })
         }
-        Order::K if shape.contains(&0) => vec![0; shape.len()],
+        Order::K if shape.contains(&0) => smallvec::smallvec![0; shape.len()],
         Order::K => {
-            let mut axes: Vec<usize> = (0..shape.len()).collect();
+            let mut axes: Dims = (0..shape.len()).collect();
             // Largest stride first; stable sort keeps C order for equal strides.
             axes.sort_by_key(|&i| std::cmp::Reverse(strides[i].unsigned_abs()));
-            let mut out = vec![0isize; shape.len()];
+            let mut out: Strides = smallvec::smallvec![0isize; shape.len()];
             let mut step = itemsize as isize;
             for &i in axes.iter().rev() {
                 out[i] = step;
@@ -210,7 +217,25 @@ pub fn is_aligned(addr: usize, shape: &[usize], strides: &[isize], alignment: us
             bits |= s as usize;
         }
     }
-    bits % alignment.max(1) == 0
+    is_aligned_addr(bits, alignment)
+}
+
+/// Are two shapes equal? A plain loop: a library `memcmp` call costs more
+/// than the comparison for the few dimensions arrays have, and this is on
+/// the path of every small ufunc call.
+#[inline]
+pub fn same_shape(a: &[usize], b: &[usize]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Is `addr` a multiple of `alignment` (a power of two, as every dtype's
+/// alignment is; 0 counts as 1)? A mask, not a division: this is on the
+/// path of every small ufunc call.
+#[inline]
+pub fn is_aligned_addr(addr: usize, alignment: usize) -> bool {
+    let alignment = alignment.max(1);
+    debug_assert!(alignment.is_power_of_two());
+    addr & (alignment - 1) == 0
 }
 
 /// The byte range `[lo, hi)`, relative to element zero, that a strided
@@ -399,9 +424,9 @@ mod tests {
 
     #[test]
     fn strides_and_flags() {
-        assert_eq!(default_strides(&[3, 3], 8, Order::C), [24, 8]);
-        assert_eq!(default_strides(&[3, 3], 8, Order::F), [8, 24]);
-        assert_eq!(default_strides(&[0, 3], 8, Order::C), [0, 0]);
+        assert_eq!(default_strides(&[3, 3], 8, Order::C)[..], [24, 8]);
+        assert_eq!(default_strides(&[3, 3], 8, Order::F)[..], [8, 24]);
+        assert_eq!(default_strides(&[0, 3], 8, Order::C)[..], [0, 0]);
         assert!(is_c_contiguous(&[3, 1], &[8, 999], 8));
         assert!(is_c_contiguous(&[0, 3], &[0, 0], 8));
         assert!(!is_c_contiguous(&[3, 3], &[8, 24], 8));
@@ -412,8 +437,8 @@ mod tests {
     #[test]
     fn order_k_keeps_axis_order() {
         // A transposed (3, 4) float64: strides (8, 24) stay F-like.
-        assert_eq!(strides_for_copy(&[3, 4], &[8, 24], 8, Order::K), [8, 24]);
-        assert_eq!(strides_for_copy(&[3, 4], &[-32, 8], 8, Order::K), [32, 8]);
+        assert_eq!(strides_for_copy(&[3, 4], &[8, 24], 8, Order::K)[..], [8, 24]);
+        assert_eq!(strides_for_copy(&[3, 4], &[-32, 8], 8, Order::K)[..], [32, 8]);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! first then outputs, as NumPy's inner loops do, so a later fused-expression
 //! engine can call them block by block.
 
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
+
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Kind, can_cast};
 use crate::error::{Result, bail, err};
@@ -75,6 +77,44 @@ pub struct Ufunc {
     /// The loops cost far more than their memory traffic (libm calls), so
     /// threads pay off from smaller sizes.
     pub compute_bound: bool,
+    /// The last resolution `find_loop` made (`LoopMemo::EMPTY` in tables).
+    pub memo: LoopMemo,
+}
+
+/// The last `find_loop` answer of one ufunc: input kinds and the loop's
+/// index, packed in one atomic word, so a program calling a ufunc again
+/// with the same dtypes skips the table search (most of a small call's
+/// resolution cost). Racing threads at worst search again.
+pub struct LoopMemo(AtomicU32);
+
+impl LoopMemo {
+    /// The value ufunc tables start with: nothing remembered.
+    #[allow(clippy::declare_interior_mutable_const)]
+    pub const EMPTY: LoopMemo = LoopMemo(AtomicU32::new(0));
+
+    /// The memo key of up to 3 kinds (4 bits each, one marker bit), or
+    /// None for more inputs.
+    fn key(kinds: &[Kind]) -> Option<u32> {
+        if kinds.len() > 3 {
+            return None;
+        }
+        let mut key = 1u32 << 15;
+        for (i, &k) in kinds.iter().enumerate() {
+            key |= (k as u32) << (4 * i);
+        }
+        Some(key)
+    }
+
+    fn get(&self, key: u32) -> Option<usize> {
+        let v = self.0.load(AtomicOrdering::Relaxed);
+        (v >> 16 == key).then_some((v & 0xffff) as usize)
+    }
+
+    fn set(&self, key: u32, index: usize) {
+        if index <= 0xffff {
+            self.0.store(key << 16 | index as u32, AtomicOrdering::Relaxed);
+        }
+    }
 }
 
 impl Ufunc {
@@ -105,11 +145,24 @@ impl Ufunc {
     /// The first loop all `kinds` cast to safely (true division reads
     /// booleans and integers as float64).
     fn find_loop(&self, kinds: &[Kind]) -> Option<&'static Loop> {
+        let key = LoopMemo::key(kinds);
+        if let Some(i) = key.and_then(|k| self.memo.get(k)) {
+            return self.loops.get(i);
+        }
+        let i = self.search_loop(kinds)?;
+        if let Some(k) = key {
+            self.memo.set(k, i);
+        }
+        Some(&self.loops[i])
+    }
+
+    /// `find_loop` without the memo: the index of the first matching loop.
+    fn search_loop(&self, kinds: &[Kind]) -> Option<usize> {
         use crate::dtype::KindClass as C;
         let int_like = |k: &Kind| matches!(k.class(), C::Bool | C::Signed | C::Unsigned);
         let as_float = self.resolver == Resolver::TrueDivide && kinds.iter().all(int_like);
         let select = self.resolver == Resolver::Select;
-        self.loops.iter().find(|l| {
+        self.loops.iter().position(|l| {
             kinds.iter().zip(l.types).enumerate().all(|(i, (&k, &t))| {
                 let k = if as_float {
                     Kind::Float64
@@ -249,11 +302,11 @@ impl Ufunc {
         let dense = |a: &Array| {
             a.dtype().is_native()
                 && layout::is_c_contiguous(a.shape(), a.strides(), a.itemsize())
-                && (a.data_ptr() as usize) % a.dtype().alignment() == 0
+                && layout::is_aligned_addr(a.data_ptr() as usize, a.dtype().alignment())
         };
         let mut kinds = [Kind::Bool; MAX_IN];
         for (k, a) in kinds.iter_mut().zip(inputs) {
-            if a.is_weak() || a.shape() != shape || !dense(a) {
+            if a.is_weak() || !layout::same_shape(a.shape(), shape) || !dense(a) {
                 return None;
             }
             *k = a.dtype().kind()?;
@@ -275,7 +328,7 @@ impl Ufunc {
                 Err(e) => return Some(Err(e)),
             },
             Some(o) => {
-                if o.shape() != shape
+                if !layout::same_shape(o.shape(), shape)
                     || !o.is_writeable()
                     || o.dtype().kind() != Some(out_kind)
                     || !dense(o)
@@ -284,10 +337,12 @@ impl Ufunc {
                 }
                 // Contiguous byte ranges: an input overlapping `out` other
                 // than exactly goes the general way (read through a copy).
-                let (lo, hi) = (o.data_ptr() as usize, o.data_ptr() as usize + o.nbytes());
-                let clash = inputs.iter().any(|a| {
-                    let (alo, ahi) = (a.data_ptr() as usize, a.data_ptr() as usize + a.nbytes());
-                    alo < hi && lo < ahi && !(alo == lo && a.itemsize() == o.itemsize())
+                // Every operand holds `n` elements of its kind.
+                let lo = o.data_ptr() as usize;
+                let hi = lo + n * out_kind.size();
+                let clash = inputs.iter().zip(&kinds).any(|(a, k)| {
+                    let (alo, ahi) = (a.data_ptr() as usize, a.data_ptr() as usize + n * k.size());
+                    alo < hi && lo < ahi && !(alo == lo && k.size() == out_kind.size())
                 });
                 if clash {
                     return None;
@@ -299,10 +354,10 @@ impl Ufunc {
         let mut steps = [0isize; MAX_IN + 1];
         for (i, a) in inputs.iter().enumerate() {
             ptrs[i] = a.data_ptr();
-            steps[i] = a.itemsize() as isize;
+            steps[i] = kinds[i].size() as isize;
         }
         ptrs[n_in] = result.data_ptr();
-        steps[n_in] = result.itemsize() as isize;
+        steps[n_in] = out_kind.size() as isize;
         // SAFETY: every operand is a dense, aligned run of `n` elements of
         // the loop's types; the output is writable and overlaps an input
         // only exactly (elementwise in place).
@@ -571,6 +626,25 @@ mod tests {
     fn resolved(u: &Ufunc, a: &str, b: &str) -> Result<Vec<Kind>> {
         let (a, b) = (DType::parse(a).unwrap(), DType::parse(b).unwrap());
         u.resolve(&[&a, &b]).map(|l| l.types.to_vec())
+    }
+
+    #[test]
+    fn remembered_loops_are_the_searched_ones() {
+        const KINDS: [Kind; 14] = Kind::ALL;
+        // Every kind combination twice in a row: the second call answers
+        // from the memo the first one filled.
+        for u in crate::ufunc::ALL {
+            for i in 0..KINDS.len().pow(u.nin as u32) {
+                let kinds: Vec<Kind> = (0..u.nin)
+                    .map(|j| KINDS[i / KINDS.len().pow(j as u32) % KINDS.len()])
+                    .collect();
+                let searched = u.search_loop(&kinds).map(|i| &u.loops[i] as *const Loop);
+                for _ in 0..2 {
+                    let found = u.find_loop(&kinds).map(|l| l as *const Loop);
+                    assert_eq!(found, searched, "{} {kinds:?}", u.name);
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use num_complex::{Complex32, Complex64};
 
 use super::arith::BinaryOp;
 use super::compare::{Ge, Gt, Le, Lt};
-use super::engine::{Loop, Resolver, Ufunc, WeakInts};
+use super::engine::{Loop, LoopMemo, Resolver, Ufunc, WeakInts};
 use super::tables::ty;
 use crate::array::Array;
 use crate::dtype::{Casting, Kind, KindClass, Value};
@@ -213,6 +213,7 @@ pub static WHERE: Ufunc = Ufunc {
     no_loop_message: None,
     check: None,
     compute_bound: false,
+    memo: LoopMemo::EMPTY,
 };
 
 const CLIP_LOOPS: &[Loop] = three_loops!(clip_loop; Bool, Int8, UInt8, Int16, UInt16, Int32,
@@ -245,6 +246,7 @@ pub static CLIP: Ufunc = Ufunc {
     no_loop_message: None,
     check: None,
     compute_bound: false,
+    memo: LoopMemo::EMPTY,
 };
 
 /// NumPy's `np.where(cond, x, y)`.

@@ -128,6 +128,7 @@ macro_rules! ufunc {
             no_loop_message: $msg,
             check: $check,
             compute_bound: $cost,
+            memo: $crate::ufunc::engine::LoopMemo::EMPTY,
         };
     };
     ($static:ident, $name:literal, $nin:literal, $loops:expr) => {
