@@ -35,6 +35,10 @@ pub struct Array {
     /// A Python-like scalar operand for ufuncs (NEP 50 "weak" promotion);
     /// never set on views.
     weak: bool,
+    /// Native byte order, C-contiguous and aligned: what a ufunc's small
+    /// fast path needs. Kept up to date wherever the description is set
+    /// (`described`), as NumPy keeps its flags, so a call tests one bool.
+    dense: bool,
 }
 
 /// Cloning is on every ufunc call's path (`view`): the dimensions are
@@ -50,6 +54,7 @@ impl Clone for Array {
             writeable: self.writeable,
             owndata: self.owndata,
             weak: self.weak,
+            dense: self.dense,
         }
     }
 }
@@ -99,7 +104,9 @@ impl Array {
             writeable: true,
             owndata: true,
             weak: false,
-        })
+            dense: false,
+        }
+        .described())
     }
 
     /// A 0-d array holding `value` as a NEP 50 "weak" scalar: in a ufunc
@@ -145,7 +152,7 @@ impl Array {
         let mut out = Self::new_owned(dtype, &self.shape, Order::C, false)?;
         out.strides =
             layout::strides_for_copy(&self.shape, &self.strides, out.dtype.itemsize(), order);
-        Ok(out)
+        Ok(out.described())
     }
 
     /// Wrap foreign memory without copying. The pointer may be unaligned for
@@ -197,7 +204,9 @@ impl Array {
             writeable,
             owndata: false,
             weak: false,
-        })
+            dense: false,
+        }
+        .described())
     }
 
     /// A view of `self`'s buffer with another description, checked to stay
@@ -231,7 +240,25 @@ impl Array {
             writeable: self.writeable,
             owndata: false,
             weak: false,
-        })
+            dense: false,
+        }
+        .described())
+    }
+
+    /// Recompute what follows from the description (after setting shape,
+    /// strides, dtype or offset).
+    fn described(mut self) -> Array {
+        self.dense = self.dtype.is_native()
+            && layout::is_c_contiguous(&self.shape, &self.strides, self.dtype.itemsize())
+            && layout::is_aligned_addr(self.data_ptr() as usize, self.dtype.alignment());
+        self
+    }
+
+    /// Native byte order, C-contiguous and aligned (NumPy's C_CONTIGUOUS and
+    /// ALIGNED flags, and not byte-swapped).
+    #[inline]
+    pub fn is_dense(&self) -> bool {
+        self.dense
     }
 
     /// NumPy's `a.view()`: the same description on the same memory, as a
@@ -445,6 +472,55 @@ mod tests {
             a.set(&[0], Value::Int(1)).unwrap_err().message(),
             "assignment destination is read-only"
         );
+    }
+
+    #[test]
+    fn dense_follows_every_description() {
+        let f8 = DType::scalar(Kind::Float64);
+        let a = Array::zeros(&f8, &[3, 4], Order::C).unwrap();
+        assert!(a.is_dense() && a.view().is_dense());
+        assert!(!Array::zeros(&f8, &[3, 4], Order::F).unwrap().is_dense());
+        assert!(!a.transpose(None).unwrap().is_dense());
+        assert!(a.transpose(None).unwrap().transpose(None).unwrap().is_dense());
+        let e = a.empty_like(&f8, Order::K).unwrap();
+        assert!(e.is_dense());
+        assert!(!a.transpose(None).unwrap().empty_like(&f8, Order::K).unwrap().is_dense());
+        // A row is dense, a column is not; a strided re-description follows.
+        use crate::layout::IndexItem;
+        let all = IndexItem::Slice {
+            start: None,
+            stop: None,
+            step: 1,
+        };
+        assert!(a.index(&[IndexItem::Int(1)]).unwrap().is_dense());
+        let col = a.index(&[all, IndexItem::Int(1)]);
+        assert!(!col.unwrap().is_dense());
+        assert!(!unsafe { a.as_strided_unchecked(&[4], &[16]) }.unwrap().is_dense());
+        assert!(unsafe { a.transpose(None).unwrap().as_strided_unchecked(&[2], &[8]) }
+            .unwrap()
+            .is_dense());
+        // Byte-swapped and unaligned data are not.
+        let swapped = DType::scalar(Kind::Float64).with_byte_order(
+            if cfg!(target_endian = "little") {
+                crate::dtype::ByteOrder::Big
+            } else {
+                crate::dtype::ByteOrder::Little
+            },
+        );
+        assert!(!Array::zeros(&swapped, &[3], Order::C).unwrap().is_dense());
+        let mut data = [0u8; 40];
+        let unaligned = unsafe {
+            Array::wrap(ForeignParts {
+                data: data.as_mut_ptr().wrapping_add(1),
+                dtype: f8.clone(),
+                shape: vec![3],
+                strides: None,
+                writeable: true,
+                release: None,
+            })
+        }
+        .unwrap();
+        assert!(!unaligned.is_dense());
     }
 
     #[test]

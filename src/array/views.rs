@@ -237,7 +237,7 @@ impl Array {
         let mut v = self.view();
         v.shape = Dims::from_slice(shape);
         v.strides = Strides::from_slice(strides);
-        Ok(v)
+        Ok(v.described())
     }
 
     /// NumPy's `view(dtype)`: the same bytes as another dtype. With another

@@ -299,14 +299,9 @@ impl Ufunc {
             return None;
         }
         let shape = inputs[0].shape();
-        let dense = |a: &Array| {
-            a.dtype().is_native()
-                && layout::is_c_contiguous(a.shape(), a.strides(), a.itemsize())
-                && layout::is_aligned_addr(a.data_ptr() as usize, a.dtype().alignment())
-        };
         let mut kinds = [Kind::Bool; MAX_IN];
         for (k, a) in kinds.iter_mut().zip(inputs) {
-            if a.is_weak() || !layout::same_shape(a.shape(), shape) || !dense(a) {
+            if a.is_weak() || !layout::same_shape(a.shape(), shape) || !a.is_dense() {
                 return None;
             }
             *k = a.dtype().kind()?;
@@ -331,7 +326,7 @@ impl Ufunc {
                 if !layout::same_shape(o.shape(), shape)
                     || !o.is_writeable()
                     || o.dtype().kind() != Some(out_kind)
-                    || !dense(o)
+                    || !o.is_dense()
                 {
                     return None;
                 }
