@@ -81,7 +81,34 @@ int main(void) {
     pv = nd_array_data(pp);
     CHECK(pv[0] == 0.0 && !signbit(pv[0]) && pv[1] == INFINITY && pv[2] == pow(3.0, 0.5));
 
-    nd_array *handles[] = {a, b, s, flat, m, mt, sym, fi, mi, mit, symi, v, half, p, halves, pp};
+    /* Small calls with 0-d operands (read with step 0): a Python-like
+     * scalar, a 0-d array, in place, and a 0-d view into `out` itself,
+     * which must be read as if copied first. */
+    nd_array *ten = nd_arange(0, 10, 1, f8), *three = nd_scalar_int(3);
+    nd_array *t3 = nd_multiply(three, ten, NULL);
+    const double *t3v = nd_array_data(t3);
+    bad = 0;
+    for (int i = 0; i < 10; i++) bad += t3v[i] != 3.0 * i;
+    CHECK(bad == 0 && nd_array_ndim(t3) == 1);
+    nd_dtype *i1 = nd_dtype_new(ND_INT8);
+    nd_array *i8s = nd_arange(0, 10, 1, i1), *big = nd_scalar_int(300);
+    CHECK(nd_add(i8s, big, NULL) == NULL && nd_last_status() == ND_ERR_OVERFLOW);
+    nd_dtype_free(i1);
+    nd_array *inplace = nd_add(ten, three, ten);
+    CHECK(inplace != NULL && ((const double *)nd_array_data(ten))[9] == 12.0);
+    nd_index at4 = {ND_INDEX_INT, 4, 0, 0, NULL};
+    nd_array *e4 = nd_array_index(ten, 1, &at4); /* 0-d view of ten[4] == 7 */
+    CHECK(e4 != NULL && nd_array_ndim(e4) == 0);
+    nd_array *shifted = nd_add(ten, e4, ten);
+    const double *tv = nd_array_data(ten);
+    bad = 0;
+    for (int i = 0; i < 10; i++) bad += tv[i] != (3.0 + i) + 7.0;
+    CHECK(bad == 0);
+    nd_array *both0 = nd_multiply(e4, e4, NULL);
+    CHECK(both0 != NULL && nd_array_ndim(both0) == 0 && *(const double *)nd_array_data(both0) == 196.0); /* ten[4] is now 14 */
+
+    nd_array *handles[] = {a, b, s, flat, m, mt, sym, fi, mi, mit, symi, v, half, p, halves, pp,
+                           ten, three, t3, i8s, big, inplace, e4, shifted, both0};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
     nd_dtype_free(f8);
     nd_dtype_free(i4);

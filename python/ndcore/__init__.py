@@ -9,6 +9,7 @@ import ast
 import builtins as _builtins
 import ctypes
 import itertools
+import math as _math
 import warnings as _warnings
 
 import numpy as _np
@@ -878,9 +879,39 @@ from . import lib  # noqa: E402  (nd.lib.stride_tricks, as in NumPy)
 
 # ------------------------------------------------- ufuncs
 
+# Weak scalar operands by value: making one costs a library call, a handle
+# and its release, several times the whole call on small arrays. They are
+# read-only inputs no caller ever sees, so one can serve every call. The
+# key keeps the type (1, 1.0, True are equal in Python) and the sign of
+# zeros; a NaN is found only as the same object. Bounded: cleared when full.
+_WEAK = {}
+_WEAK_MAX = 1024
+
+
 def _ufunc_operand(x):
     """Arrays as arrays; Python scalars as NEP 50 weak scalars (NumPy
     scalars such as numpy.float32(1) are strong, as in NumPy 2)."""
+    if type(x) is ndarray:
+        return x
+    t = type(x)
+    if t is float:
+        key = (t, x, _math.copysign(1.0, x))
+    elif t is int or t is bool:
+        key = (t, x)
+    elif t is complex:
+        key = (t, x, _math.copysign(1.0, x.real), _math.copysign(1.0, x.imag))
+    else:
+        return _new_operand(x)
+    a = _WEAK.get(key)
+    if a is None:
+        a = _new_operand(x)
+        if len(_WEAK) >= _WEAK_MAX:
+            _WEAK.clear()
+        _WEAK[key] = a
+    return a
+
+
+def _new_operand(x):
     if isinstance(x, bool):
         return ndarray._from_handle(_c.nd_scalar_bool(x))
     if isinstance(x, int):

@@ -154,3 +154,36 @@ def test_large_axis_reductions_split_by_rows_match_numpy(code, shape, axis):
             got = np.asarray(getattr(nd, name)(arr, axis=axis))
             assert got.dtype == expected.dtype and got.shape == expected.shape
             assert got.tobytes() == expected.tobytes(), (name, arr.strides)
+
+
+# Python scalars are remembered as weak operands by value (`_WEAK`); the key
+# must keep the type and the sign of zero, and a full cache starts over.
+SCALARS = [0, 1, -1, 300, 2**63, True, False, 0.0, -0.0, 1.0, 2.5, float("inf"),
+           float("nan"), 1j, -0.0j, complex(-0.0, 0.0)]
+
+
+@pytest.mark.parametrize("dtype", ["i1", "u1", "i8", "f2", "f4", "f8", "c8", "?"])
+def test_small_calls_with_python_scalars(dtype):
+    x = np.arange(10).astype(dtype)
+    w = nd.asarray(x)
+    for s in SCALARS * 2:  # the second round answers from the cache
+        for name in ["add", "multiply", "copysign"]:
+            try:
+                with np.errstate(all="ignore"):
+                    want = getattr(np, name)(x, s)
+            except (TypeError, OverflowError, ValueError) as e:
+                with pytest.raises(type(e)):
+                    getattr(nd, name)(w, s)
+                continue
+            got = np.asarray(getattr(nd, name)(w, s))
+            assert got.dtype == want.dtype, (name, s)
+            np.testing.assert_array_equal(got, want, strict=True)
+            # Bit for bit: signs of zeros too.
+            assert got.tobytes() == want.tobytes(), (name, s)
+
+
+def test_weak_scalar_cache_starts_over_when_full():
+    w = nd.asarray(np.zeros(4))
+    for i in range(3000):
+        assert np.asarray(w + float(i))[0] == float(i)
+    assert len(nd._WEAK) <= nd._WEAK_MAX

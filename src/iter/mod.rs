@@ -81,6 +81,11 @@ pub unsafe fn for_each_run<const N: usize>(
     if dims[dims.len() - 1] == 0 {
         return;
     }
+    if dims.len() == 1 {
+        // One run (contiguous operands, or 1-d): no grid to build.
+        run(ptrs, steps[0], dims[0]);
+        return;
+    }
     let grid = Grid::new(&dims, &steps, None, None);
     // SAFETY: forwarded from the caller.
     unsafe { grid.walk(ptrs, 0, grid.units(), &mut run) };
@@ -119,6 +124,11 @@ pub unsafe fn for_each_run_par<const N: usize>(
     } else {
         1
     };
+    if threads == 1 && dims.len() == 1 {
+        // One run on this thread (one axis cannot be tiled): no grid.
+        run(ptrs, steps[0], dims[0]);
+        return;
+    }
     // Four pieces a thread lets the pool even out uneven cores.
     let pieces = if threads > 1 { threads * 4 } else { 1 };
     let grid = Grid::new(&dims, &steps, Some(sizes), Some(pieces));

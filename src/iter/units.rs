@@ -6,7 +6,7 @@
 //! tiled, a block of the tile axis when tiled. Units are numbered in C order
 //! over [outer axes but the tile axis, tile-axis blocks, inner blocks].
 
-use crate::layout;
+use crate::layout::{self, Dims, LoopSteps};
 
 /// Rows of a tile: a multiple of 8, so each 64-byte line of a transposed
 /// float64 operand is used whole before the tile moves on.
@@ -31,8 +31,8 @@ struct Tile<const N: usize> {
 
 pub(super) struct Grid<const N: usize> {
     /// Units along each grid axis, and the pointer step of one unit there.
-    counts: Vec<usize>,
-    steps: Vec<[isize; N]>,
+    counts: Dims,
+    steps: LoopSteps<N>,
     /// Length of the inner axis and of its blocks; their byte strides.
     len: usize,
     block: usize,
@@ -62,8 +62,8 @@ impl<const N: usize> Grid<N> {
         } else {
             None
         };
-        let mut counts = Vec::with_capacity(dims.len() + 1);
-        let mut grid_steps = Vec::with_capacity(dims.len() + 1);
+        let mut counts = Dims::new();
+        let mut grid_steps = LoopSteps::<N>::new();
         for a in (0..inner).filter(|&a| Some(a) != tile) {
             counts.push(dims[a]);
             grid_steps.push(steps[a]);
@@ -130,7 +130,7 @@ impl<const N: usize> Grid<N> {
         }
         let axes = self.counts.len();
         // The multi-index of `start`, and the pointers there.
-        let mut index = vec![0usize; axes];
+        let mut index: Dims = smallvec::smallvec![0usize; axes];
         let mut p = ptrs;
         let mut rest = start;
         for a in (0..axes).rev() {

@@ -21,6 +21,10 @@ pub type Dims = smallvec::SmallVec<[usize; INLINE_DIMS]>;
 /// Byte strides, stored as `Dims`.
 pub type Strides = smallvec::SmallVec<[isize; INLINE_DIMS]>;
 
+/// Per-axis byte strides of N operands (`loop_dims`), inline up to
+/// `INLINE_DIMS` axes.
+pub type LoopSteps<const N: usize> = smallvec::SmallVec<[[isize; N]; INLINE_DIMS]>;
+
 /// Memory order of a new array, as NumPy's `order=` argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
@@ -336,19 +340,16 @@ pub fn reduce_wants_copy(
 /// stable), length-one axes dropped, and neighbouring axes merged wherever
 /// every operand steps through them as one. Returns (lengths, per-axis
 /// strides of each operand); an empty array gives a zero length.
-pub fn loop_dims<const N: usize>(
-    shape: &[usize],
-    strides: [&[isize]; N],
-) -> (Vec<usize>, Vec<[isize; N]>) {
+pub fn loop_dims<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> (Dims, LoopSteps<N>) {
     if shape.contains(&0) {
-        return (vec![0], vec![[0; N]]);
+        return (smallvec::smallvec![0], smallvec::smallvec![[0; N]]);
     }
-    let mut axes: Vec<usize> = (0..shape.len()).filter(|&i| shape[i] != 1).collect();
+    let mut axes: Dims = (0..shape.len()).filter(|&i| shape[i] != 1).collect();
     if N > 0 {
         axes.sort_by_key(|&i| std::cmp::Reverse(strides[0][i].unsigned_abs()));
     }
-    let mut dims: Vec<usize> = Vec::with_capacity(axes.len());
-    let mut steps: Vec<[isize; N]> = Vec::with_capacity(axes.len());
+    let mut dims = Dims::new();
+    let mut steps = LoopSteps::<N>::new();
     for &i in &axes {
         let s: [isize; N] = std::array::from_fn(|k| strides[k][i]);
         if let (Some(d), Some(prev)) = (dims.last_mut(), steps.last_mut()) {
@@ -498,20 +499,20 @@ mod tests {
     fn loop_dims_merge_and_order() {
         // C-contiguous (2, 3, 4) float64 merges into one run of 24.
         let (d, s) = loop_dims(&[2, 3, 4], [&[96, 32, 8]]);
-        assert_eq!((d, s), (vec![24], vec![[8]]));
+        assert_eq!((d.to_vec(), s.to_vec()), (vec![24], vec![[8]]));
         // A transposed (F-ordered) operand alone is one contiguous run too.
         let (d, s) = loop_dims(&[3, 4], [&[8, 24]]);
-        assert_eq!((d, s), (vec![12], vec![[8]]));
+        assert_eq!((d.to_vec(), s.to_vec()), (vec![12], vec![[8]]));
         // Operand 0 decides the order: its smallest stride goes innermost.
         let (d, s) = loop_dims(&[3, 4], [&[8, 24], &[32, 8]]);
-        assert_eq!((d, s), (vec![4, 3], vec![[24, 8], [8, 32]]));
+        assert_eq!((d.to_vec(), s.to_vec()), (vec![4, 3], vec![[24, 8], [8, 32]]));
         // Two operands that disagree cannot merge.
         let (d, _) = loop_dims(&[2, 3], [&[24, 8], &[8, 16]]);
-        assert_eq!(d, vec![2, 3]);
+        assert_eq!(d.to_vec(), vec![2, 3]);
         let (d, _) = loop_dims(&[], [&[]]);
-        assert_eq!(d, vec![1]);
+        assert_eq!(d.to_vec(), vec![1]);
         let (d, _) = loop_dims(&[5, 0], [&[8, 8]]);
-        assert_eq!(d, vec![0]);
+        assert_eq!(d.to_vec(), vec![0]);
     }
 
     #[test]

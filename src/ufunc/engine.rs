@@ -228,9 +228,16 @@ impl Ufunc {
         if let Some(done) = self.try_small_contiguous(inputs, out) {
             return done;
         }
+        let had_weak = inputs.iter().any(|a| a.is_weak());
         let converted = self.weak_operands(inputs)?;
         let inputs: Vec<&Array> = converted.iter().collect();
         let inputs = inputs.as_slice();
+        // With Python scalars converted (`x * 3`), the small path may fit.
+        if had_weak && converted.iter().all(|a| !a.is_weak()) {
+            if let Some(done) = self.try_small_contiguous(inputs, out) {
+                return done;
+            }
+        }
         let dtypes: Vec<&DType> = inputs.iter().map(|a| a.dtype()).collect();
         let lp = self.resolve(&dtypes)?;
         let out_dtype = DType::scalar(lp.types[self.nin]);
@@ -284,10 +291,11 @@ impl Ufunc {
     }
 
     /// The common small call without the general machinery's allocations:
-    /// C-contiguous, aligned, native inputs of one shape already in the
-    /// loop's types, a new result or a contiguous `out` of the loop's
-    /// output type that overlaps no input (or is one exactly), below the
-    /// parallel threshold. None: take the general path.
+    /// C-contiguous, aligned, native inputs of one shape (or 0-d, read with
+    /// a zero step) already in the loop's types, a new result or a
+    /// contiguous `out` of the loop's output type that overlaps no input
+    /// (or is one exactly), below the parallel threshold. None: take the
+    /// general path.
     fn try_small_contiguous(
         &self,
         inputs: &[&Array],
@@ -298,10 +306,15 @@ impl Ufunc {
         if n_in != self.nin || n_in > MAX_IN || self.check.is_some() {
             return None;
         }
-        let shape = inputs[0].shape();
+        // The shape: that of the inputs that are not 0-d.
+        let shape = inputs
+            .iter()
+            .find(|a| a.ndim() != 0)
+            .map_or(&[][..], |a| a.shape());
         let mut kinds = [Kind::Bool; MAX_IN];
         for (k, a) in kinds.iter_mut().zip(inputs) {
-            if a.is_weak() || !layout::same_shape(a.shape(), shape) || !a.is_dense() {
+            let fits = a.ndim() == 0 || layout::same_shape(a.shape(), shape);
+            if a.is_weak() || !fits || !a.is_dense() {
                 return None;
             }
             *k = a.dtype().kind()?;
@@ -317,6 +330,8 @@ impl Ufunc {
             return None;
         }
         let out_kind = lp.types[n_in];
+        // Elements each input holds: n, or one when 0-d.
+        let count = |a: &Array| if a.ndim() == 0 { 1 } else { n };
         let result = match out {
             None => match Array::empty(&DType::scalar(out_kind), shape, Order::C) {
                 Ok(r) => r,
@@ -332,12 +347,13 @@ impl Ufunc {
                 }
                 // Contiguous byte ranges: an input overlapping `out` other
                 // than exactly goes the general way (read through a copy).
-                // Every operand holds `n` elements of its kind.
                 let lo = o.data_ptr() as usize;
                 let hi = lo + n * out_kind.size();
                 let clash = inputs.iter().zip(&kinds).any(|(a, k)| {
-                    let (alo, ahi) = (a.data_ptr() as usize, a.data_ptr() as usize + n * k.size());
-                    alo < hi && lo < ahi && !(alo == lo && k.size() == out_kind.size())
+                    let alo = a.data_ptr() as usize;
+                    let ahi = alo + count(a) * k.size();
+                    let exact = alo == lo && k.size() == out_kind.size() && count(a) == n;
+                    alo < hi && lo < ahi && !exact
                 });
                 if clash {
                     return None;
@@ -349,13 +365,17 @@ impl Ufunc {
         let mut steps = [0isize; MAX_IN + 1];
         for (i, a) in inputs.iter().enumerate() {
             ptrs[i] = a.data_ptr();
-            steps[i] = kinds[i].size() as isize;
+            steps[i] = if a.ndim() == 0 {
+                0
+            } else {
+                kinds[i].size() as isize
+            };
         }
         ptrs[n_in] = result.data_ptr();
         steps[n_in] = out_kind.size() as isize;
         // SAFETY: every operand is a dense, aligned run of `n` elements of
-        // the loop's types; the output is writable and overlaps an input
-        // only exactly (elementwise in place).
+        // the loop's types, or one element read with step 0; the output is
+        // writable and overlaps an input only exactly (elementwise in place).
         unsafe { (lp.func)(&ptrs[..=n_in], &steps[..=n_in], n) };
         Some(Ok(result))
     }
@@ -444,17 +464,67 @@ impl Ufunc {
             ) => DType::scalar(Kind::Float64),
             _ => rt,
         });
+        let float_targets = match &rt {
+            Some(rt) if skip == 0 && self.weak_ints != WeakInts::AsLong => {
+                self.weak_int_float_targets(inputs, rt)
+            }
+            _ => None,
+        };
         inputs
             .iter()
             .enumerate()
             .map(|(i, a)| match (&rt, a.is_weak() && i >= skip) {
                 (Some(rt), true) => {
-                    let target = self.weak_dtype(a, rt)?;
+                    let target = match float_targets.as_ref().and_then(|t| t[i]) {
+                        Some(k) => DType::scalar(k),
+                        None => self.weak_dtype(a, rt)?,
+                    };
                     astype(a, &target, Casting::Unsafe, Order::C)
                 }
                 _ => Ok((*a).clone()),
             })
             .collect()
+    }
+
+    /// Python ints whose loop input is a float or complex type (copysign,
+    /// arctan2 or hypot of an int8 array and 300): NumPy converts the int
+    /// straight to that type, with no integer range check. The loop is the
+    /// one the ints' integer promotion would pick; per input, the float
+    /// kind for weak ints that go to such a loop, None otherwise.
+    fn weak_int_float_targets(&self, inputs: &[&Array], rt: &DType) -> Option<Vec<Option<Kind>>> {
+        use crate::dtype::KindClass as C;
+        let rt_kind = rt.kind()?;
+        let int_kind = if rt_kind.class() == C::Bool {
+            Kind::Int64
+        } else {
+            rt_kind
+        };
+        let is_weak_int = |a: &Array| {
+            a.is_weak() && matches!(a.dtype().kind(), Some(Kind::Int64 | Kind::UInt64))
+        };
+        if !inputs.iter().any(|a| is_weak_int(a)) {
+            return None;
+        }
+        let kinds = inputs
+            .iter()
+            .map(|a| match (a.is_weak(), is_weak_int(a)) {
+                (_, true) => Ok(Some(int_kind)),
+                (true, false) => self.weak_dtype(a, rt).map(|d| d.kind()),
+                (false, _) => Ok(a.dtype().kind()),
+            })
+            .collect::<Result<Option<Vec<Kind>>>>()
+            .ok()??;
+        let lp = self.find_loop(&kinds)?;
+        Some(
+            inputs
+                .iter()
+                .zip(lp.types)
+                .map(|(a, &t)| {
+                    let float = matches!(t.class(), C::Float | C::Complex);
+                    (is_weak_int(a) && float).then_some(t)
+                })
+                .collect(),
+        )
     }
 
     /// The dtype a weak scalar takes next to arrays promoting to `rt`.
