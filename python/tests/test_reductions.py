@@ -339,3 +339,26 @@ def test_methods_and_scalars():
     assert float(x.sum()) == 66.0 and bool(nd.any(x > 10))
     with pytest.raises(ValueError, match="ambiguous"):
         bool(x)
+
+
+@pytest.mark.parametrize("n", [100, 8192, 8193, 20000, 2**17 + 4, 2**20 + 12])
+@pytest.mark.parametrize("src,dt", [("f4", "f8"), ("f8", "f4"), ("f2", "f8"), ("i4", None),
+                                    ("u1", None), ("f4", "f2"), (">f8", "f8"), ("f8", "c16"),
+                                    ("i8", "f4")])
+def test_sums_that_cast_match_numpy_bit_for_bit(n, src, dt):
+    # An input not in the loop dtype is cast in blocks of 8192 elements, as
+    # NumPy's buffered reduction does; float sums then group their pairwise
+    # additions as NumPy's do, so the bits agree. 2-d: both axes and all.
+    rng = np.random.default_rng(n)
+    if src[-2] in "iu":
+        x = rng.integers(0, 100, n).astype(src)
+    else:
+        x = rng.standard_normal(n).astype(src)
+    shapes = [(n,)] + ([(4, n // 4), (n // 4, 4)] if n % 4 == 0 else [])
+    for shape in shapes:
+        m = x.reshape(shape)
+        for ax in [None] + list(range(len(shape))):
+            want = np.asarray(np.sum(m, axis=ax, dtype=dt))
+            got = np.asarray(nd.sum(nd.asarray(m), axis=ax, dtype=dt))
+            assert got.dtype == want.dtype
+            assert got.tobytes() == want.tobytes(), (shape, ax)

@@ -319,6 +319,28 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
     }
 }
 
+/// Cast `n` elements at `src` (stride `ss`, byte-swapped when `swap`) into
+/// a dense, aligned native run at `dst`.
+pub(crate) type CastRunFn = unsafe fn(src: *const u8, ss: isize, swap: bool, dst: *mut u8, n: usize);
+
+/// The `CastRunFn` from kind `src` to kind `dst` (unsafe casting).
+pub(crate) fn cast_run_fn(src: crate::dtype::Kind, dst: crate::dtype::Kind) -> CastRunFn {
+    with_element_type!(src, S => with_element_type!(dst, D => cast_to_dense::<S, D> as CastRunFn))
+}
+
+/// # Safety
+/// As `CastRunFn`: `n` elements at each side valid, `dst` aligned for `D`.
+unsafe fn cast_to_dense<S: Element, D: Element>(
+    src: *const u8,
+    ss: isize,
+    swap: bool,
+    dst: *mut u8,
+    n: usize,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe { cast_run::<S, D>(src, ss, swap, dst, size_of::<D>() as isize, false, n) }
+}
+
 /// The inner cast loop: `n` elements of `S` at `src` (stride `ss`) to `D`.
 ///
 /// # Safety

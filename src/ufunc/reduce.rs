@@ -17,7 +17,9 @@ use crate::error::{Result, bail, err};
 use crate::iter::{for_each_run, for_each_run_outer_par};
 use crate::layout::{self, Order};
 use crate::ufunc::Ufunc;
-use crate::ufunc::cast::{assign, astype, check_can_cast, fill_value, may_share_memory};
+use crate::ufunc::cast::{
+    CastRunFn, assign, astype, cast_run_fn, check_can_cast, fill_value, may_share_memory,
+};
 
 /// NumPy's keyword arguments of a reduction.
 #[derive(Clone, Copy, Default)]
@@ -285,21 +287,31 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
     }
 
     for part in parts.iter().filter(|p| p.size() > 0) {
-        let x = if part.dtype() == &loop_dtype {
-            part.view()
-        } else {
-            astype(part, &loop_dtype, Casting::Unsafe, Order::K)?
-        };
         let acc_strides: Vec<isize> = acc
             .strides()
             .iter()
             .zip(&reduced)
             .map(|(&s, &r)| if r { 0 } else { s })
             .collect();
-        let x = if layout::reduce_wants_copy(x.shape(), x.strides(), &acc_strides, x.itemsize()) {
-            astype(&x, x.dtype(), Casting::No, Order::K)?
-        } else {
-            x
+        let wants_copy =
+            layout::reduce_wants_copy(part.shape(), part.strides(), &acc_strides, part.itemsize());
+        // An input of another dtype is cast a block at a time as the loop
+        // reaches it (NumPy's buffered iterator), unless it is copied
+        // anyway (a dense copy gives longer runs) or masked.
+        let (x, cast) = match (part.dtype().as_scalar(), loop_dtype.kind()) {
+            (Some(from), Some(to)) if part.dtype() != &loop_dtype && !wants_copy && mask.is_none() => {
+                let cast = CastBlocks {
+                    func: cast_run_fn(from.kind(), to),
+                    swap: !from.is_native(),
+                    itemsize: to.size(),
+                };
+                (part.view(), Some(cast))
+            }
+            _ if part.dtype() != &loop_dtype => {
+                (astype(part, &loop_dtype, Casting::Unsafe, Order::K)?, None)
+            }
+            _ if wants_copy => (astype(part, part.dtype(), Casting::No, Order::K)?, None),
+            _ => (part.view(), None),
         };
         let acc_full = acc.view_with(
             acc.offset(),
@@ -319,7 +331,7 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
             }
             None => None,
         };
-        unsafe { run_reduction(&x, &acc_full, m.as_ref(), run, elem) };
+        unsafe { run_reduction(&x, &acc_full, m.as_ref(), run, elem, cast) };
     }
 
     let result = squeeze_reduced(&acc, &reduced, args.keepdims)?;
@@ -366,20 +378,92 @@ fn after_first(a: &Array, reduced: &[bool]) -> Result<Vec<Array>> {
     Ok(parts)
 }
 
+/// Elements cast per block when a reduction's input is not in the loop
+/// dtype: NumPy's default buffer size, so float sums group their pairwise
+/// additions as NumPy's buffered reductions do.
+const CAST_BLOCK: usize = 8192;
+
+/// Casting an input run into the loop dtype a block at a time.
+#[derive(Clone, Copy)]
+struct CastBlocks {
+    func: CastRunFn,
+    swap: bool,
+    /// The loop dtype's element size.
+    itemsize: usize,
+}
+
+thread_local! {
+    /// Each thread's block of cast elements (u64 words: aligned for every
+    /// loop dtype).
+    static CAST_SCRATCH: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl CastBlocks {
+    /// Cast the `n` elements at `px` (stride `sx`) block by block, calling
+    /// `f(index of the block's first element, block, length)` on each.
+    ///
+    /// # Safety
+    /// `n` elements at `px` with stride `sx` are valid reads.
+    unsafe fn each_block(self, px: *mut u8, sx: isize, n: usize, mut f: impl FnMut(usize, *const u8, usize)) {
+        // Taken out of the thread's slot while in use, so a nested walk on
+        // this thread (a rayon task run while waiting) finds it empty and
+        // allocates its own instead of sharing it.
+        let mut scratch = CAST_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        let words = (n.min(CAST_BLOCK) * self.itemsize).div_ceil(8);
+        if scratch.len() < words {
+            scratch.resize(words, 0);
+        }
+        let block = scratch.as_mut_ptr() as *mut u8;
+        let mut done = 0;
+        while done < n {
+            let len = (n - done).min(CAST_BLOCK);
+            // SAFETY: the caller's run holds these elements; the scratch
+            // holds `len` loop-dtype elements.
+            unsafe { (self.func)(px.wrapping_offset(done as isize * sx), sx, self.swap, block, len) };
+            f(done, block, len);
+            done += len;
+        }
+        CAST_SCRATCH.with(|s| *s.borrow_mut() = scratch);
+    }
+}
+
 /// Walk `x` with the accumulator `acc` (stride 0 on reduced axes) and an
 /// optional mask, calling the run or elementwise kernel per 1-d run.
 ///
 /// # Safety
 /// All operands describe `x.shape()` inside their buffers; the kernels
 /// match the accumulator's dtype; `acc` does not overlap `x`.
-unsafe fn run_reduction(x: &Array, acc: &Array, mask: Option<&Array>, run: RunFn, elem: ElemFn) {
+unsafe fn run_reduction(
+    x: &Array,
+    acc: &Array,
+    mask: Option<&Array>,
+    run: RunFn,
+    elem: ElemFn,
+    cast: Option<CastBlocks>,
+) {
     let shape = x.shape();
     // The input is operand 0: the loop follows its layout, so a reduction
     // over its contiguous axis becomes reduce runs (pairwise sums), as in
     // NumPy's iterator.
     unsafe {
-        match mask {
-            None => for_each_run_outer_par(
+        match (mask, cast) {
+            (None, Some(c)) => for_each_run_outer_par(
+                shape,
+                [x.data_ptr(), acc.data_ptr()],
+                [x.strides(), acc.strides()],
+                1,
+                |[px, pa], [sx, sa], n| {
+                    c.each_block(px, sx, n, |offset, block, len| {
+                        let step = c.itemsize as isize;
+                        if sa == 0 {
+                            run(pa, block, step, len)
+                        } else {
+                            elem(pa.wrapping_offset(offset as isize * sa), sa, block, step, len)
+                        }
+                    })
+                },
+            ),
+            (None, None) => for_each_run_outer_par(
                 shape,
                 [x.data_ptr(), acc.data_ptr()],
                 [x.strides(), acc.strides()],
@@ -392,7 +476,7 @@ unsafe fn run_reduction(x: &Array, acc: &Array, mask: Option<&Array>, run: RunFn
                     }
                 },
             ),
-            Some(m) => for_each_run(
+            (Some(m), _) => for_each_run(
                 shape,
                 [x.data_ptr(), acc.data_ptr(), m.data_ptr()],
                 [x.strides(), acc.strides(), m.strides()],
