@@ -2,6 +2,7 @@
  * transposed operands read in tiles, outputs written in place, the
  * memory cache for freed results, and power's one-exponent shortcuts. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -107,7 +108,24 @@ int main(void) {
     nd_array *both0 = nd_multiply(e4, e4, NULL);
     CHECK(both0 != NULL && nd_array_ndim(both0) == 0 && *(const double *)nd_array_data(both0) == 196.0); /* ten[4] is now 14 */
 
+    /* Long reduce runs fold in halves on two threads: max finds a NaN in
+     * the right half, an int32 sum (cast to int64 in blocks) is exact,
+     * and any() stops at the first true. */
+    nd_array *bigf = nd_arange(0, (double)n, 1, f8);
+    ((double *)nd_array_data(bigf))[n - 5] = NAN;
+    nd_array *mx = nd_max(bigf, NULL);
+    CHECK(mx != NULL && isnan(*(const double *)nd_array_data(mx)));
+    ((double *)nd_array_data(bigf))[n - 5] = 0.0;
+    nd_array *mx2 = nd_max(bigf, NULL);
+    CHECK(mx2 != NULL && *(const double *)nd_array_data(mx2) == (double)(n - 1));
+    nd_array *bigi = nd_arange(0, (double)n, 1, i4);
+    nd_array *si = nd_sum(bigi, NULL);
+    CHECK(si != NULL && *(const int64_t *)nd_array_data(si) == (int64_t)n * (n - 1) / 2);
+    nd_array *any = nd_any(bigi, NULL);
+    CHECK(any != NULL && *(const bool *)nd_array_data(any));
+
     nd_array *handles[] = {a, b, s, flat, m, mt, sym, fi, mi, mit, symi, v, half, p, halves, pp,
+                           bigf, mx, mx2, bigi, si, any,
                            ten, three, t3, i8s, big, inplace, e4, shifted, both0};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
     nd_dtype_free(f8);

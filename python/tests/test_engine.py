@@ -187,3 +187,38 @@ def test_weak_scalar_cache_starts_over_when_full():
     for i in range(3000):
         assert np.asarray(w + float(i))[0] == float(i)
     assert len(nd._WEAK) <= nd._WEAK_MAX
+
+
+@pytest.mark.parametrize("code", ["i1", "u2", "i4", "u8", "f2", "f4", "f8", "c8", ">i4", "?"])
+@pytest.mark.parametrize("n", [2**18 + 3, 2**20 + 1])
+def test_long_runs_fold_in_halves_as_numpy_reduces(code, n):
+    # From 2^18 elements min, max and integer sums/products fold halves on
+    # two threads; a NaN anywhere (first in either half) still wins, and
+    # any/all stop early. Inputs cast in blocks (i1 -> i8 sums) included.
+    rng = np.random.default_rng(n)
+    x = (rng.standard_normal(n) * 50).astype(code)
+    if x.dtype.kind == "c":
+        x += 1j * rng.standard_normal(n).astype(code)
+    cases = [x]
+    if x.dtype.kind in "fc":
+        for where in [(n // 2 + 1,), (3, n - 2), (n // 2 - 1, n // 2 + 5)]:
+            y = x.copy()
+            for i in where:
+                y[i] = np.nan if x.dtype.kind == "f" else complex(np.nan, i)
+            cases.append(y)
+    for y in cases:
+        w = nd.asarray(y)
+        names = ["min", "max", "any", "all"]
+        if y.dtype.kind in "iub":
+            names += ["sum", "prod"]
+        for name in names:
+            with np.errstate(all="ignore"):
+                want = np.asarray(getattr(np, name)(y))
+            got = np.asarray(getattr(nd, name)(w))
+            assert got.dtype == want.dtype, name
+            assert got.tobytes() == want.tobytes(), (name, got, want)
+        two = y.reshape(-1, 1)[: (n // 2) * 2].reshape(2, -1)
+        for name in ["min", "max"]:
+            want = np.asarray(getattr(np, name)(two, axis=1))
+            got = np.asarray(getattr(nd, name)(nd.asarray(two), axis=1))
+            assert got.tobytes() == want.tobytes(), name

@@ -14,7 +14,7 @@ use super::{arith, compare, logic};
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Kind, KindClass, Value};
 use crate::error::{Result, bail, err};
-use crate::iter::{for_each_run, for_each_run_outer_par};
+use crate::iter::{PARALLEL_MIN, for_each_run, for_each_run_outer_par};
 use crate::layout::{self, Order};
 use crate::ufunc::Ufunc;
 use crate::ufunc::cast::{
@@ -47,6 +47,23 @@ impl ReduceOp {
             ReduceOp::Max => &compare::MAXIMUM,
             ReduceOp::Any => &logic::LOGICAL_OR,
             ReduceOp::All => &logic::LOGICAL_AND,
+        }
+    }
+
+    /// Should long runs be folded in halves on two threads? Only if the
+    /// result is the same however a run is grouped: not for float and
+    /// complex sums and products, which round differently (NumPy's
+    /// pairwise tree fixes theirs); min/max keep the first NaN met when
+    /// halves combine left first, and integers wrap.
+    fn regroupable(self, kind: Kind) -> bool {
+        match self {
+            ReduceOp::Sum | ReduceOp::Prod => {
+                !matches!(kind.class(), KindClass::Float | KindClass::Complex)
+            }
+            ReduceOp::Min | ReduceOp::Max => true,
+            // Regroupable, but they stop at the first deciding element:
+            // halves would scan on after the left one has decided.
+            ReduceOp::Any | ReduceOp::All => false,
         }
     }
 
@@ -331,7 +348,8 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
             }
             None => None,
         };
-        unsafe { run_reduction(&x, &acc_full, m.as_ref(), run, elem, cast) };
+        let split = op.regroupable(kind);
+        unsafe { run_reduction(&x, &acc_full, m.as_ref(), (run, elem), cast, split) };
     }
 
     let result = squeeze_reduced(&acc, &reduced, args.keepdims)?;
@@ -427,6 +445,44 @@ impl CastBlocks {
     }
 }
 
+/// Fold elements `start..start + n` of a run into the accumulator at
+/// address `acc`, in halves on the rayon pool from `PARALLEL_MIN` elements:
+/// the left half into `acc`, the right into a scratch accumulator that
+/// starts as its first element (`first`), then `combine(acc, scratch)`.
+/// Only for reductions whose result does not depend on the grouping.
+/// Addresses cross threads as integers.
+///
+/// # Safety
+/// `fold`, `first` and `combine` must be valid on the run's elements and
+/// on accumulators of at most 16 bytes.
+unsafe fn fold_halves(
+    acc: usize,
+    start: usize,
+    n: usize,
+    fold: &(impl Fn(*mut u8, usize, usize) + Sync),
+    first: &(impl Fn(*mut u8, usize) + Sync),
+    combine: &(impl Fn(*mut u8, *const u8) + Sync),
+) {
+    if n < PARALLEL_MIN {
+        return fold(acc as *mut u8, start, n);
+    }
+    let mid = n / 2;
+    // Aligned for every accumulator type (complex128 is the largest).
+    let mut right = [0u64; 2];
+    let r = right.as_mut_ptr() as usize;
+    // SAFETY: forwarded; the halves are disjoint and `right` outlives both.
+    unsafe {
+        rayon::join(
+            || fold_halves(acc, start, mid, fold, first, combine),
+            || {
+                first(r as *mut u8, start + mid);
+                fold_halves(r, start + mid + 1, n - mid - 1, fold, first, combine)
+            },
+        );
+    }
+    combine(acc as *mut u8, r as *const u8);
+}
+
 /// Walk `x` with the accumulator `acc` (stride 0 on reduced axes) and an
 /// optional mask, calling the run or elementwise kernel per 1-d run.
 ///
@@ -437,11 +493,41 @@ unsafe fn run_reduction(
     x: &Array,
     acc: &Array,
     mask: Option<&Array>,
-    run: RunFn,
-    elem: ElemFn,
+    (run, elem): (RunFn, ElemFn),
     cast: Option<CastBlocks>,
+    split: bool,
 ) {
     let shape = x.shape();
+    let size = acc.itemsize();
+    // Fold the reduce run at `px` into `pa`, in halves on the pool when
+    // long and `split` (see `fold_halves`).
+    // SAFETY (the closures): they run only on runs and accumulators the
+    // engine hands out below, which the caller vouches for.
+    let reduce_run = |pa: *mut u8, px: *mut u8, sx: isize, n: usize| {
+        // The run's address crosses threads as an integer (only read).
+        let base = px as usize;
+        let at = move |i: usize| (base as *mut u8).wrapping_offset(i as isize * sx);
+        let fold = |acc: *mut u8, start: usize, len: usize| unsafe {
+            match cast {
+                None => run(acc, at(start), sx, len),
+                Some(c) => c.each_block(at(start), sx, len, |_, b, l| {
+                    run(acc, b, size as isize, l)
+                }),
+            }
+        };
+        let first = |acc: *mut u8, i: usize| unsafe {
+            match cast {
+                None => std::ptr::copy_nonoverlapping(at(i), acc, size),
+                Some(c) => (c.func)(at(i), sx, c.swap, acc, 1),
+            }
+        };
+        let combine = |acc: *mut u8, other: *const u8| unsafe { run(acc, other, size as isize, 1) };
+        if split && n >= PARALLEL_MIN {
+            unsafe { fold_halves(pa as usize, 0, n, &fold, &first, &combine) };
+        } else {
+            fold(pa, 0, n);
+        }
+    };
     // The input is operand 0: the loop follows its layout, so a reduction
     // over its contiguous axis becomes reduce runs (pairwise sums), as in
     // NumPy's iterator.
@@ -453,14 +539,14 @@ unsafe fn run_reduction(
                 [x.strides(), acc.strides()],
                 1,
                 |[px, pa], [sx, sa], n| {
-                    c.each_block(px, sx, n, |offset, block, len| {
-                        let step = c.itemsize as isize;
-                        if sa == 0 {
-                            run(pa, block, step, len)
-                        } else {
+                    if sa == 0 {
+                        reduce_run(pa, px, sx, n)
+                    } else {
+                        c.each_block(px, sx, n, |offset, block, len| {
+                            let step = c.itemsize as isize;
                             elem(pa.wrapping_offset(offset as isize * sa), sa, block, step, len)
-                        }
-                    })
+                        })
+                    }
                 },
             ),
             (None, None) => for_each_run_outer_par(
@@ -470,7 +556,7 @@ unsafe fn run_reduction(
                 1,
                 |[px, pa], [sx, sa], n| {
                     if sa == 0 {
-                        run(pa, px, sx, n)
+                        reduce_run(pa, px, sx, n)
                     } else {
                         elem(pa, sa, px, sx, n)
                     }

@@ -86,6 +86,35 @@ unsafe fn run_lanes<T: Copy, Op: BinaryOp<T, T, Out = T>>(
     }
 }
 
+/// `any` (ANY) or `all` over a run of bools: stops once the accumulator
+/// is decided (a true for `any`, a false for `all`), as NumPy's boolean
+/// loops do, checking between blocks that are scanned without branches.
+/// Any nonzero byte counts as true.
+unsafe fn bool_run<const ANY: bool>(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
+    const BLOCK: usize = 256;
+    // SAFETY (all blocks): forwarded from the caller.
+    unsafe {
+        if (*acc != 0) == ANY {
+            return;
+        }
+        let decided = if stride == 1 {
+            let s = std::slice::from_raw_parts(x, n);
+            s.chunks(BLOCK).any(|c| {
+                if ANY {
+                    c.iter().fold(0u8, |f, &b| f | b) != 0
+                } else {
+                    !c.iter().fold(true, |f, &b| f & (b != 0))
+                }
+            })
+        } else {
+            (0..n).any(|i| (*x.wrapping_offset(i as isize * stride) != 0) == ANY)
+        };
+        if decided {
+            *acc = u8::from(ANY);
+        }
+    }
+}
+
 /// Float min/max over a contiguous run: eight lanes of plain compares (which
 /// vectorise) plus a NaN flag; a run holding a NaN gives its first NaN, as
 /// NumPy's propagation does.
@@ -437,8 +466,14 @@ impl ReduceOp {
                     Float16 => f16, Float32 => f32, Float64 => f64)
                 }
             },
-            Any => table!(kind, LogicalOr, run_lanes; Bool => bool),
-            All => table!(kind, LogicalAnd, run_lanes; Bool => bool),
+            Any => match kind {
+                Kind::Bool => Some((bool_run::<true> as RunFn, elem::<bool, LogicalOr> as ElemFn)),
+                _ => None,
+            },
+            All => match kind {
+                Kind::Bool => Some((bool_run::<false> as RunFn, elem::<bool, LogicalAnd> as ElemFn)),
+                _ => None,
+            },
         }
     }
 }
