@@ -222,3 +222,33 @@ def test_long_runs_fold_in_halves_as_numpy_reduces(code, n):
             want = np.asarray(getattr(np, name)(two, axis=1))
             got = np.asarray(getattr(nd, name)(nd.asarray(two), axis=1))
             assert got.tobytes() == want.tobytes(), name
+
+
+@pytest.mark.parametrize("code", ["i1", "u1", "i2", "u4", "i8", "u8", "f4", "f8"])
+@pytest.mark.parametrize("n", [511, 512, 1000, 4099, 2**18 + 7, 2**20 + 3])
+def test_argmax_argmin_by_blocks_as_numpy(code, n):
+    # Dense runs are scanned a block at a time (and in halves on two
+    # threads from 2^18): the first index of the extreme, the first NaN,
+    # ties across blocks and halves, zeros of both signs.
+    rng = np.random.default_rng(n)
+    x = rng.integers(-20, 20, n).astype(code)
+    cases = [x, np.sort(x), np.sort(x)[::-1].copy(), np.full(n, x[0])]
+    if x.dtype.kind == "f":
+        z = np.zeros(n, code)
+        z[rng.integers(0, n, n // 3)] = -0.0
+        cases.append(z)
+        for where in [(n - 1,), (n // 2 + 3, 5), (n // 2 - 2, n // 2 + 2), (300, 700)]:
+            y = x.copy()
+            for i in where:
+                if i < n:
+                    y[i] = np.nan
+            cases.append(y)
+    for y in cases:
+        w = nd.asarray(y)
+        for name in ["argmax", "argmin"]:
+            assert int(np.asarray(getattr(nd, name)(w))) == int(getattr(np, name)(y)), name
+        if n % 2 == 0:
+            two = y.reshape(2, -1)
+            for name in ["argmax", "argmin"]:
+                got = np.asarray(getattr(nd, name)(nd.asarray(two), axis=1))
+                np.testing.assert_array_equal(got, getattr(np, name)(two, axis=1))

@@ -91,6 +91,105 @@ unsafe fn arg_run<T: ArgElem, const MAX: bool>(x: *const u8, stride: isize, n: u
     idx
 }
 
+/// Blocks `arg_dense` scans for their extreme before looking for indices.
+const ARG_BLOCK: usize = 256;
+
+/// Is `v` strictly past `best` in the search's direction (no NaNs here)?
+#[inline(always)]
+fn past<T: PartialOrd, const MAX: bool>(v: T, best: T) -> bool {
+    if MAX { v > best } else { v < best }
+}
+
+/// The extreme of a block in eight lanes of branch-free selects (they
+/// vectorise), and whether the block holds a NaN.
+#[inline(always)]
+fn block_extreme<T: ArgElem + PartialOrd, const MAX: bool>(c: &[T]) -> (T, bool) {
+    let mut lanes = [c[0]; 8];
+    let mut nan = [false; 8];
+    let chunks = c.chunks_exact(8);
+    let rest = chunks.remainder();
+    for ch in chunks {
+        for k in 0..8 {
+            let v = ch[k];
+            nan[k] |= v.is_nan();
+            lanes[k] = if past::<T, MAX>(v, lanes[k]) { v } else { lanes[k] };
+        }
+    }
+    let mut m = lanes[0];
+    let mut any_nan = nan.iter().any(|&f| f);
+    for &v in lanes[1..].iter().chain(rest) {
+        any_nan |= v.is_nan();
+        if past::<T, MAX>(v, m) {
+            m = v;
+        }
+    }
+    (m, any_nan)
+}
+
+/// `arg_run` over a contiguous slice: each block's extreme (vectorised);
+/// the first NaN's index as soon as a block holds one; else the first
+/// index of the best value in the earliest block that reached it.
+#[inline(always)]
+fn arg_dense<T: ArgElem + PartialOrd, const MAX: bool>(s: &[T]) -> usize {
+    let mut best = s[0];
+    if best.is_nan() {
+        return 0;
+    }
+    let mut best_block = 0;
+    for (b, c) in s.chunks(ARG_BLOCK).enumerate() {
+        let (m, nan) = block_extreme::<T, MAX>(c);
+        if nan {
+            return b * ARG_BLOCK + c.iter().position(|v| v.is_nan()).expect("a NaN");
+        }
+        if past::<T, MAX>(m, best) {
+            best = m;
+            best_block = b;
+        }
+    }
+    let start = best_block * ARG_BLOCK;
+    let c = &s[start..(start + ARG_BLOCK).min(s.len())];
+    // NaN-free, so == finds the best (either zero for a zero best).
+    #[allow(clippy::float_cmp)]
+    let at = c.iter().position(|&v| v == best).expect("the best value");
+    start + at
+}
+
+/// `arg_run` for the types whose dense runs vectorise: contiguous aligned
+/// runs by blocks (halves on the rayon pool from `PARALLEL_MIN` elements:
+/// the right half wins only if strictly past the left, or if it alone
+/// holds a NaN, so the first index still wins), others element by element.
+unsafe fn arg_fast<T: ArgElem + PartialOrd + Send + Sync, const MAX: bool>(
+    x: *const u8,
+    stride: isize,
+    n: usize,
+) -> usize {
+    let xs = x as *const T;
+    if stride != size_of::<T>() as isize || !xs.is_aligned() || n < 2 * ARG_BLOCK {
+        // SAFETY: forwarded from the caller.
+        return unsafe { arg_run::<T, MAX>(x, stride, n) };
+    }
+    // SAFETY: an aligned, contiguous run of `n` elements (caller).
+    let s = unsafe { std::slice::from_raw_parts(xs, n) };
+    arg_split::<T, MAX>(s)
+}
+
+fn arg_split<T: ArgElem + PartialOrd + Send + Sync, const MAX: bool>(s: &[T]) -> usize {
+    if s.len() < crate::iter::PARALLEL_MIN {
+        return crate::ufunc::simd::dispatch(
+            #[inline(always)]
+            || arg_dense::<T, MAX>(s),
+        );
+    }
+    let mid = s.len() / 2;
+    let (l, r) = rayon::join(|| arg_split::<T, MAX>(&s[..mid]), || arg_split::<T, MAX>(&s[mid..]));
+    let (vl, vr) = (s[l], s[mid + r]);
+    if vl.is_nan() || (!vr.is_nan() && !past::<T, MAX>(vr, vl)) {
+        l
+    } else {
+        mid + r
+    }
+}
+
 type ArgFn = unsafe fn(*const u8, isize, usize) -> usize;
 
 fn arg_kernel(kind: Kind, max: bool) -> ArgFn {
@@ -101,6 +200,16 @@ fn arg_kernel(kind: Kind, max: bool) -> ArgFn {
             }
         };
     }
+    macro_rules! fast {
+        ($($k:ident => $t:ty),*) => {
+            match kind {
+                $(Kind::$k => return if max { arg_fast::<$t, true> } else { arg_fast::<$t, false> },)*
+                _ => {}
+            }
+        };
+    }
+    fast!(Int8 => i8, Int16 => i16, Int32 => i32, Int64 => i64, UInt8 => u8, UInt16 => u16,
+        UInt32 => u32, UInt64 => u64, Float32 => f32, Float64 => f64);
     pick!(Bool => bool, Int8 => i8, Int16 => i16, Int32 => i32, Int64 => i64, UInt8 => u8,
         UInt16 => u16, UInt32 => u32, UInt64 => u64, Float16 => f16, Float32 => f32,
         Float64 => f64, Complex64 => Complex32, Complex128 => Complex64)
