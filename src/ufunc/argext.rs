@@ -312,3 +312,40 @@ pub fn arg_extreme(
         None => Ok(res),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar<T: ArgElem, const MAX: bool>(v: &[T]) -> usize {
+        unsafe { arg_run::<T, MAX>(v.as_ptr() as *const u8, size_of::<T>() as isize, v.len()) }
+    }
+
+    #[test]
+    fn blocks_and_halves_find_the_scalar_loops_index() {
+        // Pseudo-random values with many ties, over sizes around the block
+        // and the parallel split, with NaNs in either half.
+        for n in [1, 7, 255, 256, 513, 5000, crate::iter::PARALLEL_MIN + 77] {
+            let v: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1009) as f64 - 500.0).collect();
+            let mut cases = vec![v.clone()];
+            for at in [n / 2 + 1, n - 1, 3] {
+                let mut w = v.clone();
+                if at < n {
+                    w[at] = f64::NAN;
+                }
+                cases.push(w);
+            }
+            for c in &cases {
+                assert_eq!(arg_split::<f64, true>(c), scalar::<f64, true>(c), "n {n}");
+                assert_eq!(arg_split::<f64, false>(c), scalar::<f64, false>(c), "n {n}");
+            }
+            let ints: Vec<i16> = v.iter().map(|&x| (x as i16) / 7).collect();
+            assert_eq!(arg_split::<i16, true>(&ints), scalar::<i16, true>(&ints));
+            assert_eq!(arg_split::<i16, false>(&ints), scalar::<i16, false>(&ints));
+        }
+        // Zeros of both signs are equal: the first one wins.
+        let z = [-0.0f32, 0.0, -0.0, 0.0].repeat(300);
+        assert_eq!(arg_split::<f32, true>(&z), 0);
+        assert_eq!(arg_split::<f32, false>(&z), 0);
+    }
+}

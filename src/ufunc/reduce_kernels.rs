@@ -505,6 +505,31 @@ mod tests {
     }
 
     #[test]
+    fn any_all_stop_at_the_deciding_element_and_read_any_nonzero_byte_as_true() {
+        let run = |any: bool, v: &[u8], stride: isize, start: u8| {
+            let mut acc = start;
+            let f = if any { bool_run::<true> } else { bool_run::<false> };
+            let n = if stride == 1 { v.len() } else { v.len().div_ceil(2) };
+            unsafe { f(&mut acc, v.as_ptr(), stride, n) };
+            acc
+        };
+        let mut v = vec![0u8; 1000];
+        assert_eq!(run(true, &v, 1, 0), 0);
+        assert_eq!(run(false, &v, 1, 1), 0);
+        v[777] = 2;
+        assert_eq!(run(true, &v, 1, 0), 1);
+        assert_eq!(run(true, &v, 2, 0), 0); // odd positions are skipped
+        v[778] = 9;
+        assert_eq!(run(true, &v, 2, 0), 1);
+        let ones = vec![1u8; 999];
+        assert_eq!(run(false, &ones, 1, 1), 1);
+        assert_eq!(run(false, &ones, 2, 1), 1);
+        // A decided accumulator stays decided.
+        assert_eq!(run(true, &[0; 10], 1, 1), 1);
+        assert_eq!(run(false, &ones, 1, 0), 0);
+    }
+
+    #[test]
     fn lanes_give_the_sequential_result_for_exact_ops() {
         let v: Vec<i32> = (0..1000).map(|i| (i * 7919) % 1013 - 500).collect();
         let (mut a, mut b) = (i32::MIN, i32::MIN);
