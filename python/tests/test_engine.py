@@ -137,10 +137,12 @@ def test_large_sums_split_across_threads_match_numpy_bit_for_bit(code, n):
 
 @pytest.mark.parametrize("code", ["f8", "f4", "i4", "c16"])
 @pytest.mark.parametrize("shape,axis", [((1024, 513), 1), ((64, 32, 257), -1), ((2048, 300), (1,)),
-                                        ((300, 2048), 0), ((40, 50, 200), (0, 2))])
+                                        ((300, 2048), 0), ((40, 50, 200), (0, 2)),
+                                        ((2048, 300), 0), ((100, 40, 300), 0), ((4096, 129), 0)])
 def test_large_axis_reductions_split_by_rows_match_numpy(code, shape, axis):
-    # Rows reduced into distinct outputs run on different threads; each
-    # output's additions keep NumPy's order, so results are bit-identical.
+    # Rows reduced into distinct outputs run on different threads, and for
+    # axis=0 column ranges do; each output's additions keep NumPy's order,
+    # so results are bit-identical.
     rng = np.random.default_rng(7)
     x = (rng.standard_normal(shape) * 100).astype(code)
     for arr in (x, x[..., ::-1]):

@@ -44,7 +44,7 @@ macro_rules! with_uint_of_size {
 
 mod units;
 
-use crate::layout;
+use crate::layout::{self, Dims};
 use units::Grid;
 
 /// Below this many elements a memory-bound call stays on the calling
@@ -216,10 +216,13 @@ pub unsafe fn copy_elements(
 }
 
 /// For reductions: as `for_each_run` (inner runs whole, outer axes in
-/// order), but when every outer axis moves operand `key` (the accumulator)
-/// the outer iterations are split across the rayon pool: no two pieces
-/// touch the same accumulator element, and each element sees its runs in
-/// the same order as on one thread, so results are identical.
+/// order), but large work goes to the rayon pool in pieces that never
+/// share an accumulator element, each of which sees its values in the same
+/// order as on one thread, so results are identical: when every outer axis
+/// moves operand `key` (the accumulator), ranges of outer iterations;
+/// when some outer axis does not but the inner one does (`sum(axis=0)`:
+/// elementwise accumulation, where cutting runs changes nothing), ranges
+/// of inner positions, each over all outer iterations in order.
 ///
 /// # Safety
 /// As `for_each_run`; `run` may be called concurrently for runs that
@@ -237,10 +240,26 @@ pub unsafe fn for_each_run_outer_par<const N: usize>(
         return;
     }
     let inner = dims.len() - 1;
+    let threads = rayon::current_num_threads();
+    if total >= PARALLEL_MIN
+        && threads > 1
+        && inner > 0
+        && steps[inner][key] != 0
+        && steps[..inner].iter().any(|s| s[key] == 0)
+        && dims[inner] >= 2 * COLUMN_MIN
+    {
+        // Outer axes that reduce (sum(axis=0)): split the inner axis
+        // instead, each piece walking every outer position in order over
+        // its own columns, so each accumulator element still sees its
+        // values in the same order.
+        // SAFETY: forwarded; column ranges touch disjoint `key` elements.
+        unsafe { walk_columns(&dims, &steps, ptrs, threads, run) };
+        return;
+    }
     let grid = Grid::new(&dims, &steps, None, None);
     let units = grid.units();
     let split = total >= PARALLEL_MIN
-        && rayon::current_num_threads() > 1
+        && threads > 1
         && steps[..inner].iter().all(|s| s[key] != 0);
     let pieces = if split {
         (rayon::current_num_threads() * 4).min(units)
@@ -250,6 +269,45 @@ pub unsafe fn for_each_run_outer_par<const N: usize>(
     // SAFETY: forwarded from the caller; pieces cover disjoint outer
     // positions, hence disjoint accumulator elements.
     unsafe { walk_in_pieces(&grid, ptrs, pieces, run) };
+}
+
+/// Columns a piece of `walk_columns` takes at least.
+const COLUMN_MIN: usize = 64;
+
+/// Walk loop dimensions `dims` as up to `pieces` column ranges of the inner
+/// axis on the rayon pool; each range visits the outer axes in order.
+/// Inner runs are cut at range boundaries.
+///
+/// # Safety
+/// As `walk_in_pieces`, with ranges of inner positions as the pieces.
+unsafe fn walk_columns<const N: usize>(
+    dims: &[usize],
+    steps: &[[isize; N]],
+    ptrs: [*mut u8; N],
+    pieces: usize,
+    run: impl Fn([*mut u8; N], [isize; N], usize) + Sync,
+) {
+    let inner = dims.len() - 1;
+    let len = dims[inner];
+    let width = len.div_ceil(pieces).max(COLUMN_MIN).next_multiple_of(8);
+    let shared = Shared(ptrs);
+    let run = &run;
+    rayon::scope(|s| {
+        for start in (0..len).step_by(width) {
+            s.spawn(move |_| {
+                let shared = shared;
+                let mut piece: Dims = dims.iter().copied().collect();
+                piece[inner] = width.min(len - start);
+                let p = std::array::from_fn(|k| {
+                    shared.0[k].wrapping_offset(start as isize * steps[inner][k])
+                });
+                let grid = Grid::new(&piece, steps, None, None);
+                let mut call = |p, st, n| run(p, st, n);
+                // SAFETY: forwarded from the caller; ranges are disjoint.
+                unsafe { grid.walk(p, 0, grid.units(), &mut call) };
+            });
+        }
+    });
 }
 
 /// As `copy_elements`, but only the elements whose mask byte (a bool at
