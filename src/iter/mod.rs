@@ -413,6 +413,36 @@ mod tests {
         }
     }
 
+    #[test]
+    fn column_ranges_keep_each_accumulators_rows_in_order() {
+        // sum(axis=0) of an (r, c) u32 matrix holding row indices: each
+        // accumulator column checks that rows arrive 0, 1, 2, ... (it holds
+        // the next row expected), whatever thread runs it.
+        for &(r, c) in &[(600usize, 1000usize), (PARALLEL_MIN / 128 + 1, 128), (2, 1 << 18)] {
+            let x: Vec<u32> = (0..r * c).map(|i| (i / c) as u32).collect();
+            let next: Vec<std::sync::atomic::AtomicU32> =
+                (0..c).map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
+            let (xs, acc) = ([4 * c as isize, 4], [0isize, 4]);
+            unsafe {
+                for_each_run_outer_par(
+                    &[r, c],
+                    [x.as_ptr() as *mut u8, next.as_ptr() as *mut u8],
+                    [&xs, &acc],
+                    1,
+                    |[px, pa], [sx, sa], n| {
+                        for i in 0..n as isize {
+                            let row = *(px.offset(i * sx) as *const u32);
+                            let a = &*(pa.offset(i * sa) as *const std::sync::atomic::AtomicU32);
+                            assert_eq!(a.load(Ordering::Relaxed), row);
+                            a.store(row + 1, Ordering::Relaxed);
+                        }
+                    },
+                )
+            };
+            assert!(next.iter().all(|a| a.load(Ordering::Relaxed) == r as u32), "{r}x{c}");
+        }
+    }
+
     /// Out (r, c) C-order from the transpose of a (c, r) matrix of `T`,
     /// walked in parallel tiles with the input read through tile copies.
     fn transposed_copy<T: Copy + Default>(src: &[T], r: usize, c: usize) -> Vec<T> {
