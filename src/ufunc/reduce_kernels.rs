@@ -397,15 +397,98 @@ macro_rules! table {
     };
 }
 
+/// A scan in place: `r[i] = op(r[i - 1], r[i])` for i = 1..n (stride `s`).
+pub type ScanFn = unsafe fn(r: *mut u8, s: isize, n: usize);
+
+/// `ScanFn` with the running value in a register: each step waits for one
+/// operation, not for a store to reach the next load. The operands in
+/// NumPy's order (previous result first), so even NaN payloads agree.
+unsafe fn scan_seq<T: Copy, Op: BinaryOp<T, T, Out = T>>(r: *mut u8, s: isize, n: usize) {
+    if n < 2 {
+        return;
+    }
+    // SAFETY (all blocks): the caller vouches for `n` elements at `s`.
+    unsafe {
+        let mut acc = load::<T>(r, 0, s);
+        let (t, size) = (r as *mut T, size_of::<T>() as isize);
+        if s == size && t.is_aligned() {
+            for i in 1..n {
+                acc = Op::call(acc, *t.add(i));
+                *t.add(i) = acc;
+            }
+        } else {
+            for i in 1..n {
+                let p = r.wrapping_offset(i as isize * s) as *mut T;
+                acc = Op::call(acc, p.read_unaligned());
+                p.write_unaligned(acc);
+            }
+        }
+    }
+}
+
+/// `out[i] = op(x[i], out[i])`: the accumulate step slice by slice, with
+/// NumPy's operand order (the previous slice first).
+unsafe fn elem_rev<T: Copy, Op: BinaryOp<T, T, Out = T>>(
+    out: *mut u8,
+    so: isize,
+    x: *const u8,
+    sx: isize,
+    n: usize,
+) {
+    for i in 0..n {
+        // SAFETY: forwarded from the caller (unaligned access allowed).
+        unsafe {
+            let p = out.wrapping_offset(i as isize * so) as *mut T;
+            p.write_unaligned(Op::call(load::<T>(x, i, sx), p.read_unaligned()));
+        }
+    }
+}
+
 impl ReduceOp {
-    /// The elementwise kernel NumPy's scalar (non-vector) loop amounts to:
-    /// complex products unfused. NumPy's accumulate takes that loop when a
-    /// run reads its own output (two or more steps along the axis).
-    pub fn scalar_elem(self, kind: Kind) -> Option<ElemFn> {
-        match (self, kind) {
-            (ReduceOp::Prod, Kind::Complex64) => Some(elem::<Complex32, MulPlain> as ElemFn),
-            (ReduceOp::Prod, Kind::Complex128) => Some(elem::<Complex64, MulPlain> as ElemFn),
-            _ => self.kernels(kind).map(|(_, e)| e),
+    /// The accumulate step between slices, `out[i] = op(prev[i], out[i])`.
+    pub fn step_kernel(self, kind: Kind) -> Option<ElemFn> {
+        macro_rules! step {
+            ($op:ty; $($k:ident => $t:ty),*) => {
+                match kind { $(Kind::$k => Some(elem_rev::<$t, $op> as ElemFn),)* }
+            };
+        }
+        match self {
+            ReduceOp::Sum => step!(Add; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
+                Float16 => f16, Float32 => f32, Float64 => f64, Complex64 => Complex32,
+                Complex128 => Complex64),
+            ReduceOp::Prod => step!(Mul; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
+                Float16 => f16, Float32 => f32, Float64 => f64,
+                Complex64 => Complex32, Complex128 => Complex64),
+            _ => None,
+        }
+    }
+
+    /// The in-place scan for `cumsum`/`cumprod` with accumulator `kind`,
+    /// with the operations NumPy's accumulate loop does (complex products
+    /// unfused, as its scalar loop).
+    pub fn scan_kernel(self, kind: Kind) -> Option<ScanFn> {
+        macro_rules! scan {
+            ($op:ty; $($k:ident => $t:ty),*) => {
+                match kind { $(Kind::$k => Some(scan_seq::<$t, $op> as ScanFn),)* }
+            };
+        }
+        match self {
+            ReduceOp::Sum => scan!(Add; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
+                Float16 => f16, Float32 => f32, Float64 => f64, Complex64 => Complex32,
+                Complex128 => Complex64),
+            ReduceOp::Prod => scan!(Mul; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
+                UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
+                Float16 => f16, Float32 => f32, Float64 => f64,
+                Complex64 => Complex32, Complex128 => Complex64)
+            .map(|f| match kind {
+                Kind::Complex64 => scan_seq::<Complex32, MulPlain> as ScanFn,
+                Kind::Complex128 => scan_seq::<Complex64, MulPlain> as ScanFn,
+                _ => f,
+            }),
+            _ => None,
         }
     }
 
