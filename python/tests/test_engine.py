@@ -254,3 +254,36 @@ def test_argmax_argmin_by_blocks_as_numpy(code, n):
             for name in ["argmax", "argmin"]:
                 got = np.asarray(getattr(nd, name)(nd.asarray(two), axis=1))
                 np.testing.assert_array_equal(got, getattr(np, name)(two, axis=1))
+
+
+SPECIAL = [np.nan, np.inf, -np.inf, 2**31, 2**31 - 1, -2**31, -2**31 - 1, 2**32, -1, -0.5, 0.5,
+           255.9, 256, -129, 65535.7, 65536, 1e20, -1e20, 3e9, -3e9, 2147483520.0]
+
+
+@pytest.mark.parametrize("src", ["f8", "f4"])
+@pytest.mark.parametrize("dst", ["i1", "i2", "i4", "u1", "u2"])
+def test_large_float_to_int_casts_truncate_as_numpy(src, dst):
+    # Through a 32-bit truncation (AVX2's packed conversions, NaN and out
+    # of range -> INT32_MIN, then the low bits), on threads above 2^18.
+    rng = np.random.default_rng(3)
+    x = np.concatenate([np.array(SPECIAL * 11), rng.standard_normal(2**18) * 1e5,
+                        rng.standard_normal(999) * 1e10]).astype(src)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for arr in (x, x[::-1], x[::3], x[: 2**18].reshape(512, 512).T):
+            want = arr.astype(dst)
+            got = np.asarray(nd.asarray(arr).astype(dst))
+            assert got.tobytes() == want.tobytes()
+
+
+def test_large_copies_any_layout_and_a_self_overlapping_target():
+    a = np.arange(2**20, dtype=np.float64).reshape(1024, 1024)
+    for arr in (a, a.T, a[::-1, ::2], np.broadcast_to(a[:1], (1024, 1024))):
+        np.testing.assert_array_equal(np.asarray(nd.asarray(arr).copy()), arr.copy(), strict=True)
+    # A zero-stride target gets every value in turn: the last one stays.
+    target = np.zeros(1, np.float64)
+    t = np.lib.stride_tricks.as_strided(target, shape=(2**19,), strides=(0,))
+    src = np.arange(2**19, dtype=np.float32)
+    w = nd.asarray(t)
+    w[...] = nd.asarray(src)
+    assert target[0] == 2**19 - 1

@@ -40,7 +40,7 @@ pub trait Element: Copy + Send + Sync + PartialEq + std::fmt::Debug + 'static {
 /// x86-64 `cvttsd2si` to 32 bits: truncation, with `i32::MIN` for NaN and
 /// anything out of range.
 #[inline(always)]
-fn cvtt32(x: f64) -> i32 {
+pub(crate) fn cvtt32(x: f64) -> i32 {
     // Convert unconditionally, then select: branch-free, so loops vectorise.
     let t = x as i32;
     if x > -2147483649.0 && x < 2147483648.0 {

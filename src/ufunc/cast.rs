@@ -5,7 +5,7 @@
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Element, ScalarType, Value, can_cast};
 use crate::error::{Result, bail};
-use crate::iter::{copy_elements, copy_elements_where, for_each_run};
+use crate::iter::{PARALLEL_MIN, copy_elements, copy_elements_where, for_each_run, for_each_run_par};
 use crate::layout::Order;
 use crate::with_element_type;
 
@@ -243,14 +243,25 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
     // The output is operand 0: the loop follows its layout, so writes are
     // sequential and strided reads are what is left (as in NumPy).
     // Identical dtypes (byte order included): plain byte copies.
+    // Large casts go to the engine's threads (and tiles for transposed
+    // sources), unless `dst` writes one address twice (zero strides), where
+    // the last write must win.
+    let size = src.dtype.itemsize();
+    let min_parallel = if crate::layout::may_self_overlap(shape, dst.strides, dst.dtype.itemsize()) {
+        usize::MAX
+    } else {
+        PARALLEL_MIN
+    };
     if src.dtype == dst.dtype {
-        let size = src.dtype.itemsize();
-        // SAFETY: forwarded from the caller.
+        // SAFETY: forwarded from the caller; elementwise on disjoint
+        // elements of `dst`, which does not overlap `src`.
         unsafe {
-            for_each_run(
+            for_each_run_par(
                 shape,
                 [dst.ptr, src.ptr],
                 [dst.strides, src.strides],
+                [0, size],
+                min_parallel,
                 |[d, s], [ds, ss], n| copy_elements(s, ss, d, ds, n, size),
             )
         };
@@ -260,11 +271,18 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
         (DType::Scalar(a), DType::Scalar(b)) => {
             let (a, b) = (*a, *b);
             with_element_type!(a.kind(), S => with_element_type!(b.kind(), D => {
-                // SAFETY: forwarded from the caller.
+                // SAFETY: as above.
                 unsafe {
-                    for_each_run(shape, [dst.ptr, src.ptr], [dst.strides, src.strides], |[d, s], [ds, ss], n| {
-                        cast_run::<S, D>(s, ss, !a.is_native(), d, ds, !b.is_native(), n)
-                    })
+                    for_each_run_par(
+                        shape,
+                        [dst.ptr, src.ptr],
+                        [dst.strides, src.strides],
+                        [0, size],
+                        min_parallel,
+                        |[d, s], [ds, ss], n| {
+                            cast_run::<S, D>(s, ss, !a.is_native(), d, ds, !b.is_native(), n)
+                        },
+                    )
                 }
             }));
             Ok(())
@@ -341,6 +359,101 @@ unsafe fn cast_to_dense<S: Element, D: Element>(
     unsafe { cast_run::<S, D>(src, ss, swap, dst, size_of::<D>() as isize, false, n) }
 }
 
+/// Float to small-integer casts go through a 32-bit truncation (x86-64's
+/// `cvttsd2si`/`cvttss2si`, as NumPy's C casts compile: NaN and values out
+/// of range give i32::MIN, then the low bits are kept).
+const fn truncates_through_i32<S: Element, D: Element>() -> bool {
+    use crate::dtype::Kind as K;
+    matches!(S::KIND, K::Float32 | K::Float64)
+        && matches!(D::KIND, K::Int8 | K::Int16 | K::Int32 | K::UInt8 | K::UInt16)
+}
+
+/// `truncates_through_i32` casts over dense slices, a block at a time: the
+/// truncation with AVX2's packed conversions where the CPU has them (the
+/// same instruction semantics, four or eight at a time), then the
+/// narrowing.
+///
+/// # Safety
+/// `S` is f32 or f64 and `D` one of the small integers (the kinds say so).
+unsafe fn floats_through_i32<S: Element, D: Element>(src: &[S], dst: &mut [D]) {
+    const BLOCK: usize = 256;
+    let mut t = [0i32; BLOCK];
+    for (s, d) in src.chunks(BLOCK).zip(dst.chunks_mut(BLOCK)) {
+        let t = &mut t[..s.len()];
+        // SAFETY: S's kind is f32 or f64, so the slice is of that type.
+        unsafe {
+            if S::KIND == crate::dtype::Kind::Float64 {
+                truncate_f64(std::slice::from_raw_parts(s.as_ptr() as *const f64, s.len()), t);
+            } else {
+                truncate_f32(std::slice::from_raw_parts(s.as_ptr() as *const f32, s.len()), t);
+            }
+        }
+        for (y, &x) in d.iter_mut().zip(t.iter()) {
+            *y = D::from_value(Value::Int(x as i64));
+        }
+    }
+}
+
+/// `cvttsd2si` to 32 bits, element by element or four at a time.
+fn truncate_f64(src: &[f64], dst: &mut [i32]) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::ufunc::simd::has_avx2() {
+        // SAFETY: the CPU has AVX2 (checked).
+        return unsafe { truncate_f64_avx2(src, dst) };
+    }
+    for (y, &x) in dst.iter_mut().zip(src) {
+        *y = crate::dtype::cvtt32(x);
+    }
+}
+
+/// `cvttss2si` to 32 bits (as `cvtt32` of the exact f64), or eight at a time.
+fn truncate_f32(src: &[f32], dst: &mut [i32]) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::ufunc::simd::has_avx2() {
+        // SAFETY: the CPU has AVX2 (checked).
+        return unsafe { truncate_f32_avx2(src, dst) };
+    }
+    for (y, &x) in dst.iter_mut().zip(src) {
+        *y = crate::dtype::cvtt32(x as f64);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn truncate_f64_avx2(src: &[f64], dst: &mut [i32]) {
+    use std::arch::x86_64::{__m128i, _mm_storeu_si128, _mm256_cvttpd_epi32, _mm256_loadu_pd};
+    let n = src.len().min(dst.len());
+    let whole = n - n % 4;
+    for i in (0..whole).step_by(4) {
+        // SAFETY: i + 4 <= n for both slices; unaligned loads and stores.
+        unsafe {
+            let v = _mm256_loadu_pd(src.as_ptr().add(i));
+            _mm_storeu_si128(dst.as_mut_ptr().add(i) as *mut __m128i, _mm256_cvttpd_epi32(v));
+        }
+    }
+    for i in whole..n {
+        dst[i] = crate::dtype::cvtt32(src[i]);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn truncate_f32_avx2(src: &[f32], dst: &mut [i32]) {
+    use std::arch::x86_64::{__m256i, _mm256_cvttps_epi32, _mm256_loadu_ps, _mm256_storeu_si256};
+    let n = src.len().min(dst.len());
+    let whole = n - n % 8;
+    for i in (0..whole).step_by(8) {
+        // SAFETY: i + 8 <= n for both slices; unaligned loads and stores.
+        unsafe {
+            let v = _mm256_loadu_ps(src.as_ptr().add(i));
+            _mm256_storeu_si256(dst.as_mut_ptr().add(i) as *mut __m256i, _mm256_cvttps_epi32(v));
+        }
+    }
+    for i in whole..n {
+        dst[i] = crate::dtype::cvtt32(src[i] as f64);
+    }
+}
+
 /// The inner cast loop: `n` elements of `S` at `src` (stride `ss`) to `D`.
 ///
 /// # Safety
@@ -368,6 +481,11 @@ unsafe fn cast_run<S: Element, D: Element>(
                     std::slice::from_raw_parts_mut(d, n),
                 )
             };
+            if truncates_through_i32::<S, D>() {
+                // SAFETY: S is f32 or f64 (checked by the kinds).
+                unsafe { floats_through_i32(s, d) };
+                return;
+            }
             for (y, &x) in d.iter_mut().zip(s) {
                 *y = D::from_value(x.to_value());
             }
