@@ -418,41 +418,28 @@ fn truncate_f32(src: &[f32], dst: &mut [i32]) {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn truncate_f64_avx2(src: &[f64], dst: &mut [i32]) {
-    use std::arch::x86_64::{__m128i, _mm_storeu_si128, _mm256_cvttpd_epi32, _mm256_loadu_pd};
-    let n = src.len().min(dst.len());
-    let whole = n - n % 4;
-    for i in (0..whole).step_by(4) {
-        // SAFETY: i + 4 <= n for both slices; unaligned loads and stores.
-        unsafe {
-            let v = _mm256_loadu_pd(src.as_ptr().add(i));
-            _mm_storeu_si128(dst.as_mut_ptr().add(i) as *mut __m128i, _mm256_cvttpd_epi32(v));
+/// The AVX2 loops: `$lanes` floats of `$t` loaded, truncated by `$cvt`,
+/// stored as `$lanes` i32 (`$vec`, `$store`); the tail as `cvtt32`.
+macro_rules! truncate_avx2 {
+    ($name:ident, $t:ty, $lanes:literal, $load:ident, $cvt:ident, $vec:ident, $store:ident) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2")]
+        unsafe fn $name(src: &[$t], dst: &mut [i32]) {
+            use std::arch::x86_64::{$cvt, $load, $store, $vec};
+            let n = src.len().min(dst.len());
+            let whole = n - n % $lanes;
+            for i in (0..whole).step_by($lanes) {
+                // SAFETY: i + lanes <= n for both slices; unaligned access.
+                unsafe { $store(dst.as_mut_ptr().add(i) as *mut $vec, $cvt($load(src.as_ptr().add(i)))) };
+            }
+            for i in whole..n {
+                dst[i] = crate::dtype::cvtt32(src[i] as f64);
+            }
         }
-    }
-    for i in whole..n {
-        dst[i] = crate::dtype::cvtt32(src[i]);
-    }
+    };
 }
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn truncate_f32_avx2(src: &[f32], dst: &mut [i32]) {
-    use std::arch::x86_64::{__m256i, _mm256_cvttps_epi32, _mm256_loadu_ps, _mm256_storeu_si256};
-    let n = src.len().min(dst.len());
-    let whole = n - n % 8;
-    for i in (0..whole).step_by(8) {
-        // SAFETY: i + 8 <= n for both slices; unaligned loads and stores.
-        unsafe {
-            let v = _mm256_loadu_ps(src.as_ptr().add(i));
-            _mm256_storeu_si256(dst.as_mut_ptr().add(i) as *mut __m256i, _mm256_cvttps_epi32(v));
-        }
-    }
-    for i in whole..n {
-        dst[i] = crate::dtype::cvtt32(src[i] as f64);
-    }
-}
+truncate_avx2!(truncate_f64_avx2, f64, 4, _mm256_loadu_pd, _mm256_cvttpd_epi32, __m128i, _mm_storeu_si128);
+truncate_avx2!(truncate_f32_avx2, f32, 8, _mm256_loadu_ps, _mm256_cvttps_epi32, __m256i, _mm256_storeu_si256);
 
 /// The inner cast loop: `n` elements of `S` at `src` (stride `ss`) to `D`.
 ///
