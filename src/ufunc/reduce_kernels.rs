@@ -211,6 +211,26 @@ macro_rules! pairwise_real {
                         res += load(x, i, stride);
                     }
                     res
+                } else if n <= PW_BLOCKSIZE
+                    && stride == size_of::<$A>() as isize
+                    && (x as *const $A).is_aligned()
+                {
+                    // Dense elements of the accumulation type (a converting
+                    // `load`, float16's, has another stride): the same eight
+                    // accumulators over a slice, which vectorises.
+                    let s = std::slice::from_raw_parts(x as *const $A, n);
+                    let whole = n - n % 8;
+                    let mut r: [$A; 8] = std::array::from_fn(|k| s[k]);
+                    for c in s[8..whole].chunks_exact(8) {
+                        for k in 0..8 {
+                            r[k] += c[k];
+                        }
+                    }
+                    let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+                    for &v in &s[whole..] {
+                        res += v;
+                    }
+                    res
                 } else if n <= PW_BLOCKSIZE {
                     let mut r: [$A; 8] = std::array::from_fn(|k| load(x, k, stride));
                     let mut i = 8;
