@@ -911,6 +911,25 @@ def _ufunc_operand(x):
     return a
 
 
+def _huge_int_operands(x1, x2):
+    """A Python int beyond 64 bits next to a float or complex array takes
+    that array's type in NumPy (`float32_array + 2**70` is float32): pass
+    it on as a weak float, which does the same. Next to anything else NumPy
+    cannot convert it (`_new_operand` raises its OverflowError)."""
+    def huge(x):
+        return type(x) is int and not -(2**63) <= x < 2**64
+
+    def floating(x):
+        kind = getattr(getattr(x, "dtype", None), "kind", None)
+        return kind in ("f", "c")
+
+    if huge(x1) and floating(x2):
+        x1 = float(x1)
+    elif huge(x2) and floating(x1):
+        x2 = float(x2)
+    return x1, x2
+
+
 def _new_operand(x):
     if isinstance(x, bool):
         return ndarray._from_handle(_c.nd_scalar_bool(x))
@@ -960,6 +979,7 @@ def _binary(cfn):
     def ufunc(x1, x2, /, out=_NO_OUT, *, where=True):
         if where is not True:
             return _masked_call(ufunc.__name__, (x1, x2), out, where)
+        x1, x2 = _huge_int_operands(x1, x2)
         a, b = _ufunc_operand(x1), _ufunc_operand(x2)
         if out is None or out is _NO_OUT:
             return ndarray._from_handle(cfn(a._h, b._h, None))

@@ -287,3 +287,23 @@ def test_large_copies_any_layout_and_a_self_overlapping_target():
     w = nd.asarray(t)
     w[...] = nd.asarray(src)
     assert target[0] == 2**19 - 1
+
+
+@pytest.mark.parametrize("dtype", ["f8", "f4", "f2", "c8", "c16", "i8", "u8", "i1"])
+def test_python_ints_beyond_64_bits(dtype):
+    # NumPy converts them to a float or complex array's type and refuses
+    # them next to integers ("Python int too large to convert to C long").
+    x = np.arange(3, dtype=dtype)
+    w = nd.asarray(x)
+    for s in [2**70, -2**70, 2**64, 2**1100]:
+        for args, ours in [((x, s), (w, s)), ((s, x), (s, w))]:
+            for name in ["add", "multiply", "subtract"]:
+                try:
+                    with np.errstate(all="ignore"):
+                        want = getattr(np, name)(*args)
+                except OverflowError as e:
+                    with pytest.raises(OverflowError, match=str(e)):
+                        getattr(nd, name)(*ours)
+                    continue
+                got = np.asarray(getattr(nd, name)(*ours))
+                assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
