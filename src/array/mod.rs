@@ -94,7 +94,7 @@ impl Array {
             Order::C
         };
         let strides = layout::default_strides(&shape, itemsize, order);
-        let buffer = Arc::new(Buffer::alloc(nbytes, zeroed)?);
+        let buffer = Buffer::alloc_shared(nbytes, zeroed)?;
         Ok(Array {
             buffer,
             offset: 0,

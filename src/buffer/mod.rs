@@ -35,6 +35,9 @@ enum Owner {
     /// A small block: `layout` allocated at `base` (malloc's own alignment),
     /// the buffer starting at the first 64-byte boundary inside it.
     Small { base: *mut u8, layout: Layout },
+    /// Tiny arrays: the bytes live in the buffer's own `inline` field, in
+    /// the same allocation as the `Arc` around it (`alloc_shared`).
+    Inline,
     /// Large allocations: an anonymous mapping (`base`, `len` as mapped),
     /// zero-filled lazily by the kernel.
     Mapped { base: *mut u8, len: usize },
@@ -50,7 +53,15 @@ pub struct Buffer {
     cap: usize,
     owner: Owner,
     writeable: bool,
+    /// Storage for `Owner::Inline` (unused otherwise): `INLINE_BYTES` from
+    /// its first 64-byte boundary.
+    inline: std::mem::MaybeUninit<[u64; INLINE_WORDS]>,
 }
+
+/// Arrays of up to this many bytes live inside their `Arc<Buffer>`.
+const INLINE_BYTES: usize = 128;
+/// Room for `INLINE_BYTES` from a 64-byte boundary in 8-byte-aligned words.
+const INLINE_WORDS: usize = (INLINE_BYTES + ALLOC_ALIGN - 8) / 8;
 
 // SAFETY: a Buffer is a pointer and a length; synchronising access to the
 // bytes is the array layer's contract with its callers (as in C), and the
@@ -82,6 +93,7 @@ impl Buffer {
                     cap,
                     owner,
                     writeable: true,
+                    inline: std::mem::MaybeUninit::uninit(),
                 });
             }
         }
@@ -115,7 +127,36 @@ impl Buffer {
             cap,
             owner: Owner::Owned(layout),
             writeable: true,
+            inline: std::mem::MaybeUninit::uninit(),
         })
+    }
+
+    /// A new owned allocation of `len` bytes (zeroed when `zeroed`) behind
+    /// an `Arc`, as arrays hold it: tiny ones inside the `Arc`'s own
+    /// allocation (one malloc instead of two), others as `alloc`.
+    pub fn alloc_shared(len: usize, zeroed: bool) -> Result<std::sync::Arc<Buffer>> {
+        if len > INLINE_BYTES {
+            return Ok(std::sync::Arc::new(Buffer::alloc(len, zeroed)?));
+        }
+        let mut shared = std::sync::Arc::new(Buffer {
+            ptr: NonNull::dangling(),
+            len,
+            cap: len,
+            owner: Owner::Inline,
+            writeable: true,
+            inline: std::mem::MaybeUninit::uninit(),
+        });
+        // The buffer no longer moves: point it at its own storage.
+        let b = std::sync::Arc::get_mut(&mut shared).expect("a new Arc is unique");
+        let base = b.inline.as_mut_ptr() as *mut u8;
+        let start = base.wrapping_add(base.align_offset(ALLOC_ALIGN));
+        if zeroed {
+            // SAFETY: `len` bytes from `start` lie inside `inline`.
+            unsafe { std::ptr::write_bytes(start, 0, len) };
+        }
+        // SAFETY: inside a live allocation, so not null.
+        b.ptr = unsafe { NonNull::new_unchecked(start) };
+        Ok(shared)
     }
 
     /// Small blocks come from plain malloc (its per-thread cache makes a
@@ -144,6 +185,7 @@ impl Buffer {
             cap: len,
             owner: Owner::Small { base, layout },
             writeable: true,
+            inline: std::mem::MaybeUninit::uninit(),
         })
     }
 
@@ -180,6 +222,7 @@ impl Buffer {
             cap: len,
             owner: Owner::Mapped { base, len: map_len },
             writeable: true,
+            inline: std::mem::MaybeUninit::uninit(),
         })
     }
 
@@ -198,6 +241,7 @@ impl Buffer {
             cap: len,
             owner: Owner::Owned(layout),
             writeable: true,
+            inline: std::mem::MaybeUninit::uninit(),
         })
     }
 
@@ -226,6 +270,7 @@ impl Buffer {
             cap: 0,
             owner: Owner::Foreign(release),
             writeable,
+            inline: std::mem::MaybeUninit::uninit(),
         })
     }
 
@@ -244,7 +289,7 @@ impl Buffer {
     pub fn is_owned(&self) -> bool {
         matches!(
             self.owner,
-            Owner::Owned(_) | Owner::Small { .. } | Owner::Mapped { .. }
+            Owner::Owned(_) | Owner::Small { .. } | Owner::Inline | Owner::Mapped { .. }
         )
     }
 }
@@ -280,6 +325,8 @@ impl Drop for Buffer {
                 unsafe { dealloc(*base, *layout) };
                 return;
             }
+            // Freed with the `Arc` that holds the buffer.
+            Owner::Inline => return,
             Owner::Mapped { base, len } => Block::Mapped {
                 base: *base,
                 len: *len,
@@ -377,6 +424,39 @@ mod tests {
                 }
                 bytes.fill(0xab);
             }
+        }
+    }
+
+    #[test]
+    fn tiny_buffers_live_in_their_arc_aligned_and_zeroed() {
+        let mut held = Vec::new();
+        for len in [0, 1, 7, 64, INLINE_BYTES - 1, INLINE_BYTES, INLINE_BYTES + 1] {
+            for zeroed in [false, true] {
+                let b = Buffer::alloc_shared(len, zeroed).unwrap();
+                assert_eq!(b.as_ptr() as usize % ALLOC_ALIGN, 0, "len {len}");
+                assert_eq!(b.len(), len);
+                assert!(b.is_owned() && b.is_writeable());
+                let inline = len <= INLINE_BYTES;
+                assert_eq!(matches!(b.owner, Owner::Inline), inline);
+                if inline {
+                    // The bytes are inside the buffer struct itself.
+                    let me = std::sync::Arc::as_ptr(&b) as usize;
+                    let p = b.as_ptr() as usize;
+                    assert!(p >= me && p + len <= me + size_of::<Buffer>());
+                }
+                // SAFETY: the buffer owns `len` bytes.
+                let bytes = unsafe { std::slice::from_raw_parts_mut(b.as_ptr(), len) };
+                if zeroed {
+                    assert!(bytes.iter().all(|&x| x == 0));
+                }
+                bytes.fill(len as u8);
+                held.push(b);
+            }
+        }
+        // Every buffer kept its own bytes.
+        for b in &held {
+            let bytes = unsafe { std::slice::from_raw_parts(b.as_ptr(), b.len()) };
+            assert!(bytes.iter().all(|&x| x == b.len() as u8));
         }
     }
 
