@@ -481,10 +481,22 @@ mod tests {
         assert!(a.is_dense() && a.view().is_dense());
         assert!(!Array::zeros(&f8, &[3, 4], Order::F).unwrap().is_dense());
         assert!(!a.transpose(None).unwrap().is_dense());
-        assert!(a.transpose(None).unwrap().transpose(None).unwrap().is_dense());
+        assert!(
+            a.transpose(None)
+                .unwrap()
+                .transpose(None)
+                .unwrap()
+                .is_dense()
+        );
         let e = a.empty_like(&f8, Order::K).unwrap();
         assert!(e.is_dense());
-        assert!(!a.transpose(None).unwrap().empty_like(&f8, Order::K).unwrap().is_dense());
+        assert!(
+            !a.transpose(None)
+                .unwrap()
+                .empty_like(&f8, Order::K)
+                .unwrap()
+                .is_dense()
+        );
         // A row is dense, a column is not; a strided re-description follows.
         use crate::layout::IndexItem;
         let all = IndexItem::Slice {
@@ -495,18 +507,23 @@ mod tests {
         assert!(a.index(&[IndexItem::Int(1)]).unwrap().is_dense());
         let col = a.index(&[all, IndexItem::Int(1)]);
         assert!(!col.unwrap().is_dense());
-        assert!(!unsafe { a.as_strided_unchecked(&[4], &[16]) }.unwrap().is_dense());
-        assert!(unsafe { a.transpose(None).unwrap().as_strided_unchecked(&[2], &[8]) }
-            .unwrap()
-            .is_dense());
+        assert!(
+            !unsafe { a.as_strided_unchecked(&[4], &[16]) }
+                .unwrap()
+                .is_dense()
+        );
+        assert!(
+            unsafe { a.transpose(None).unwrap().as_strided_unchecked(&[2], &[8]) }
+                .unwrap()
+                .is_dense()
+        );
         // Byte-swapped and unaligned data are not.
-        let swapped = DType::scalar(Kind::Float64).with_byte_order(
-            if cfg!(target_endian = "little") {
+        let swapped =
+            DType::scalar(Kind::Float64).with_byte_order(if cfg!(target_endian = "little") {
                 crate::dtype::ByteOrder::Big
             } else {
                 crate::dtype::ByteOrder::Little
-            },
-        );
+            });
         assert!(!Array::zeros(&swapped, &[3], Order::C).unwrap().is_dense());
         let mut data = [0u8; 40];
         let unaligned = unsafe {

@@ -430,7 +430,15 @@ mod tests {
     #[test]
     fn tiny_buffers_live_in_their_arc_aligned_and_zeroed() {
         let mut held = Vec::new();
-        for len in [0, 1, 7, 64, INLINE_BYTES - 1, INLINE_BYTES, INLINE_BYTES + 1] {
+        for len in [
+            0,
+            1,
+            7,
+            64,
+            INLINE_BYTES - 1,
+            INLINE_BYTES,
+            INLINE_BYTES + 1,
+        ] {
             for zeroed in [false, true] {
                 let b = Buffer::alloc_shared(len, zeroed).unwrap();
                 assert_eq!(b.as_ptr() as usize % ALLOC_ALIGN, 0, "len {len}");

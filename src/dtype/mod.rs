@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use crate::error::{Result, bail};
 
-pub use element::{Element, Value, read_value, write_value};
 pub(crate) use element::cvtt32;
+pub use element::{Element, Value, read_value, write_value};
 pub use kind::{ByteOrder, Kind, KindClass, ScalarType};
 pub use promote::{Casting, can_cast, result_type, safe_kind};
 

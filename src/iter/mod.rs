@@ -258,9 +258,7 @@ pub unsafe fn for_each_run_outer_par<const N: usize>(
     }
     let grid = Grid::new(&dims, &steps, None, None);
     let units = grid.units();
-    let split = total >= PARALLEL_MIN
-        && threads > 1
-        && steps[..inner].iter().all(|s| s[key] != 0);
+    let split = total >= PARALLEL_MIN && threads > 1 && steps[..inner].iter().all(|s| s[key] != 0);
     let pieces = if split {
         (rayon::current_num_threads() * 4).min(units)
     } else {
@@ -418,10 +416,15 @@ mod tests {
         // sum(axis=0) of an (r, c) u32 matrix holding row indices: each
         // accumulator column checks that rows arrive 0, 1, 2, ... (it holds
         // the next row expected), whatever thread runs it.
-        for &(r, c) in &[(600usize, 1000usize), (PARALLEL_MIN / 128 + 1, 128), (2, 1 << 18)] {
+        for &(r, c) in &[
+            (600usize, 1000usize),
+            (PARALLEL_MIN / 128 + 1, 128),
+            (2, 1 << 18),
+        ] {
             let x: Vec<u32> = (0..r * c).map(|i| (i / c) as u32).collect();
-            let next: Vec<std::sync::atomic::AtomicU32> =
-                (0..c).map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
+            let next: Vec<std::sync::atomic::AtomicU32> = (0..c)
+                .map(|_| std::sync::atomic::AtomicU32::new(0))
+                .collect();
             let (xs, acc) = ([4 * c as isize, 4], [0isize, 4]);
             unsafe {
                 for_each_run_outer_par(
@@ -439,7 +442,10 @@ mod tests {
                     },
                 )
             };
-            assert!(next.iter().all(|a| a.load(Ordering::Relaxed) == r as u32), "{r}x{c}");
+            assert!(
+                next.iter().all(|a| a.load(Ordering::Relaxed) == r as u32),
+                "{r}x{c}"
+            );
         }
     }
 

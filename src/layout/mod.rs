@@ -438,8 +438,14 @@ mod tests {
     #[test]
     fn order_k_keeps_axis_order() {
         // A transposed (3, 4) float64: strides (8, 24) stay F-like.
-        assert_eq!(strides_for_copy(&[3, 4], &[8, 24], 8, Order::K)[..], [8, 24]);
-        assert_eq!(strides_for_copy(&[3, 4], &[-32, 8], 8, Order::K)[..], [32, 8]);
+        assert_eq!(
+            strides_for_copy(&[3, 4], &[8, 24], 8, Order::K)[..],
+            [8, 24]
+        );
+        assert_eq!(
+            strides_for_copy(&[3, 4], &[-32, 8], 8, Order::K)[..],
+            [32, 8]
+        );
     }
 
     #[test]
@@ -505,7 +511,10 @@ mod tests {
         assert_eq!((d.to_vec(), s.to_vec()), (vec![12], vec![[8]]));
         // Operand 0 decides the order: its smallest stride goes innermost.
         let (d, s) = loop_dims(&[3, 4], [&[8, 24], &[32, 8]]);
-        assert_eq!((d.to_vec(), s.to_vec()), (vec![4, 3], vec![[24, 8], [8, 32]]));
+        assert_eq!(
+            (d.to_vec(), s.to_vec()),
+            (vec![4, 3], vec![[24, 8], [8, 32]])
+        );
         // Two operands that disagree cannot merge.
         let (d, _) = loop_dims(&[2, 3], [&[24, 8], &[8, 16]]);
         assert_eq!(d.to_vec(), vec![2, 3]);

@@ -130,7 +130,10 @@ unsafe fn scan_from(r: &Array, x: &Array, axis: usize, scan: ScanFn) -> bool {
             [&strides, &x_strides],
             |[pr, px], [step_r, step_x], len| {
                 for j in 0..len as isize {
-                    let (rp, xp) = (pr.wrapping_offset(j * step_r), px.wrapping_offset(j * step_x));
+                    let (rp, xp) = (
+                        pr.wrapping_offset(j * step_r),
+                        px.wrapping_offset(j * step_x),
+                    );
                     let mut done = 0;
                     while done < n {
                         let m = (n - done).min(SCAN_BLOCK);

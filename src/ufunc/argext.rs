@@ -112,7 +112,11 @@ fn block_extreme<T: ArgElem + PartialOrd, const MAX: bool>(c: &[T]) -> (T, bool)
         for k in 0..8 {
             let v = ch[k];
             nan[k] |= v.is_nan();
-            lanes[k] = if past::<T, MAX>(v, lanes[k]) { v } else { lanes[k] };
+            lanes[k] = if past::<T, MAX>(v, lanes[k]) {
+                v
+            } else {
+                lanes[k]
+            };
         }
     }
     let mut m = lanes[0];
@@ -181,7 +185,10 @@ fn arg_split<T: ArgElem + PartialOrd + Send + Sync, const MAX: bool>(s: &[T]) ->
         );
     }
     let mid = s.len() / 2;
-    let (l, r) = rayon::join(|| arg_split::<T, MAX>(&s[..mid]), || arg_split::<T, MAX>(&s[mid..]));
+    let (l, r) = rayon::join(
+        || arg_split::<T, MAX>(&s[..mid]),
+        || arg_split::<T, MAX>(&s[mid..]),
+    );
     let (vl, vr) = (s[l], s[mid + r]);
     if vl.is_nan() || (!vr.is_nan() && !past::<T, MAX>(vr, vl)) {
         l

@@ -5,7 +5,9 @@
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Element, ScalarType, Value, can_cast};
 use crate::error::{Result, bail};
-use crate::iter::{PARALLEL_MIN, copy_elements, copy_elements_where, for_each_run, for_each_run_par};
+use crate::iter::{
+    PARALLEL_MIN, copy_elements, copy_elements_where, for_each_run, for_each_run_par,
+};
 use crate::layout::Order;
 use crate::with_element_type;
 
@@ -247,7 +249,8 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
     // sources), unless `dst` writes one address twice (zero strides), where
     // the last write must win.
     let size = src.dtype.itemsize();
-    let min_parallel = if crate::layout::may_self_overlap(shape, dst.strides, dst.dtype.itemsize()) {
+    let min_parallel = if crate::layout::may_self_overlap(shape, dst.strides, dst.dtype.itemsize())
+    {
         usize::MAX
     } else {
         PARALLEL_MIN
@@ -339,7 +342,8 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
 
 /// Cast `n` elements at `src` (stride `ss`, byte-swapped when `swap`) into
 /// a dense, aligned native run at `dst`.
-pub(crate) type CastRunFn = unsafe fn(src: *const u8, ss: isize, swap: bool, dst: *mut u8, n: usize);
+pub(crate) type CastRunFn =
+    unsafe fn(src: *const u8, ss: isize, swap: bool, dst: *mut u8, n: usize);
 
 /// The `CastRunFn` from kind `src` to kind `dst` (unsafe casting).
 pub(crate) fn cast_run_fn(src: crate::dtype::Kind, dst: crate::dtype::Kind) -> CastRunFn {
@@ -365,7 +369,10 @@ unsafe fn cast_to_dense<S: Element, D: Element>(
 const fn truncates_through_i32<S: Element, D: Element>() -> bool {
     use crate::dtype::Kind as K;
     matches!(S::KIND, K::Float32 | K::Float64)
-        && matches!(D::KIND, K::Int8 | K::Int16 | K::Int32 | K::UInt8 | K::UInt16)
+        && matches!(
+            D::KIND,
+            K::Int8 | K::Int16 | K::Int32 | K::UInt8 | K::UInt16
+        )
 }
 
 /// `truncates_through_i32` casts over dense slices, a block at a time: the
@@ -383,9 +390,15 @@ unsafe fn floats_through_i32<S: Element, D: Element>(src: &[S], dst: &mut [D]) {
         // SAFETY: S's kind is f32 or f64, so the slice is of that type.
         unsafe {
             if S::KIND == crate::dtype::Kind::Float64 {
-                truncate_f64(std::slice::from_raw_parts(s.as_ptr() as *const f64, s.len()), t);
+                truncate_f64(
+                    std::slice::from_raw_parts(s.as_ptr() as *const f64, s.len()),
+                    t,
+                );
             } else {
-                truncate_f32(std::slice::from_raw_parts(s.as_ptr() as *const f32, s.len()), t);
+                truncate_f32(
+                    std::slice::from_raw_parts(s.as_ptr() as *const f32, s.len()),
+                    t,
+                );
             }
         }
         for (y, &x) in d.iter_mut().zip(t.iter()) {
@@ -430,7 +443,12 @@ macro_rules! truncate_avx2 {
             let whole = n - n % $lanes;
             for i in (0..whole).step_by($lanes) {
                 // SAFETY: i + lanes <= n for both slices; unaligned access.
-                unsafe { $store(dst.as_mut_ptr().add(i) as *mut $vec, $cvt($load(src.as_ptr().add(i)))) };
+                unsafe {
+                    $store(
+                        dst.as_mut_ptr().add(i) as *mut $vec,
+                        $cvt($load(src.as_ptr().add(i))),
+                    )
+                };
             }
             for i in whole..n {
                 dst[i] = crate::dtype::cvtt32(src[i] as f64);
@@ -438,8 +456,24 @@ macro_rules! truncate_avx2 {
         }
     };
 }
-truncate_avx2!(truncate_f64_avx2, f64, 4, _mm256_loadu_pd, _mm256_cvttpd_epi32, __m128i, _mm_storeu_si128);
-truncate_avx2!(truncate_f32_avx2, f32, 8, _mm256_loadu_ps, _mm256_cvttps_epi32, __m256i, _mm256_storeu_si256);
+truncate_avx2!(
+    truncate_f64_avx2,
+    f64,
+    4,
+    _mm256_loadu_pd,
+    _mm256_cvttpd_epi32,
+    __m128i,
+    _mm_storeu_si128
+);
+truncate_avx2!(
+    truncate_f32_avx2,
+    f32,
+    8,
+    _mm256_loadu_ps,
+    _mm256_cvttps_epi32,
+    __m256i,
+    _mm256_storeu_si256
+);
 
 /// The inner cast loop: `n` elements of `S` at `src` (stride `ss`) to `D`.
 ///

@@ -112,7 +112,8 @@ impl LoopMemo {
 
     fn set(&self, key: u32, index: usize) {
         if index <= 0xffff {
-            self.0.store(key << 16 | index as u32, AtomicOrdering::Relaxed);
+            self.0
+                .store(key << 16 | index as u32, AtomicOrdering::Relaxed);
         }
     }
 }
@@ -499,9 +500,8 @@ impl Ufunc {
         } else {
             rt_kind
         };
-        let is_weak_int = |a: &Array| {
-            a.is_weak() && matches!(a.dtype().kind(), Some(Kind::Int64 | Kind::UInt64))
-        };
+        let is_weak_int =
+            |a: &Array| a.is_weak() && matches!(a.dtype().kind(), Some(Kind::Int64 | Kind::UInt64));
         if !inputs.iter().any(|a| is_weak_int(a)) {
             return None;
         }

@@ -316,7 +316,9 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
         // reaches it (NumPy's buffered iterator), unless it is copied
         // anyway (a dense copy gives longer runs) or masked.
         let (x, cast) = match (part.dtype().as_scalar(), loop_dtype.kind()) {
-            (Some(from), Some(to)) if part.dtype() != &loop_dtype && !wants_copy && mask.is_none() => {
+            (Some(from), Some(to))
+                if part.dtype() != &loop_dtype && !wants_copy && mask.is_none() =>
+            {
                 let cast = CastBlocks {
                     func: cast_run_fn(from.kind(), to),
                     swap: !from.is_native(),
@@ -422,7 +424,13 @@ impl CastBlocks {
     ///
     /// # Safety
     /// `n` elements at `px` with stride `sx` are valid reads.
-    unsafe fn each_block(self, px: *mut u8, sx: isize, n: usize, mut f: impl FnMut(usize, *const u8, usize)) {
+    unsafe fn each_block(
+        self,
+        px: *mut u8,
+        sx: isize,
+        n: usize,
+        mut f: impl FnMut(usize, *const u8, usize),
+    ) {
         // Taken out of the thread's slot while in use, so a nested walk on
         // this thread (a rayon task run while waiting) finds it empty and
         // allocates its own instead of sharing it.
@@ -437,7 +445,15 @@ impl CastBlocks {
             let len = (n - done).min(CAST_BLOCK);
             // SAFETY: the caller's run holds these elements; the scratch
             // holds `len` loop-dtype elements.
-            unsafe { (self.func)(px.wrapping_offset(done as isize * sx), sx, self.swap, block, len) };
+            unsafe {
+                (self.func)(
+                    px.wrapping_offset(done as isize * sx),
+                    sx,
+                    self.swap,
+                    block,
+                    len,
+                )
+            };
             f(done, block, len);
             done += len;
         }
@@ -510,9 +526,9 @@ unsafe fn run_reduction(
         let fold = |acc: *mut u8, start: usize, len: usize| unsafe {
             match cast {
                 None => run(acc, at(start), sx, len),
-                Some(c) => c.each_block(at(start), sx, len, |_, b, l| {
-                    run(acc, b, size as isize, l)
-                }),
+                Some(c) => {
+                    c.each_block(at(start), sx, len, |_, b, l| run(acc, b, size as isize, l))
+                }
             }
         };
         let first = |acc: *mut u8, i: usize| unsafe {
@@ -544,7 +560,13 @@ unsafe fn run_reduction(
                     } else {
                         c.each_block(px, sx, n, |offset, block, len| {
                             let step = c.itemsize as isize;
-                            elem(pa.wrapping_offset(offset as isize * sa), sa, block, step, len)
+                            elem(
+                                pa.wrapping_offset(offset as isize * sa),
+                                sa,
+                                block,
+                                step,
+                                len,
+                            )
                         })
                     }
                 },

@@ -574,7 +574,10 @@ impl ReduceOp {
                 _ => None,
             },
             All => match kind {
-                Kind::Bool => Some((bool_run::<false> as RunFn, elem::<bool, LogicalAnd> as ElemFn)),
+                Kind::Bool => Some((
+                    bool_run::<false> as RunFn,
+                    elem::<bool, LogicalAnd> as ElemFn,
+                )),
                 _ => None,
             },
         }
@@ -611,8 +614,16 @@ mod tests {
     fn any_all_stop_at_the_deciding_element_and_read_any_nonzero_byte_as_true() {
         let run = |any: bool, v: &[u8], stride: isize, start: u8| {
             let mut acc = start;
-            let f = if any { bool_run::<true> } else { bool_run::<false> };
-            let n = if stride == 1 { v.len() } else { v.len().div_ceil(2) };
+            let f = if any {
+                bool_run::<true>
+            } else {
+                bool_run::<false>
+            };
+            let n = if stride == 1 {
+                v.len()
+            } else {
+                v.len().div_ceil(2)
+            };
             unsafe { f(&mut acc, v.as_ptr(), stride, n) };
             acc
         };
