@@ -911,21 +911,22 @@ def _ufunc_operand(x):
     return a
 
 
+def _is_huge_int(x):
+    return type(x) is int and not -(2**63) <= x < 2**64
+
+
+def _is_floating(x):
+    return getattr(getattr(x, "dtype", None), "kind", None) in ("f", "c")
+
+
 def _huge_int_operands(x1, x2):
     """A Python int beyond 64 bits next to a float or complex array takes
     that array's type in NumPy (`float32_array + 2**70` is float32): pass
     it on as a weak float, which does the same. Next to anything else NumPy
     cannot convert it (`_new_operand` raises its OverflowError)."""
-    def huge(x):
-        return type(x) is int and not -(2**63) <= x < 2**64
-
-    def floating(x):
-        kind = getattr(getattr(x, "dtype", None), "kind", None)
-        return kind in ("f", "c")
-
-    if huge(x1) and floating(x2):
+    if _is_huge_int(x1) and _is_floating(x2):
         x1 = float(x1)
-    elif huge(x2) and floating(x1):
+    elif _is_huge_int(x2) and _is_floating(x1):
         x2 = float(x2)
     return x1, x2
 
@@ -979,7 +980,8 @@ def _binary(cfn):
     def ufunc(x1, x2, /, out=_NO_OUT, *, where=True):
         if where is not True:
             return _masked_call(ufunc.__name__, (x1, x2), out, where)
-        x1, x2 = _huge_int_operands(x1, x2)
+        if type(x1) is int or type(x2) is int:
+            x1, x2 = _huge_int_operands(x1, x2)
         a, b = _ufunc_operand(x1), _ufunc_operand(x2)
         if out is None or out is _NO_OUT:
             return ndarray._from_handle(cfn(a._h, b._h, None))

@@ -224,6 +224,20 @@ pub fn is_aligned(addr: usize, shape: &[usize], strides: &[isize], alignment: us
     is_aligned_addr(bits, alignment)
 }
 
+/// Does `axis` step no further than every other axis longer than one (the
+/// run along it is the innermost, most contiguous walk)?
+pub fn axis_is_innermost(shape: &[usize], strides: &[isize], axis: usize) -> bool {
+    let s = strides[axis].unsigned_abs();
+    (0..shape.len()).all(|i| i == axis || shape[i] == 1 || s <= strides[i].unsigned_abs())
+}
+
+/// `values` without entry `axis`.
+pub fn without_axis<T: Copy>(values: &[T], axis: usize) -> Vec<T> {
+    let mut v = values.to_vec();
+    v.remove(axis);
+    v
+}
+
 /// Are two shapes equal? A plain loop: a library `memcmp` call costs more
 /// than the comparison for the few dimensions arrays have, and this is on
 /// the path of every small ufunc call.

@@ -107,19 +107,12 @@ unsafe fn scan_from(r: &Array, x: &Array, axis: usize, scan: ScanFn) -> bool {
     if r.size() == 0 || s != to.size() as isize {
         return false;
     }
-    let mut shape = r.shape().to_vec();
-    let mut strides = r.strides().to_vec();
-    let mut x_strides = x.strides().to_vec();
-    shape.remove(axis);
-    strides.remove(axis);
-    x_strides.remove(axis);
-    let inner = strides
-        .iter()
-        .zip(&shape)
-        .all(|(&o, &len)| len == 1 || s.unsigned_abs() <= o.unsigned_abs());
-    if !inner {
+    if !layout::axis_is_innermost(r.shape(), r.strides(), axis) {
         return false;
     }
+    let shape = layout::without_axis(r.shape(), axis);
+    let strides = layout::without_axis(r.strides(), axis);
+    let x_strides = layout::without_axis(x.strides(), axis);
     let cast = crate::ufunc::cast::cast_run_fn(from.kind(), to);
     let (swap, xs) = (!from.is_native(), x.strides()[axis]);
     // SAFETY: every pointer stays inside `r` or `x` (caller).
@@ -168,14 +161,9 @@ unsafe fn scan(r: &Array, axis: usize, elem: ElemFn, scan_run: ScanFn) {
         return;
     }
     let s = r.strides()[axis];
-    let mut shape = r.shape().to_vec();
-    let mut strides = r.strides().to_vec();
-    shape.remove(axis);
-    strides.remove(axis);
-    let inner = strides
-        .iter()
-        .zip(&shape)
-        .all(|(&o, &len)| len == 1 || s.unsigned_abs() <= o.unsigned_abs());
+    let shape = layout::without_axis(r.shape(), axis);
+    let strides = layout::without_axis(r.strides(), axis);
+    let inner = layout::axis_is_innermost(r.shape(), r.strides(), axis);
     // SAFETY (both arms): every pointer stays inside `r`.
     unsafe {
         if inner {

@@ -285,10 +285,8 @@ pub fn arg_extreme(
         o.check_writeable()?;
     }
     // One index per position of the other axes, laid out in C order.
-    let mut other_shape = x.shape().to_vec();
-    let mut other_strides = x.strides().to_vec();
-    other_shape.remove(ax);
-    other_strides.remove(ax);
+    let other_shape = crate::layout::without_axis(x.shape(), ax);
+    let other_strides = crate::layout::without_axis(x.strides(), ax);
     let res = Array::empty(&i64t, &other_shape, Order::C)?;
     let step = x.strides()[ax];
     let f = arg_kernel(kind, max);

@@ -236,6 +236,25 @@ impl<'a> Side<'a> {
     }
 }
 
+/// `run([dst, src], strides, n)` over `shape` on the engine's threads
+/// from `min_parallel` elements, `src` read through tile copies when it is
+/// transposed against `dst`.
+///
+/// # Safety
+/// As `cast_strided`.
+unsafe fn walk_pair(
+    shape: &[usize],
+    dst: &Side,
+    src: &Side,
+    min_parallel: usize,
+    run: impl Fn([*mut u8; 2], [isize; 2], usize) + Sync,
+) {
+    let sizes = [0, src.dtype.itemsize()];
+    let (ptrs, strides) = ([dst.ptr, src.ptr], [dst.strides, src.strides]);
+    // SAFETY: forwarded from the caller.
+    unsafe { for_each_run_par(shape, ptrs, strides, sizes, min_parallel, run) }
+}
+
 /// Convert every element of `src` into `dst` over `shape`.
 ///
 /// # Safety
@@ -248,7 +267,6 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
     // Large casts go to the engine's threads (and tiles for transposed
     // sources), unless `dst` writes one address twice (zero strides), where
     // the last write must win.
-    let size = src.dtype.itemsize();
     let min_parallel = if crate::layout::may_self_overlap(shape, dst.strides, dst.dtype.itemsize())
     {
         usize::MAX
@@ -256,17 +274,13 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
         PARALLEL_MIN
     };
     if src.dtype == dst.dtype {
+        let size = src.dtype.itemsize();
         // SAFETY: forwarded from the caller; elementwise on disjoint
         // elements of `dst`, which does not overlap `src`.
         unsafe {
-            for_each_run_par(
-                shape,
-                [dst.ptr, src.ptr],
-                [dst.strides, src.strides],
-                [0, size],
-                min_parallel,
-                |[d, s], [ds, ss], n| copy_elements(s, ss, d, ds, n, size),
-            )
+            walk_pair(shape, &dst, &src, min_parallel, |[d, s], [ds, ss], n| {
+                copy_elements(s, ss, d, ds, n, size)
+            })
         };
         return Ok(());
     }
@@ -276,16 +290,9 @@ unsafe fn cast_strided(shape: &[usize], src: Side, dst: Side) -> Result<()> {
             with_element_type!(a.kind(), S => with_element_type!(b.kind(), D => {
                 // SAFETY: as above.
                 unsafe {
-                    for_each_run_par(
-                        shape,
-                        [dst.ptr, src.ptr],
-                        [dst.strides, src.strides],
-                        [0, size],
-                        min_parallel,
-                        |[d, s], [ds, ss], n| {
-                            cast_run::<S, D>(s, ss, !a.is_native(), d, ds, !b.is_native(), n)
-                        },
-                    )
+                    walk_pair(shape, &dst, &src, min_parallel, |[d, s], [ds, ss], n| {
+                        cast_run::<S, D>(s, ss, !a.is_native(), d, ds, !b.is_native(), n)
+                    })
                 }
             }));
             Ok(())

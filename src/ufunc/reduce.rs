@@ -549,39 +549,18 @@ unsafe fn run_reduction(
     // NumPy's iterator.
     unsafe {
         match (mask, cast) {
-            (None, Some(c)) => for_each_run_outer_par(
+            (None, cast) => for_each_run_outer_par(
                 shape,
                 [x.data_ptr(), acc.data_ptr()],
                 [x.strides(), acc.strides()],
                 1,
-                |[px, pa], [sx, sa], n| {
-                    if sa == 0 {
-                        reduce_run(pa, px, sx, n)
-                    } else {
-                        c.each_block(px, sx, n, |offset, block, len| {
-                            let step = c.itemsize as isize;
-                            elem(
-                                pa.wrapping_offset(offset as isize * sa),
-                                sa,
-                                block,
-                                step,
-                                len,
-                            )
-                        })
-                    }
-                },
-            ),
-            (None, None) => for_each_run_outer_par(
-                shape,
-                [x.data_ptr(), acc.data_ptr()],
-                [x.strides(), acc.strides()],
-                1,
-                |[px, pa], [sx, sa], n| {
-                    if sa == 0 {
-                        reduce_run(pa, px, sx, n)
-                    } else {
-                        elem(pa, sa, px, sx, n)
-                    }
+                |[px, pa], [sx, sa], n| match (sa, cast) {
+                    (0, _) => reduce_run(pa, px, sx, n),
+                    (_, None) => elem(pa, sa, px, sx, n),
+                    (_, Some(c)) => c.each_block(px, sx, n, |offset, block, len| {
+                        let at = pa.wrapping_offset(offset as isize * sa);
+                        elem(at, sa, block, c.itemsize as isize, len)
+                    }),
                 },
             ),
             (Some(m), _) => for_each_run(

@@ -20,6 +20,7 @@ use super::arith::{Add, BinaryOp, Mul};
 use super::compare::{Maximum, Minimum};
 use super::logic::{LogicalAnd, LogicalOr};
 use crate::dtype::Kind;
+use crate::with_element_type;
 
 /// `*acc = op(*acc, x[0], ..., x[n-1])` for `n` elements `stride` bytes apart.
 pub type RunFn = unsafe fn(acc: *mut u8, x: *const u8, stride: isize, n: usize);
@@ -467,20 +468,9 @@ unsafe fn elem_rev<T: Copy, Op: BinaryOp<T, T, Out = T>>(
 impl ReduceOp {
     /// The accumulate step between slices, `out[i] = op(prev[i], out[i])`.
     pub fn step_kernel(self, kind: Kind) -> Option<ElemFn> {
-        macro_rules! step {
-            ($op:ty; $($k:ident => $t:ty),*) => {
-                match kind { $(Kind::$k => Some(elem_rev::<$t, $op> as ElemFn),)* }
-            };
-        }
         match self {
-            ReduceOp::Sum => step!(Add; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
-                UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
-                Float16 => f16, Float32 => f32, Float64 => f64, Complex64 => Complex32,
-                Complex128 => Complex64),
-            ReduceOp::Prod => step!(Mul; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
-                UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
-                Float16 => f16, Float32 => f32, Float64 => f64,
-                Complex64 => Complex32, Complex128 => Complex64),
+            ReduceOp::Sum => Some(with_element_type!(kind, T => elem_rev::<T, Add> as ElemFn)),
+            ReduceOp::Prod => Some(with_element_type!(kind, T => elem_rev::<T, Mul> as ElemFn)),
             _ => None,
         }
     }
@@ -489,25 +479,13 @@ impl ReduceOp {
     /// with the operations NumPy's accumulate loop does (complex products
     /// unfused, as its scalar loop).
     pub fn scan_kernel(self, kind: Kind) -> Option<ScanFn> {
-        macro_rules! scan {
-            ($op:ty; $($k:ident => $t:ty),*) => {
-                match kind { $(Kind::$k => Some(scan_seq::<$t, $op> as ScanFn),)* }
-            };
-        }
-        match self {
-            ReduceOp::Sum => scan!(Add; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
-                UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
-                Float16 => f16, Float32 => f32, Float64 => f64, Complex64 => Complex32,
-                Complex128 => Complex64),
-            ReduceOp::Prod => scan!(Mul; Bool => bool, Int8 => i8, UInt8 => u8, Int16 => i16,
-                UInt16 => u16, Int32 => i32, UInt32 => u32, Int64 => i64, UInt64 => u64,
-                Float16 => f16, Float32 => f32, Float64 => f64,
-                Complex64 => Complex32, Complex128 => Complex64)
-            .map(|f| match kind {
-                Kind::Complex64 => scan_seq::<Complex32, MulPlain> as ScanFn,
-                Kind::Complex128 => scan_seq::<Complex64, MulPlain> as ScanFn,
-                _ => f,
-            }),
+        match (self, kind) {
+            (ReduceOp::Sum, _) => Some(with_element_type!(kind, T => scan_seq::<T, Add> as ScanFn)),
+            (ReduceOp::Prod, Kind::Complex64) => Some(scan_seq::<Complex32, MulPlain> as ScanFn),
+            (ReduceOp::Prod, Kind::Complex128) => Some(scan_seq::<Complex64, MulPlain> as ScanFn),
+            (ReduceOp::Prod, _) => {
+                Some(with_element_type!(kind, T => scan_seq::<T, Mul> as ScanFn))
+            }
             _ => None,
         }
     }
