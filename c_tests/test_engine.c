@@ -50,6 +50,25 @@ int main(void) {
     const double *av = nd_array_data(a);
     CHECK(av[n - 1] == 2.0 * (double)(n - 1) && av[12345] == 24690.0);
 
+    /* In place with a scalar operand on either side and odd lengths (the
+     * dense loop's groups and tail): x = 0.5 * x, then x = 3 - x. */
+    for (int64_t len = 1; len <= 41; len += 4) {
+        nd_array *x = nd_arange(0, (double)len, 1, f8);
+        nd_array *half = nd_scalar_float(0.5), *three = nd_scalar_float(3.0);
+        nd_array *r1 = nd_multiply(half, x, x);
+        nd_array *r2 = nd_subtract(three, x, x);
+        CHECK(r1 != NULL && r2 != NULL && nd_array_data(r2) == nd_array_data(x));
+        const double *xv = nd_array_data(x);
+        bad = 0;
+        for (int64_t i = 0; i < len; i++) bad += xv[i] != 3.0 - 0.5 * (double)i;
+        CHECK(bad == 0);
+        nd_array_free(r1);
+        nd_array_free(r2);
+        nd_array_free(half);
+        nd_array_free(three);
+        nd_array_free(x);
+    }
+
     /* Freed results are reused: same size, same address, correct values. */
     void *first = nd_array_data(s);
     nd_array_free(s);

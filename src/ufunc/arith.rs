@@ -6,7 +6,6 @@
 use num_complex::{Complex32, Complex64};
 
 use super::engine::{Resolver, WeakInts};
-use super::simd::dispatch;
 use super::tables::{half_binary, same2, ufunc};
 
 /// A binary operation: `A` and `B` in, `Out` out (for arithmetic all one
@@ -16,11 +15,13 @@ pub trait BinaryOp<A, B = A> {
     fn call(a: A, b: B) -> Self::Out;
 }
 
-/// The binary loop: contiguous runs become slice loops the compiler
-/// vectorises (also with a repeated scalar operand); others are strided.
+/// The binary loop: aligned runs that are contiguous or repeat one element
+/// (step 0) take the dense loop (vectorised, also in place); others are
+/// strided.
 ///
 /// # Safety
-/// `args` are three pointers (a, b, out) valid for `n` elements at `steps`.
+/// `args` are three pointers (a, b, out) valid for `n` elements at `steps`;
+/// `out` overlaps an input only by being exactly it.
 pub unsafe fn binary_loop<A: Copy, B: Copy, Op: BinaryOp<A, B>>(
     args: &[*mut u8],
     steps: &[isize],
@@ -37,60 +38,16 @@ pub unsafe fn binary_loop<A: Copy, B: Copy, Op: BinaryOp<A, B>>(
         args[2] as *mut Op::Out,
     );
     let aligned = a.is_aligned() && b.is_aligned() && o.is_aligned();
-    // SAFETY (all blocks): forwarded from the caller; slices are built only
-    // for aligned, contiguous runs.
+    let (ra, rb) = (steps[0] == sa, steps[1] == sb);
+    // SAFETY (both blocks): forwarded from the caller; the dense loop only
+    // for aligned runs and repeated elements.
     unsafe {
         if aligned && steps[2] == so {
-            let out = std::slice::from_raw_parts_mut(o, n);
-            match (steps[0] == sa, steps[1] == sb) {
-                (true, true) => {
-                    let (x, y) = (
-                        std::slice::from_raw_parts(a, n),
-                        std::slice::from_raw_parts(b, n),
-                    );
-                    return dispatch(
-                        #[inline(always)]
-                        || {
-                            // Whole groups of 8 as straight-line vector code,
-                            // so short runs (small calls) skip the loop
-                            // vectoriser's set-up and scalar tail.
-                            let whole = n - n % 8;
-                            let groups = out[..whole]
-                                .chunks_exact_mut(8)
-                                .zip(x[..whole].chunks_exact(8).zip(y[..whole].chunks_exact(8)));
-                            for (o, (p, q)) in groups {
-                                for k in 0..8 {
-                                    o[k] = Op::call(p[k], q[k]);
-                                }
-                            }
-                            for i in whole..n {
-                                out[i] = Op::call(x[i], y[i]);
-                            }
-                        },
-                    );
-                }
-                (true, false) if steps[1] == 0 => {
-                    let (x, y) = (std::slice::from_raw_parts(a, n), *b);
-                    return dispatch(
-                        #[inline(always)]
-                        || {
-                            for i in 0..n {
-                                out[i] = Op::call(x[i], y);
-                            }
-                        },
-                    );
-                }
-                (false, true) if steps[0] == 0 => {
-                    let (x, y) = (*a, std::slice::from_raw_parts(b, n));
-                    return dispatch(
-                        #[inline(always)]
-                        || {
-                            for i in 0..n {
-                                out[i] = Op::call(x, y[i]);
-                            }
-                        },
-                    );
-                }
+            use super::dense::binary;
+            match (ra, rb, steps[0] == 0, steps[1] == 0) {
+                (true, true, _, _) => return binary::<_, _, _, true, true>(a, b, o, n, Op::call),
+                (true, _, _, true) => return binary::<_, _, _, true, false>(a, b, o, n, Op::call),
+                (_, true, true, _) => return binary::<_, _, _, false, true>(a, b, o, n, Op::call),
                 _ => {}
             }
         }

@@ -10,6 +10,7 @@ pub mod arith;
 pub mod cast;
 pub mod compare;
 mod complex_math;
+mod dense;
 pub mod divmod;
 pub mod engine;
 pub mod logic;

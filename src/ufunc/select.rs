@@ -20,15 +20,18 @@ use crate::array::Array;
 use crate::dtype::{Casting, Kind, KindClass, Value};
 use crate::error::Result;
 
-/// The loop over three inputs and one output.
+/// The loop over three inputs and one output: aligned runs that are
+/// contiguous or repeat one element (scalar bounds of `clip`) take the
+/// dense loop (vectorised, also in place), others are strided.
 ///
 /// # Safety
-/// `args` are four pointers (x, y, z, out) valid for `n` elements at `steps`.
+/// `args` are four pointers (x, y, z, out) valid for `n` elements at
+/// `steps`; `out` overlaps an input only by being exactly it.
 unsafe fn ternary_loop<A: Copy, B: Copy, C: Copy, O: Copy>(
     args: &[*mut u8],
     steps: &[isize],
     n: usize,
-    f: impl Fn(A, B, C) -> O,
+    f: impl Fn(A, B, C) -> O + Copy,
 ) {
     let (a, b, c, o) = (
         args[0] as *const A,
@@ -36,29 +39,36 @@ unsafe fn ternary_loop<A: Copy, B: Copy, C: Copy, O: Copy>(
         args[2] as *const C,
         args[3] as *mut O,
     );
-    let dense = [
-        size_of::<A>(),
-        size_of::<B>(),
-        size_of::<C>(),
-        size_of::<O>(),
-    ]
-    .iter()
-    .zip(steps)
-    .all(|(&s, &st)| st == s as isize);
-    // SAFETY (both arms): forwarded from the caller; slices only for
-    // aligned contiguous runs.
+    let run = |k: usize, size: usize| steps[k] == size as isize;
+    let dense = run(0, size_of::<A>())
+        && run(3, size_of::<O>())
+        && a.is_aligned()
+        && b.is_aligned()
+        && c.is_aligned()
+        && o.is_aligned();
+    let (rb, rc) = (run(1, size_of::<B>()), run(2, size_of::<C>()));
+    // SAFETY (both blocks): forwarded from the caller; the dense loop only
+    // for aligned runs and repeated elements.
     unsafe {
-        if dense && a.is_aligned() && b.is_aligned() && c.is_aligned() && o.is_aligned() {
-            let (x, y, z) = (
-                std::slice::from_raw_parts(a, n),
-                std::slice::from_raw_parts(b, n),
-                std::slice::from_raw_parts(c, n),
-            );
-            let out = std::slice::from_raw_parts_mut(o, n);
-            for i in 0..n {
-                out[i] = f(x[i], y[i], z[i]);
+        if dense {
+            use super::dense::ternary;
+            // The first input (cond of where, x of clip) is a run; the
+            // others runs or one value (scalar bounds, `where(c, x, 0.0)`).
+            match (rb, rc, steps[1] == 0, steps[2] == 0) {
+                (true, true, _, _) => {
+                    return ternary::<_, _, _, _, true, true, true>(a, b, c, o, n, f);
+                }
+                (true, _, _, true) => {
+                    return ternary::<_, _, _, _, true, true, false>(a, b, c, o, n, f);
+                }
+                (_, true, true, _) => {
+                    return ternary::<_, _, _, _, true, false, true>(a, b, c, o, n, f);
+                }
+                (_, _, true, true) => {
+                    return ternary::<_, _, _, _, true, false, false>(a, b, c, o, n, f);
+                }
+                _ => {}
             }
-            return;
         }
         for i in 0..n as isize {
             let x = (args[0].wrapping_offset(i * steps[0]) as *const A).read_unaligned();

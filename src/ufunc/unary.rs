@@ -17,32 +17,22 @@ pub trait UnaryOp<A> {
     fn call(a: A) -> Self::Out;
 }
 
-/// The unary loop: contiguous aligned runs as slices (vectorised), else
-/// strided.
+/// The unary loop: aligned contiguous runs take the dense loop
+/// (vectorised, also in place), others are strided.
 ///
 /// # Safety
-/// `args` are two pointers (in, out) valid for `n` elements at `steps`.
+/// `args` are two pointers (in, out) valid for `n` elements at `steps`;
+/// `out` overlaps the input only by being exactly it.
 pub unsafe fn unary_loop<A: Copy, Op: UnaryOp<A>>(args: &[*mut u8], steps: &[isize], n: usize) {
     let (a, o) = (args[0] as *const A, args[1] as *mut Op::Out);
-    // SAFETY (all blocks): forwarded from the caller.
+    // SAFETY (both blocks): forwarded from the caller.
     unsafe {
         if a.is_aligned()
             && o.is_aligned()
             && steps[0] == size_of::<A>() as isize
             && steps[1] == size_of::<Op::Out>() as isize
         {
-            let (x, out) = (
-                std::slice::from_raw_parts(a, n),
-                std::slice::from_raw_parts_mut(o, n),
-            );
-            return super::simd::dispatch(
-                #[inline(always)]
-                || {
-                    for i in 0..n {
-                        out[i] = Op::call(x[i]);
-                    }
-                },
-            );
+            return super::dense::unary::<_, _, true>(a, o, n, Op::call);
         }
         for i in 0..n as isize {
             let x = (args[0].wrapping_offset(i * steps[0]) as *const A).read_unaligned();
