@@ -90,7 +90,13 @@ macro_rules! dense_loop {
             $(let $c = unsafe { Src::<$t, $r>::new($p) };)+
             dispatch(
                 #[inline(always)]
-                || unsafe {
+                move || unsafe {
+                    // The operands by value in locals: read through the
+                    // closure's captures, each would be reloaded after
+                    // every store (the compiler cannot tell that `out`
+                    // does not point at them).
+                    $(let $c = $c;)+
+                    let (out, n, f) = (out, n, f);
                     // Groups of 8, `reps` of them a step so that every
                     // operand moves at least 32 bytes a step.
                     let widest = 0 $(.max(size_of::<$t>()))+ .max(size_of::<O>());
