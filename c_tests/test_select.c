@@ -127,6 +127,43 @@ int main(void) {
     CHECK(nd_ufunc_call("add", 2, ins, ro_view, mask) == NULL);
     CHECK_ERROR(ND_ERR_READONLY, "read-only");
 
+    /* nd_ufunc_can_reuse_input: an array that owns its memory alone and
+     * has the result's dtype and shape may take the result; a second handle,
+     * a view, foreign memory, another dtype or a larger broadcast shape
+     * forbid it. */
+    nd_dtype *i4 = nd_dtype_new(ND_INT32);
+    nd_array *t = nd_arange(0, 8, 1, f8), *half = nd_scalar_float(0.5), *ti = nd_arange(0, 8, 1, i4);
+    double mine[8] = {0};
+    nd_array *foreign = nd_array_wrap(mine, f8, 1, (int64_t[]){8}, NULL, true, NULL, NULL);
+    const nd_array *pair[] = {t, half}, *rpair[] = {half, t}, *ipair[] = {ti, half};
+    CHECK(nd_ufunc_can_reuse_input("multiply", 2, pair, 0) == 1);
+    CHECK(nd_ufunc_can_reuse_input("multiply", 2, rpair, 1) == 1);
+    CHECK(nd_ufunc_can_reuse_input("multiply", 2, pair, 1) == 0);  /* the scalar */
+    CHECK(nd_ufunc_can_reuse_input("less", 2, pair, 0) == 0);      /* bool result */
+    CHECK(nd_ufunc_can_reuse_input("multiply", 2, ipair, 0) == 0); /* float64 result */
+    nd_array *col = nd_reshape(t, 2, (int64_t[]){8, 1}, ND_ORDER_C);
+    CHECK(nd_ufunc_can_reuse_input("multiply", 2, pair, 0) == 0); /* the reshape view shares it */
+    const nd_array *bpair[] = {col, t};
+    CHECK(nd_ufunc_can_reuse_input("add", 2, bpair, 0) == 0); /* a view; result (8, 8) */
+    nd_array_free(col);
+    CHECK(nd_ufunc_can_reuse_input("multiply", 2, pair, 0) == 1);
+    nd_array *second = nd_array_view(t);
+    CHECK(nd_ufunc_can_reuse_input("multiply", 2, pair, 0) == 0); /* another handle */
+    nd_array_free(second);
+    const nd_array *wpair[] = {foreign, t};
+    CHECK(nd_ufunc_can_reuse_input("add", 2, wpair, 0) == 0); /* foreign memory */
+    CHECK(nd_ufunc_can_reuse_input("add", 2, pair, 2) == 0);  /* no such input */
+    CHECK(nd_ufunc_can_reuse_input("sqrt", 2, pair, 0) == 0); /* wrong count: the call reports it */
+    CHECK(nd_ufunc_can_reuse_input("no_such_ufunc", 2, pair, 0) == -1);
+    CHECK_ERROR(ND_ERR_VALUE, "no ufunc named 'no_such_ufunc'");
+    CHECK(nd_ufunc_can_reuse_input("add", 2, NULL, 0) == -1);
+    CHECK_ERROR(ND_ERR_NULL, "inputs");
+    nd_array_free(t);
+    nd_array_free(half);
+    nd_array_free(ti);
+    nd_array_free(foreign);
+    nd_dtype_free(i4);
+
     nd_array *handles[] = {cond, x, minus, w, i8x, big, wrapped, three, v, zero, one, c, upper, far_below, ci, fits_not,
                            outi, n, d, rem_out, short_out, keep, cx, mask, o, res, sq, ro, ro_view};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);

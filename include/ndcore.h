@@ -1306,6 +1306,25 @@ struct nd_array *nd_ufunc_call(const char *name,
                                const struct nd_array *mask);
 
 /**
+ * 1 when the ufunc `name` called on the `nin` arrays in `inputs` may write
+ * its result into `inputs[k]` itself, 0 when not; -1 on error (NULL
+ * arguments, unknown name). It may when that array allocated its own
+ * writable memory, no other handle, view or export shares that memory,
+ * and it has exactly the call's output dtype and broadcast shape. This is
+ * what a binding needs for NumPy's temporary elision (`x**2 - 3*x`
+ * subtracting into the `x**2` array instead of allocating a third), once
+ * it also knows that nobody else holds the handle `inputs[k]` itself.
+ *
+ * # Safety
+ * `name` a C string; `inputs` holds `nin` live handles, none used by
+ * another thread during the call.
+ */
+int32_t nd_ufunc_can_reuse_input(const char *name,
+                                 size_t nin,
+                                 const struct nd_array *const *inputs,
+                                 size_t k);
+
+/**
  * A scalar operand for ufuncs that promotes as a Python bool does in NumPy
  * 2 (NEP 50 "weak"): next to arrays it takes their dtype. Elsewhere it is a
  * 0-d bool array. Caller owns the handle.

@@ -8,8 +8,10 @@ This package only converts arguments; every computation is the library's.
 import ast
 import builtins as _builtins
 import ctypes
+import dis as _dis
 import itertools
 import math as _math
+import sys as _sys
 import warnings as _warnings
 
 import numpy as _np
@@ -379,29 +381,31 @@ class ndarray:
         return self._view(_c.nd_diagonal(self._h, int(offset), int(axis1), int(axis2)))
 
     # -- arithmetic (Python scalars are NEP 50 weak scalars)
+    # `_temporary` may answer an operand to write the result into (NumPy's
+    # temporary elision; see `_temporary`).
     def __add__(self, other):
-        return add(self, other)
+        return add(self, other, out=_temporary(self, other, _ADD))
 
     def __radd__(self, other):
-        return add(other, self)
+        return add(other, self, out=_temporary(other, self, _ADD))
 
     def __iadd__(self, other):
         return add(self, other, out=self)
 
     def __sub__(self, other):
-        return subtract(self, other)
+        return subtract(self, other, out=_temporary(self, other, _SUBTRACT))
 
     def __rsub__(self, other):
-        return subtract(other, self)
+        return subtract(other, self, out=_temporary(other, self, _SUBTRACT))
 
     def __isub__(self, other):
         return subtract(self, other, out=self)
 
     def __mul__(self, other):
-        return multiply(self, other)
+        return multiply(self, other, out=_temporary(self, other, _MULTIPLY))
 
     def __rmul__(self, other):
-        return multiply(other, self)
+        return multiply(other, self, out=_temporary(other, self, _MULTIPLY))
 
     def __imul__(self, other):
         return multiply(self, other, out=self)
@@ -539,10 +543,10 @@ class ndarray:
     __hash__ = None
 
     def __truediv__(self, other):
-        return divide(self, other)
+        return divide(self, other, out=_temporary(self, other, _DIVIDE))
 
     def __rtruediv__(self, other):
-        return divide(other, self)
+        return divide(other, self, out=_temporary(other, self, _DIVIDE))
 
     def __itruediv__(self, other):
         return divide(self, other, out=self)
@@ -945,6 +949,88 @@ def _new_operand(x):
     if isinstance(x, complex):
         return ndarray._from_handle(_c.nd_scalar_complex(x.real, x.imag))
     return asarray(x)
+
+
+# Temporary elision, as NumPy's: in `x**2 - 3*x + 4` the arrays `x**2`
+# and `x**2 - 3*x` are temporaries nobody else can see, so the subtraction
+# and the addition write into them instead of allocating (less memory
+# traffic). An operand is reused only when all of these hold:
+# - the Python interpreter evaluating an operator holds the only reference
+#   to it: its reference count is that of a temporary (measured at import
+#   on a probe object, so a Python whose counts differ turns elision off),
+#   and the calling frame is executing a binary operator, not a call (a C
+#   function holding the only reference, e.g. `operator.sub(t, y)`, may
+#   still use `t` afterwards, so it never qualifies);
+# - it is large (NumPy's threshold: 256 KiB; below, the checks cost more
+#   than the allocation they save);
+# - the library says it may (`nd_ufunc_can_reuse_input`): ndcore allocated
+#   its memory (never a wrapped NumPy array or other foreign buffer), no
+#   other handle, view or export shares it, and the result has exactly its
+#   dtype and shape (no cast, no broadcast to a larger shape).
+_ELIDE_MIN_BYTES = 256 * 1024
+_BINARY_OP = _dis.opmap.get("BINARY_OP", -1)
+_ELIDED = [0]  # how many results reused a temporary (tests read it)
+_ADD, _SUBTRACT, _MULTIPLY, _DIVIDE = b"add", b"subtract", b"multiply", b"divide"
+
+
+def _refs_seen(x1, x2, name):
+    return _sys.getrefcount(x1)
+
+
+def _first(a, b, out):
+    return out
+
+
+class _Probe:
+    # The same shape as the operator methods below: the operand's
+    # references include the pending call's argument on the method's stack.
+    def __sub__(self, other):
+        return _first(self, other, out=_refs_seen(self, other, _SUBTRACT))
+
+
+def _probe_refs():
+    """(references a temporary operand has inside `_temporary`, those of a
+    named one), measured on a probe whose calls have the same shape."""
+    named = _Probe()
+    return _Probe() - 0, named - 0
+
+
+_TEMP_REFS, _NAMED_REFS = _probe_refs()
+_ELIDE = (_sys.implementation.name == "cpython" and (3, 11) <= _sys.version_info[:2] <= (3, 13)
+          and _BINARY_OP >= 0 and _TEMP_REFS < _NAMED_REFS)
+_SCALARS = (int, float, complex, bool)
+
+
+def _temporary(x1, x2, name):
+    """The operand of the binary ufunc call `name(x1, x2)`, made by an
+    operator method, that is a temporary the result may be written into
+    (see above), or None."""
+    if not _ELIDE:
+        return None
+    if type(x1) is ndarray and _sys.getrefcount(x1) == _TEMP_REFS:
+        k = 0
+    elif type(x2) is ndarray and _sys.getrefcount(x2) == _TEMP_REFS:
+        k = 1
+    else:
+        return None
+    f = _sys._getframe(2)
+    if f.f_code.co_code[f.f_lasti] != _BINARY_OP:
+        return None
+    cand = x2 if k else x1
+    if _c.nd_array_nbytes(cand._h) < _ELIDE_MIN_BYTES:
+        return None
+    if not (type(x1) is ndarray or type(x1) in _SCALARS) or not (type(x2) is ndarray or type(x2) in _SCALARS):
+        return None
+    try:
+        if type(x1) is int or type(x2) is int:
+            x1, x2 = _huge_int_operands(x1, x2)
+        ops = (_lib.nd_array_p * 2)(_ufunc_operand(x1)._h, _ufunc_operand(x2)._h)
+    except (OverflowError, TypeError, ValueError):
+        return None  # the call itself reports it
+    if _c.nd_ufunc_can_reuse_input(name, 2, ops, k) != 1:
+        return None
+    _ELIDED[0] += 1
+    return cand
 
 
 class _NoOut:

@@ -150,6 +150,7 @@ _SIGNATURES = {
     "nd_divmod": (c_int, [nd_array_p, nd_array_p, nd_array_p, nd_array_p,
                           POINTER(nd_array_p), POINTER(nd_array_p)]),
     "nd_ufunc_call": (nd_array_p, [c_char_p, c_size_t, POINTER(nd_array_p), nd_array_p, nd_array_p]),
+    "nd_ufunc_can_reuse_input": (c_int32, [c_char_p, c_size_t, POINTER(nd_array_p), c_size_t]),
     "nd_release_cached_memory": (None, []),
     "nd_subtract": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
     "nd_multiply": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),

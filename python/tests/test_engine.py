@@ -398,3 +398,70 @@ def test_unary_clip_and_operators_in_place_match_numpy(code, n):
     t *= 2
     t -= t
     assert np.array_equal(a, t)
+
+
+# Temporary elision (NumPy's): the binding writes `t <op> y` into `t` when
+# `t` is a large temporary nobody else can see. `nd._ELIDED` counts reuses.
+BIG = 100_000  # 800 KB of float64: above NumPy's 256 KiB threshold
+
+
+def _elided(f):
+    before = nd._ELIDED[0]
+    r = f()
+    return nd._ELIDED[0] - before, r
+
+
+def _keep_view(t, keep):
+    keep.append(t[::2])
+    return t
+
+
+@pytest.mark.skipif(not nd._ELIDE, reason="this Python's reference counts do not allow elision")
+def test_temporaries_are_reused_and_values_match_numpy():
+    x = np.linspace(-3, 3, BIG)
+    w = nd.asarray(x)
+    n, r = _elided(lambda: w**2 - 3 * w + 4)
+    assert n == 2  # the subtraction and the addition
+    assert np.array_equal(r, x**2 - 3 * x + 4)
+    n, r = _elided(lambda: 4 - w * 2)  # the temporary on the right
+    assert n == 1 and np.array_equal(r, 4 - x * 2)
+    n, r = _elided(lambda: w + w * 2)
+    assert n == 1 and np.array_equal(r, x + x * 2)
+    n, r = _elided(lambda: (w * 2) / 3.0)
+    assert n == 1 and np.array_equal(r, (x * 2) / 3.0)
+    i = nd.arange(BIG, dtype="i4")
+    n, r = _elided(lambda: (i * 2) + 1)
+    assert n == 1 and r.dtype == np.int32 and np.array_equal(r, np.arange(BIG, dtype="i4") * 2 + 1)
+
+
+@pytest.mark.skipif(not nd._ELIDE, reason="this Python's reference counts do not allow elision")
+def test_arrays_others_can_see_are_never_reused():
+    import operator
+
+    x = np.linspace(-3, 3, BIG)
+    w = nd.asarray(x)
+    t = w * 2
+    n, r = _elided(lambda: t - 1)  # named
+    assert n == 0 and np.array_equal(t, x * 2)
+    n, r = _elided(lambda: w - 1)  # wraps NumPy's memory
+    assert n == 0 and np.array_equal(x, np.linspace(-3, 3, BIG))
+    n, r = _elided(lambda: operator.sub(w * 2, 1))  # a C caller holds it
+    assert n == 0
+    keep = []
+    n, r = _elided(lambda: _keep_view(w * 2, keep) + 1)  # a view shares it
+    assert n == 0 and np.array_equal(keep[0], (x * 2)[::2])
+    n, r = _elided(lambda: w[::2] * 2 + 1)  # the view's temporary result is reused, not the view
+    assert n == 1 and np.array_equal(r, x[::2] * 2 + 1)
+    small = nd.asarray(np.arange(1000.0))
+    n, r = _elided(lambda: small * 2 + 1)  # below the threshold
+    assert n == 0 and np.array_equal(r, np.arange(1000.0) * 2 + 1)
+    i = nd.arange(BIG, dtype="i4")
+    n, r = _elided(lambda: (i * 2) + 1.5)  # the result is float64: cannot go into int32
+    assert n == 0 and r.dtype == np.float64
+    n, r = _elided(lambda: (w * 2).reshape(BIG, 1) + w[None, :3])  # broadcasts to a larger shape
+    assert n == 0 and np.array_equal(r, (x * 2).reshape(BIG, 1) + x[None, :3])
+    f4 = nd.asarray(x.astype("f4"))
+    n, r = _elided(lambda: (f4 * 2) + w)  # promotes to float64
+    assert n == 0 and r.dtype == np.float64
+    with pytest.raises(OverflowError):
+        (nd.arange(BIG, dtype="i1") * 1) + 300  # the call's own error, nothing written

@@ -308,6 +308,18 @@ impl Array {
         self.writeable
     }
 
+    /// Can a write into this array be seen through nothing else? True when
+    /// it allocated its own writable memory (not a view, not foreign) and
+    /// no other array, view or handle holds that memory: a binding may then
+    /// reuse a temporary as a ufunc's output (NumPy's temporary elision).
+    pub fn is_sole_owner(&self) -> bool {
+        self.owndata
+            && self.writeable
+            && !self.weak
+            && Arc::strong_count(&self.buffer) == 1
+            && Arc::weak_count(&self.buffer) == 0
+    }
+
     pub fn flags(&self) -> Flags {
         let itemsize = self.itemsize();
         Flags {

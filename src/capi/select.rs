@@ -133,3 +133,37 @@ pub unsafe extern "C" fn nd_ufunc_call(
         Ok(nd_array::into_raw(u.call_where(&arrays, out, mask)?))
     })
 }
+
+/// 1 when the ufunc `name` called on the `nin` arrays in `inputs` may write
+/// its result into `inputs[k]` itself, 0 when not; -1 on error (NULL
+/// arguments, unknown name). It may when that array allocated its own
+/// writable memory, no other handle, view or export shares that memory,
+/// and it has exactly the call's output dtype and broadcast shape. This is
+/// what a binding needs for NumPy's temporary elision (`x**2 - 3*x`
+/// subtracting into the `x**2` array instead of allocating a third), once
+/// it also knows that nobody else holds the handle `inputs[k]` itself.
+///
+/// # Safety
+/// `name` a C string; `inputs` holds `nin` live handles, none used by
+/// another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_ufunc_can_reuse_input(
+    name: *const c_char,
+    nin: usize,
+    inputs: *const *const nd_array,
+    k: usize,
+) -> i32 {
+    guard(|| {
+        let name = unsafe { c_str(name, "name")? };
+        let Some(u) = ufunc::by_name(name) else {
+            bail!(Value, "no ufunc named '{name}'");
+        };
+        let ptrs = unsafe { c_slice(inputs, nin, "inputs")? };
+        let arrays = ptrs
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| unsafe { nd_array::borrow(p, &format!("inputs[{i}]")) })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(i32::from(u.can_reuse_input(&arrays, k)))
+    })
+}

@@ -381,6 +381,34 @@ impl Ufunc {
         Some(Ok(result))
     }
 
+    /// May this call write its result into `inputs[k]` (a binding's
+    /// temporary elision, `x**2 - 3*x` subtracting into `x**2`)? Only when
+    /// that input is the sole owner of its memory (`Array::is_sole_owner`)
+    /// and has exactly the loop's output dtype and the broadcast shape, so
+    /// `out=inputs[k]` needs no cast and no broadcast and nothing else can
+    /// see the write. Calls that would fail answer false (the call itself
+    /// then reports the error).
+    pub fn can_reuse_input(&self, inputs: &[&Array], k: usize) -> bool {
+        let Some(cand) = inputs.get(k) else {
+            return false;
+        };
+        if inputs.len() != self.nin || !cand.is_sole_owner() || self.check.is_some() {
+            return false;
+        }
+        let Ok(converted) = self.weak_operands(inputs) else {
+            return false;
+        };
+        let dtypes: Vec<&DType> = converted.iter().map(|a| a.dtype()).collect();
+        let Ok(lp) = self.resolve(&dtypes) else {
+            return false;
+        };
+        let shapes: Vec<&[usize]> = converted.iter().map(|a| a.shape()).collect();
+        let Ok(shape) = broadcast_operands(&shapes) else {
+            return false;
+        };
+        cand.dtype() == &DType::scalar(lp.types[self.nin]) && cand.shape() == &shape[..]
+    }
+
     /// `out=` must have the broadcast shape, be writable and accept the
     /// loop's output dtype under same_kind casting (NumPy's messages).
     pub(crate) fn check_out(&self, o: &Array, shape: &[usize], out_dtype: &DType) -> Result<()> {
@@ -691,6 +719,24 @@ mod tests {
     fn resolved(u: &Ufunc, a: &str, b: &str) -> Result<Vec<Kind>> {
         let (a, b) = (DType::parse(a).unwrap(), DType::parse(b).unwrap());
         u.resolve(&[&a, &b]).map(|l| l.types.to_vec())
+    }
+
+    #[test]
+    fn only_an_unshared_input_of_the_result_type_and_shape_is_reusable() {
+        let f8 = DType::parse("f8").unwrap();
+        let t = crate::create::arange(0.0, 8.0, 1.0, &f8).unwrap();
+        let i = crate::create::arange(0.0, 8.0, 1.0, &DType::parse("i4").unwrap()).unwrap();
+        assert!(ADD.can_reuse_input(&[&t, &t], 0));
+        assert!(!TRUE_DIVIDE.can_reuse_input(&[&i, &i], 0)); // float64 result
+        assert!(!ADD.can_reuse_input(&[&t, &t], 2));
+        let col = t.reshape(&[8, 1], Order::C).unwrap();
+        assert!(!ADD.can_reuse_input(&[&t, &t], 0)); // the view shares it
+        assert!(!ADD.can_reuse_input(&[&col, &t], 0)); // a view; (8, 8) result
+        drop(col);
+        let other = t.clone();
+        assert!(!ADD.can_reuse_input(&[&t, &t], 0)); // a second holder
+        drop(other);
+        assert!(SUBTRACT.can_reuse_input(&[&t, &t], 1));
     }
 
     #[test]
