@@ -98,6 +98,28 @@ pub unsafe extern "C" fn nd_divmod(
     })
 }
 
+/// The ufunc NumPy names `name` and the `nin` arrays of `inputs`.
+///
+/// # Safety
+/// As `nd_ufunc_call`.
+unsafe fn named_ufunc<'a>(
+    name: *const c_char,
+    nin: usize,
+    inputs: *const *const nd_array,
+) -> Result<(&'static ufunc::Ufunc, Vec<&'a crate::array::Array>)> {
+    let name = unsafe { c_str(name, "name")? };
+    let Some(u) = ufunc::by_name(name) else {
+        bail!(Value, "no ufunc named '{name}'");
+    };
+    let ptrs = unsafe { c_slice(inputs, nin, "inputs")? };
+    let arrays = ptrs
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| unsafe { nd_array::borrow(p, &format!("inputs[{i}]")) })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((u, arrays))
+}
+
 /// Call the ufunc NumPy names `name` ("add", "sqrt", "logical_and", "clip",
 /// ...; aliases "true_divide", "mod", "abs", "conj", "bitwise_not") on the
 /// `nin` arrays in `inputs`, with NumPy's `out=` and `where=`: where `mask`
@@ -118,16 +140,7 @@ pub unsafe extern "C" fn nd_ufunc_call(
     mask: *const nd_array,
 ) -> *mut nd_array {
     guard(|| {
-        let name = unsafe { c_str(name, "name")? };
-        let Some(u) = ufunc::by_name(name) else {
-            bail!(Value, "no ufunc named '{name}'");
-        };
-        let ptrs = unsafe { c_slice(inputs, nin, "inputs")? };
-        let arrays = ptrs
-            .iter()
-            .enumerate()
-            .map(|(i, &p)| unsafe { nd_array::borrow(p, &format!("inputs[{i}]")) })
-            .collect::<Result<Vec<_>>>()?;
+        let (u, arrays) = unsafe { named_ufunc(name, nin, inputs)? };
         let out = unsafe { nd_array::borrow_opt(out) };
         let mask = unsafe { nd_array::borrow_opt(mask) };
         Ok(nd_array::into_raw(u.call_where(&arrays, out, mask)?))
@@ -154,16 +167,7 @@ pub unsafe extern "C" fn nd_ufunc_can_reuse_input(
     k: usize,
 ) -> i32 {
     guard(|| {
-        let name = unsafe { c_str(name, "name")? };
-        let Some(u) = ufunc::by_name(name) else {
-            bail!(Value, "no ufunc named '{name}'");
-        };
-        let ptrs = unsafe { c_slice(inputs, nin, "inputs")? };
-        let arrays = ptrs
-            .iter()
-            .enumerate()
-            .map(|(i, &p)| unsafe { nd_array::borrow(p, &format!("inputs[{i}]")) })
-            .collect::<Result<Vec<_>>>()?;
+        let (u, arrays) = unsafe { named_ufunc(name, nin, inputs)? };
         Ok(i32::from(u.can_reuse_input(&arrays, k)))
     })
 }
