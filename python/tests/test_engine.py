@@ -411,6 +411,11 @@ def _elided(f):
     return nd._ELIDED[0] - before, r
 
 
+def _export(t, keep):
+    keep.append(np.asarray(t))
+    return t
+
+
 def _keep_view(t, keep):
     keep.append(t[::2])
     return t
@@ -450,6 +455,9 @@ def test_arrays_others_can_see_are_never_reused():
     keep = []
     n, r = _elided(lambda: _keep_view(w * 2, keep) + 1)  # a view shares it
     assert n == 0 and np.array_equal(keep[0], (x * 2)[::2])
+    exported = []
+    n, r = _elided(lambda: _export(w * 2, exported) + 1)  # NumPy holds it (__array_interface__)
+    assert n == 0 and np.array_equal(exported[0], x * 2)
     n, r = _elided(lambda: w[::2] * 2 + 1)  # the view's temporary result is reused, not the view
     assert n == 1 and np.array_equal(r, x[::2] * 2 + 1)
     small = nd.asarray(np.arange(1000.0))

@@ -12,16 +12,18 @@
 //! slower than into a new array). A repeated element is read once before
 //! the loop, so a store can never be taken to change it.
 //!
-//! The group size gives each operand at least a 256-bit vector per group;
-//! whole groups are straight-line vector code, so short runs (small calls)
-//! skip a loop vectoriser's set-up, and the rest is a scalar tail.
+//! Groups are 8 elements, taken 4 at a time for 1-byte and 2 at a time for
+//! 2-byte types, so the widest operand moves at least 32 bytes (a 256-bit
+//! vector) a step; whole groups are straight-line vector code, so short
+//! runs (small calls) skip a loop vectoriser's set-up, and the rest is a
+//! scalar tail.
 
 use super::simd::dispatch;
 
-/// An input: a run of elements at `p`, or (`RUN` false) the element `v`.
 /// Elements a group.
 const G: usize = 8;
 
+/// An input: a run of elements at `p`, or (`RUN` false) the element `v`.
 #[derive(Clone, Copy)]
 struct Src<T, const RUN: bool> {
     p: *const T,
@@ -40,14 +42,14 @@ impl<T: Copy, const RUN: bool> Src<T, RUN> {
         }
     }
 
-    /// Elements `i .. i + G`.
+    /// Elements `i .. i + L`.
     #[inline(always)]
-    unsafe fn group<const G: usize>(&self, i: usize) -> [T; G] {
+    unsafe fn group<const L: usize>(&self, i: usize) -> [T; L] {
         if RUN {
-            // SAFETY: the caller's run holds `i + G` aligned elements.
-            unsafe { self.p.add(i).cast::<[T; G]>().read() }
+            // SAFETY: the caller's run holds `i + L` aligned elements.
+            unsafe { self.p.add(i).cast::<[T; L]>().read() }
         } else {
-            [self.v; G]
+            [self.v; L]
         }
     }
 
