@@ -935,6 +935,13 @@ def _huge_int_operands(x1, x2):
     return x1, x2
 
 
+def _binary_operands(x1, x2):
+    """The two operands of a binary ufunc as arrays (Python scalars weak)."""
+    if type(x1) is int or type(x2) is int:
+        x1, x2 = _huge_int_operands(x1, x2)
+    return _ufunc_operand(x1), _ufunc_operand(x2)
+
+
 def _new_operand(x):
     if isinstance(x, bool):
         return ndarray._from_handle(_c.nd_scalar_bool(x))
@@ -1022,9 +1029,8 @@ def _temporary(x1, x2, name):
     if not (type(x1) is ndarray or type(x1) in _SCALARS) or not (type(x2) is ndarray or type(x2) in _SCALARS):
         return None
     try:
-        if type(x1) is int or type(x2) is int:
-            x1, x2 = _huge_int_operands(x1, x2)
-        ops = (_lib.nd_array_p * 2)(_ufunc_operand(x1)._h, _ufunc_operand(x2)._h)
+        a, b = _binary_operands(x1, x2)
+        ops = (_lib.nd_array_p * 2)(a._h, b._h)
     except (OverflowError, TypeError, ValueError):
         return None  # the call itself reports it
     if _c.nd_ufunc_can_reuse_input(name, 2, ops, k) != 1:
@@ -1066,9 +1072,7 @@ def _binary(cfn):
     def ufunc(x1, x2, /, out=_NO_OUT, *, where=True):
         if where is not True:
             return _masked_call(ufunc.__name__, (x1, x2), out, where)
-        if type(x1) is int or type(x2) is int:
-            x1, x2 = _huge_int_operands(x1, x2)
-        a, b = _ufunc_operand(x1), _ufunc_operand(x2)
+        a, b = _binary_operands(x1, x2)
         if out is None or out is _NO_OUT:
             return ndarray._from_handle(cfn(a._h, b._h, None))
         if isinstance(out, tuple):

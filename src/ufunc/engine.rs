@@ -239,13 +239,8 @@ impl Ufunc {
                 return done;
             }
         }
-        let dtypes: Vec<&DType> = inputs.iter().map(|a| a.dtype()).collect();
-        let lp = self.resolve(&dtypes)?;
+        let (lp, shape) = self.loop_and_shape(inputs)?;
         let out_dtype = DType::scalar(lp.types[self.nin]);
-
-        // Broadcast, with NumPy's message.
-        let shapes: Vec<&[usize]> = inputs.iter().map(|a| a.shape()).collect();
-        let shape = broadcast_operands(&shapes)?;
 
         if let Some(o) = out {
             self.check_out(o, &shape, &out_dtype)?;
@@ -398,15 +393,20 @@ impl Ufunc {
         let Ok(converted) = self.weak_operands(inputs) else {
             return false;
         };
-        let dtypes: Vec<&DType> = converted.iter().map(|a| a.dtype()).collect();
-        let Ok(lp) = self.resolve(&dtypes) else {
-            return false;
-        };
-        let shapes: Vec<&[usize]> = converted.iter().map(|a| a.shape()).collect();
-        let Ok(shape) = broadcast_operands(&shapes) else {
+        let converted: Vec<&Array> = converted.iter().collect();
+        let Ok((lp, shape)) = self.loop_and_shape(&converted) else {
             return false;
         };
         cand.dtype() == &DType::scalar(lp.types[self.nin]) && cand.shape() == &shape[..]
+    }
+
+    /// The loop for `inputs` (weak scalars already converted) and their
+    /// broadcast shape, with NumPy's errors.
+    fn loop_and_shape(&self, inputs: &[&Array]) -> Result<(&'static Loop, Vec<usize>)> {
+        let dtypes: Vec<&DType> = inputs.iter().map(|a| a.dtype()).collect();
+        let lp = self.resolve(&dtypes)?;
+        let shapes: Vec<&[usize]> = inputs.iter().map(|a| a.shape()).collect();
+        Ok((lp, broadcast_operands(&shapes)?))
     }
 
     /// `out=` must have the broadcast shape, be writable and accept the
