@@ -413,6 +413,12 @@ extern "C" {
  * (or, for wrapped foreign memory, its release callback runs) when the last
  * handle viewing it is released, on the thread that releases it.
  *
+ * The handle's own few hundred bytes are kept for the thread's next new
+ * handle (up to 8 per thread; see nd_release_cached_memory). Freeing a
+ * handle twice is undefined, as for free(); a second free before the
+ * thread has made another handle is caught and refused (ND_ERR_VALUE,
+ * "this handle was already freed"), later ones cannot be.
+ *
  * # Safety
  * `a` must be NULL or a live handle, not used afterwards.
  */
@@ -853,7 +859,10 @@ struct nd_array *nd_array_wrap(void *data,
  * budget in bytes and 0 turns the cache off), so that chains of operations
  * reuse memory instead of faulting in fresh pages. Only allocations whose
  * contents are left uninitialised (nd_empty, ufunc results) reuse blocks.
- * Thread-safe; arrays alive now are not affected.
+ * Each thread also keeps up to 8 freed array handles (a few hundred bytes
+ * each) for its next new handles; this frees the calling thread's (a
+ * thread's are freed when it exits). Thread-safe; arrays alive now are not
+ * affected.
  */
 void nd_release_cached_memory(void);
 

@@ -20,6 +20,12 @@ use crate::ufunc::{assign, astype};
 /// (or, for wrapped foreign memory, its release callback runs) when the last
 /// handle viewing it is released, on the thread that releases it.
 ///
+/// The handle's own few hundred bytes are kept for the thread's next new
+/// handle (up to 8 per thread; see nd_release_cached_memory). Freeing a
+/// handle twice is undefined, as for free(); a second free before the
+/// thread has made another handle is caught and refused (ND_ERR_VALUE,
+/// "this handle was already freed"), later ones cannot be.
+///
 /// # Safety
 /// `a` must be NULL or a live handle, not used afterwards.
 #[unsafe(no_mangle)]

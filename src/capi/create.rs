@@ -293,8 +293,12 @@ pub unsafe extern "C" fn nd_array_wrap(
 /// budget in bytes and 0 turns the cache off), so that chains of operations
 /// reuse memory instead of faulting in fresh pages. Only allocations whose
 /// contents are left uninitialised (nd_empty, ufunc results) reuse blocks.
-/// Thread-safe; arrays alive now are not affected.
+/// Each thread also keeps up to 8 freed array handles (a few hundred bytes
+/// each) for its next new handles; this frees the calling thread's (a
+/// thread's are freed when it exits). Thread-safe; arrays alive now are not
+/// affected.
 #[unsafe(no_mangle)]
 pub extern "C" fn nd_release_cached_memory() {
-    crate::buffer::release_cached()
+    crate::buffer::release_cached();
+    super::spare::clear();
 }

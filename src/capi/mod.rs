@@ -14,6 +14,7 @@ mod errors;
 mod guard;
 mod reduce;
 mod select;
+mod spare;
 mod status;
 mod ufunc;
 mod views;
@@ -54,6 +55,20 @@ impl Handle for nd_array {
     }
     fn inner(&self) -> &Array {
         &self.inner
+    }
+    fn into_raw(inner: Array) -> *mut Self {
+        spare::boxed(nd_array { inner })
+    }
+    unsafe fn free(p: *mut Self) {
+        if !p.is_null() {
+            // SAFETY: as `Handle::free`.
+            if unsafe { spare::release(p) }.is_err() {
+                guard::record_error(
+                    status::nd_status::ND_ERR_VALUE,
+                    "nd_array_free: this handle was already freed",
+                );
+            }
+        }
     }
 }
 
