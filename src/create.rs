@@ -186,7 +186,7 @@ pub fn linspace(start: f64, stop: f64, num: i64, endpoint: bool, dtype: &DType) 
     }
     let n = num as usize;
     // Allocate through the array (a huge `num` is an error, not an abort).
-    let y = Array::empty(&DType::scalar(Kind::Float64), &[n], Order::C)?;
+    let y = Array::empty_scalar(Kind::Float64, &[n])?;
     // SAFETY: a new contiguous float64 array of `n` elements.
     let out = unsafe { std::slice::from_raw_parts_mut(y.data_ptr() as *mut f64, n) };
     let div = if endpoint { n as f64 - 1.0 } else { n as f64 };

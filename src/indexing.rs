@@ -354,7 +354,7 @@ fn int64_values(a: &Array) -> Result<Vec<i64>> {
 }
 
 fn int_scalar_array(i: i64) -> Result<Array> {
-    let a = Array::empty(&DType::scalar(Kind::Int64), &[], Order::C)?;
+    let a = Array::empty_scalar(Kind::Int64, &[])?;
     a.set(&[], Value::Int(i))?;
     Ok(a)
 }
@@ -391,7 +391,7 @@ fn nonzero(mask: &Array, a: &Array, first_axis: usize) -> Result<Vec<Array>> {
     let hits = bits.iter().filter(|&&b| b).count();
     let ndim = mask.ndim();
     let coords: Vec<Array> = (0..ndim)
-        .map(|_| Array::empty(&DType::scalar(Kind::Int64), &[hits], Order::C))
+        .map(|_| Array::empty_scalar(Kind::Int64, &[hits]))
         .collect::<Result<_>>()?;
     let mut index = vec![0usize; ndim];
     let mut h = 0;

@@ -42,15 +42,16 @@ pub struct Array {
 }
 
 /// Cloning is on every ufunc call's path (`view`): the dimensions are
-/// copied as slices (SmallVec's own clone goes element by element).
+/// copied by `layout::dims_of` (SmallVec's own clone goes element by
+/// element).
 impl Clone for Array {
     fn clone(&self) -> Array {
         Array {
             buffer: Arc::clone(&self.buffer),
             offset: self.offset,
             dtype: self.dtype.clone(),
-            shape: Dims::from_slice(&self.shape),
-            strides: Strides::from_slice(&self.strides),
+            shape: layout::dims_of(&self.shape),
+            strides: layout::dims_of(&self.strides),
             writeable: self.writeable,
             owndata: self.owndata,
             weak: self.weak,
@@ -62,7 +63,7 @@ impl Clone for Array {
 /// A sub-array dtype at the top level becomes trailing dimensions, as in
 /// NumPy (`zeros(4, dtype=('f8', (2,)))` has shape `(4, 2)`).
 fn expand_subarray(dtype: &DType, shape: &[usize]) -> (DType, Dims) {
-    let mut shape = Dims::from_slice(shape);
+    let mut shape = layout::dims_of(shape);
     let mut dtype = dtype.clone();
     while let DType::SubArray(sub) = &dtype {
         shape.extend_from_slice(&sub.shape);
@@ -85,16 +86,15 @@ pub struct ForeignParts {
 impl Array {
     fn new_owned(dtype: &DType, shape: &[usize], order: Order, zeroed: bool) -> Result<Array> {
         let (dtype, shape) = expand_subarray(dtype, shape);
-        layout::check_ndim(shape.len())?;
-        let itemsize = dtype.itemsize();
-        let nbytes = layout::nbytes(&shape, itemsize)?;
-        let order = if order == Order::F {
-            Order::F
-        } else {
-            Order::C
-        };
-        let strides = layout::default_strides(&shape, itemsize, order);
+        let (strides, nbytes) = layout::contiguous(&shape, dtype.itemsize(), order)?;
         let buffer = Buffer::alloc_shared(nbytes, zeroed)?;
+        // The flags `described` would find, without its checks: the layout
+        // is C-contiguous unless asked for F, and the block is 64-byte aligned.
+        let c_contiguous =
+            order != Order::F || layout::is_c_contiguous(&shape, &strides, dtype.itemsize());
+        let dense = c_contiguous
+            && dtype.is_native()
+            && layout::is_aligned_addr(buffer.as_ptr() as usize, dtype.alignment());
         Ok(Array {
             buffer,
             offset: 0,
@@ -104,9 +104,8 @@ impl Array {
             writeable: true,
             owndata: true,
             weak: false,
-            dense: false,
-        }
-        .described())
+            dense,
+        })
     }
 
     /// A 0-d array holding `value` as a NEP 50 "weak" scalar: in a ufunc
@@ -138,6 +137,31 @@ impl Array {
     /// and K mean C here, as NumPy's `empty` has no source to follow.
     pub fn empty(dtype: &DType, shape: &[usize], order: Order) -> Result<Array> {
         Self::new_owned(dtype, shape, order, false)
+    }
+
+    /// A new C-ordered array of the native scalar type `kind` (`empty` with
+    /// `DType::scalar(kind)`): what every ufunc result is, so the small-call
+    /// path takes it. The kind is passed by value and the flags are known
+    /// (C-contiguous, native, and aligned, as every owned block starts on a
+    /// 64-byte boundary), so nothing is re-derived.
+    pub fn empty_scalar(kind: Kind, shape: &[usize]) -> Result<Array> {
+        let (strides, nbytes) = layout::contiguous(shape, kind.size(), Order::C)?;
+        let buffer = Buffer::alloc_shared(nbytes, false)?;
+        debug_assert!(layout::is_aligned_addr(
+            buffer.as_ptr() as usize,
+            kind.alignment()
+        ));
+        Ok(Array {
+            buffer,
+            offset: 0,
+            dtype: DType::scalar(kind),
+            shape: layout::dims_of(shape),
+            strides,
+            writeable: true,
+            owndata: true,
+            weak: false,
+            dense: true,
+        })
     }
 
     /// A new array of zero bytes (NumPy's `zeros`: 0, 0.0, False, and all

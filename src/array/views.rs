@@ -301,7 +301,7 @@ mod tests {
     use crate::dtype::Value;
 
     fn arange(n: usize, shape: &[i64]) -> Array {
-        let a = Array::empty(&DType::scalar(Kind::Int64), &[n], Order::C).unwrap();
+        let a = Array::empty_scalar(Kind::Int64, &[n]).unwrap();
         for i in 0..n {
             a.set(&[i as i64], Value::Int(i as i64)).unwrap();
         }

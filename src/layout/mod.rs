@@ -25,6 +25,25 @@ pub type Strides = smallvec::SmallVec<[isize; INLINE_DIMS]>;
 /// `INLINE_DIMS` axes.
 pub type LoopSteps<const N: usize> = smallvec::SmallVec<[[isize; N]; INLINE_DIMS]>;
 
+/// `s` as a `Dims` or `Strides`. Up to `INLINE_DIMS` values are moved by
+/// value into the inline buffer (`SmallVec::from_slice`, or a copying loop,
+/// becomes a call to `memcpy`): every view and every new array copies its
+/// shape this way.
+#[inline]
+pub fn dims_of<T: Copy + Default>(s: &[T]) -> smallvec::SmallVec<[T; INLINE_DIMS]> {
+    const _: () = assert!(INLINE_DIMS == 4, "dims_of spells out four cases");
+    let z = T::default();
+    let buf = match *s {
+        [] => [z; 4],
+        [a] => [a, z, z, z],
+        [a, b] => [a, b, z, z],
+        [a, b, c] => [a, b, c, z],
+        [a, b, c, d] => [a, b, c, d],
+        _ => return smallvec::SmallVec::from_slice(s),
+    };
+    smallvec::SmallVec::from_buf_and_len(buf, s.len())
+}
+
 /// Memory order of a new array, as NumPy's `order=` argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
@@ -90,23 +109,74 @@ pub fn nbytes(shape: &[usize], itemsize: usize) -> Result<usize> {
 }
 
 /// Strides of a new contiguous array. An empty array gets all-zero strides,
-/// as NumPy 2 gives it (`empty((0, 3)).strides == (0, 0)`).
+/// as NumPy 2 gives it (`empty((0, 3)).strides == (0, 0)`). For a shape
+/// already validated (`nbytes`); `contiguous` checks and returns the size.
 pub fn default_strides(shape: &[usize], itemsize: usize, order: Order) -> Strides {
-    let mut strides: Strides = smallvec::smallvec![0isize; shape.len()];
-    if shape.contains(&0) {
-        return strides;
+    fill_contiguous(shape, itemsize, order).0
+}
+
+/// Strides and byte size of a new `order` array (F for `Order::F`, C
+/// otherwise): `default_strides` and `nbytes` in one pass, with the same
+/// errors (more than 64 dimensions; a size beyond `isize`). Every new array
+/// is laid out here, so it is on the path of every small ufunc call.
+pub fn contiguous(shape: &[usize], itemsize: usize, order: Order) -> Result<(Strides, usize)> {
+    check_ndim(shape.len())?;
+    match fill_contiguous(shape, itemsize, order) {
+        (strides, Some(nbytes)) => Ok((strides, nbytes)),
+        (_, None) => bail!(Overflow, "{TOO_BIG}"),
     }
-    let mut step = itemsize as isize;
-    let mut fill = |i: usize| {
-        strides[i] = step;
-        step *= shape[i].max(1) as isize;
-    };
-    if order == Order::F {
-        (0..shape.len()).for_each(&mut fill);
+}
+
+/// Contiguous strides and the byte size, or `None` for the size when it
+/// overflows `isize`. As NumPy, overflow is judged on the non-zero
+/// dimensions (`(0, 2**62)` of float64 is too big), and a zero-length axis
+/// makes every stride zero.
+fn fill_contiguous(shape: &[usize], itemsize: usize, order: Order) -> (Strides, Option<usize>) {
+    let ndim = shape.len();
+    if ndim <= INLINE_DIMS {
+        // Filled in a plain array and moved in once: indexing a SmallVec
+        // checks where its storage is on every write.
+        let mut buf = [0; INLINE_DIMS];
+        let nbytes = contiguous_into(shape, itemsize, order, &mut buf[..ndim]);
+        (Strides::from_buf_and_len(buf, ndim), nbytes)
     } else {
-        (0..shape.len()).rev().for_each(&mut fill);
+        let mut strides: Strides = smallvec::smallvec![0; ndim];
+        let nbytes = contiguous_into(shape, itemsize, order, &mut strides);
+        (strides, nbytes)
     }
-    strides
+}
+
+fn contiguous_into(
+    shape: &[usize],
+    itemsize: usize,
+    order: Order,
+    strides: &mut [isize],
+) -> Option<usize> {
+    let ndim = shape.len();
+    // `bound` (itemsize at least 1, zero dimensions counted as 1)
+    // dominates `step`, so checking it keeps every stride in range.
+    let mut bound = itemsize.max(1);
+    let mut step = itemsize;
+    let mut empty = false;
+    let mut overflow = false;
+    for k in 0..ndim {
+        let i = if order == Order::F { k } else { ndim - 1 - k };
+        let d = shape[i];
+        empty |= d == 0;
+        let (b, o) = bound.overflowing_mul(d.max(1));
+        overflow |= o || b > isize::MAX as usize;
+        bound = b;
+        strides[i] = step as isize;
+        step = step.wrapping_mul(d.max(1));
+    }
+    if overflow {
+        return None;
+    }
+    if empty {
+        strides.fill(0);
+        return Some(0);
+    }
+    Some(step)
 }
 
 /// Strides for a copy of a `(shape, strides)` array in `order`. `K` keeps
@@ -436,6 +506,52 @@ pub fn tile_axis<const N: usize>(dims: &[usize], steps: &[[isize; N]]) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contiguous_layouts_and_sizes() {
+        // Inline (up to 4 dimensions) and spilled shapes, both orders.
+        let (s, n) = contiguous(&[2, 3, 4], 8, Order::C).unwrap();
+        assert_eq!((&s[..], n), (&[96, 32, 8][..], 192));
+        let (s, n) = contiguous(&[2, 3, 4], 8, Order::F).unwrap();
+        assert_eq!((&s[..], n), (&[8, 16, 48][..], 192));
+        let (s, n) = contiguous(&[2, 1, 3, 1, 2], 4, Order::C).unwrap();
+        assert_eq!((&s[..], n), (&[24, 24, 8, 8, 4][..], 48));
+        let (s, n) = contiguous(&[], 2, Order::C).unwrap();
+        assert_eq!((s.len(), n), (0, 2));
+        // Empty: zero strides and size, but the other axes still count
+        // toward overflow, as in NumPy.
+        let (s, n) = contiguous(&[3, 0, 5, 7, 2], 8, Order::C).unwrap();
+        assert_eq!((&s[..], n), (&[0, 0, 0, 0, 0][..], 0));
+        let big = 1usize << 62;
+        assert!(contiguous(&[0, big], 8, Order::C).is_err());
+        assert!(contiguous(&[big, 2], 1, Order::F).is_err());
+        assert!(contiguous(&[usize::MAX, 2], 1, Order::C).is_err());
+        assert!(contiguous(&[big / 8], 8, Order::C).is_ok());
+        assert!(contiguous(&[1; 65], 8, Order::C).is_err());
+        // A zero itemsize (an empty record) still has a size limit.
+        assert_eq!(contiguous(&[5, 2], 0, Order::C).unwrap().1, 0);
+        assert!(contiguous(&[big, big], 0, Order::C).is_err());
+        // default_strides agrees with contiguous on every case above.
+        for (shape, order) in [
+            (&[2usize, 3, 4][..], Order::F),
+            (&[3, 0, 5, 7, 2][..], Order::C),
+        ] {
+            assert_eq!(
+                default_strides(shape, 8, order),
+                contiguous(shape, 8, order).unwrap().0
+            );
+        }
+    }
+
+    #[test]
+    fn dims_of_copies_every_length() {
+        for n in 0..8usize {
+            let v: Vec<usize> = (1..=n).collect();
+            let d = dims_of(&v);
+            assert_eq!(&d[..], &v[..]);
+            assert_eq!(d.spilled(), n > INLINE_DIMS);
+        }
+    }
 
     #[test]
     fn strides_and_flags() {

@@ -542,7 +542,7 @@ mod tests {
     use crate::dtype::Kind;
 
     fn arange_i64(n: usize) -> Array {
-        let a = Array::empty(&DType::scalar(Kind::Int64), &[n], Order::C).unwrap();
+        let a = Array::empty_scalar(Kind::Int64, &[n]).unwrap();
         for i in 0..n {
             a.set(&[i as i64], Value::Int(i as i64 * 100 - 150))
                 .unwrap();

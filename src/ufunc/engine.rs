@@ -302,20 +302,31 @@ impl Ufunc {
         if n_in != self.nin || n_in > MAX_IN || self.check.is_some() {
             return None;
         }
-        // The shape: that of the inputs that are not 0-d.
-        let shape = inputs
-            .iter()
-            .find(|a| a.ndim() != 0)
-            .map_or(&[][..], |a| a.shape());
+        // One pass over the inputs: their kinds, pointers and steps, and
+        // the shape, that of the inputs that are not 0-d (all alike).
+        let mut shape: &[usize] = &[];
         let mut kinds = [Kind::Bool; MAX_IN];
-        for (k, a) in kinds.iter_mut().zip(inputs) {
-            let fits = a.ndim() == 0 || layout::same_shape(a.shape(), shape);
-            if a.is_weak() || !fits || !a.is_dense() {
+        let mut ptrs = [std::ptr::null_mut(); MAX_IN + 1];
+        let mut steps = [0isize; MAX_IN + 1];
+        for (i, a) in inputs.iter().enumerate() {
+            if a.is_weak() || !a.is_dense() {
                 return None;
             }
-            *k = a.dtype().kind()?;
+            let k = a.dtype().kind()?;
+            kinds[i] = k;
+            ptrs[i] = a.data_ptr();
+            let s = a.shape();
+            if !s.is_empty() {
+                if shape.is_empty() {
+                    shape = s;
+                } else if shape != s {
+                    return None;
+                }
+                steps[i] = k.size() as isize;
+            }
         }
-        let n = layout::size(shape).ok()?;
+        // A shape an array has is valid: its product does not overflow.
+        let n: usize = shape.iter().product();
         if n >= self.parallel_min()
             || (self.resolver == Resolver::NoBool && kinds[..n_in].iter().all(|&k| k == Kind::Bool))
         {
@@ -326,15 +337,13 @@ impl Ufunc {
             return None;
         }
         let out_kind = lp.types[n_in];
-        // Elements each input holds: n, or one when 0-d.
-        let count = |a: &Array| if a.ndim() == 0 { 1 } else { n };
         let result = match out {
-            None => match Array::empty(&DType::scalar(out_kind), shape, Order::C) {
+            None => match Array::empty_scalar(out_kind, shape) {
                 Ok(r) => r,
                 Err(e) => return Some(Err(e)),
             },
             Some(o) => {
-                if !layout::same_shape(o.shape(), shape)
+                if o.shape() != shape
                     || !o.is_writeable()
                     || o.dtype().kind() != Some(out_kind)
                     || !o.is_dense()
@@ -345,10 +354,11 @@ impl Ufunc {
                 // than exactly goes the general way (read through a copy).
                 let lo = o.data_ptr() as usize;
                 let hi = lo + n * out_kind.size();
-                let clash = inputs.iter().zip(&kinds).any(|(a, k)| {
-                    let alo = a.data_ptr() as usize;
-                    let ahi = alo + count(a) * k.size();
-                    let exact = alo == lo && k.size() == out_kind.size() && count(a) == n;
+                let clash = (0..n_in).any(|i| {
+                    let alo = ptrs[i] as usize;
+                    let count = if steps[i] == 0 { 1 } else { n };
+                    let ahi = alo + count * kinds[i].size();
+                    let exact = alo == lo && kinds[i].size() == out_kind.size() && count == n;
                     alo < hi && lo < ahi && !exact
                 });
                 if clash {
@@ -357,22 +367,12 @@ impl Ufunc {
                 o.view()
             }
         };
-        let mut ptrs = [std::ptr::null_mut(); MAX_IN + 1];
-        let mut steps = [0isize; MAX_IN + 1];
-        for (i, a) in inputs.iter().enumerate() {
-            ptrs[i] = a.data_ptr();
-            steps[i] = if a.ndim() == 0 {
-                0
-            } else {
-                kinds[i].size() as isize
-            };
-        }
         ptrs[n_in] = result.data_ptr();
         steps[n_in] = out_kind.size() as isize;
         // SAFETY: every operand is a dense, aligned run of `n` elements of
         // the loop's types, or one element read with step 0; the output is
         // writable and overlaps an input only exactly (elementwise in place).
-        unsafe { (lp.func)(&ptrs[..=n_in], &steps[..=n_in], n) };
+        unsafe { (lp.func)(&ptrs[..n_in + 1], &steps[..n_in + 1], n) };
         Some(Ok(result))
     }
 

@@ -625,7 +625,7 @@ pub fn mean(a: &Array, args: &ReduceArgs) -> Result<Array> {
                 .product();
             // NumPy divides by an intp scalar (strong: float32 sums divide
             // in float64, then round back).
-            let n = Array::empty(&DType::scalar(Kind::Int64), &[], Order::C)?;
+            let n = Array::empty_scalar(Kind::Int64, &[])?;
             fill_value(&n, Value::Int(count as i64))?;
             arith::TRUE_DIVIDE.call(&[&sum, &n], None)?
         }
