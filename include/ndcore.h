@@ -38,6 +38,11 @@
 
 
 /**
+ * NumPy's default `max_header_size`: longer headers are refused.
+ */
+#define MAX_HEADER_SIZE 10000
+
+/**
  * Array flag bits returned by nd_array_flags (NumPy's values).
  */
 #define ND_FLAG_C_CONTIGUOUS 1
@@ -1126,6 +1131,135 @@ int nd_version_minor(void);
  * The library's patch version.
  */
 int nd_version_patch(void);
+
+/**
+ * NumPy's `memmap(path, dtype, mode, offset, shape, order)`: part of a
+ * file as an array, without reading it. `mode` is "r" (read-only: writes
+ * fail with ND_ERR_READONLY), "r+" (writes reach the file), "w+" (the
+ * file is created or overwritten with zeros) or "c" (copy-on-write:
+ * writes stay in memory), or NumPy's long names ("readonly", "readwrite",
+ * "write", "copyonwrite"). The data starts `offset` bytes into the file
+ * (any offset). `shape` NULL (with `ndim` 0) maps the rest of the file
+ * as a 1-d array; otherwise `ndim` dimensions, and `order` ND_ORDER_C or
+ * ND_ORDER_F lays them out. A sub-array dtype adds its dimensions.
+ *
+ * The file must hold `offset` plus the array's bytes: in "r" and "c" a
+ * shorter file is an error here (ND_ERR_VALUE), never a fault later; "r+"
+ * and "w+" extend it with zeros, as NumPy does. Other errors: ND_ERR_IO
+ * ("[Errno 2] No such file or directory: 'x.dat'", a directory, no
+ * permission for the mode), ND_ERR_VALUE (bad mode, negative offset, no
+ * shape with "w+", rest of file not a whole number of items). A file
+ * truncated by someone else while mapped cannot be guarded against.
+ *
+ * Views of the result keep the map (and the open file) alive; the map is
+ * released with the last of them. Write changes back with
+ * nd_array_flush. Caller owns the returned handle.
+ *
+ * # Safety
+ * `path` and `mode` are NUL-terminated strings; `dtype` a live handle;
+ * `shape` NULL or `ndim` readable values.
+ */
+struct nd_array *nd_memmap(const char *path,
+                           const struct nd_dtype *dtype,
+                           const char *mode,
+                           int64_t offset,
+                           size_t ndim,
+                           const int64_t *shape,
+                           nd_order order);
+
+/**
+ * NumPy's `memmap.flush()`: write the changes made through a memory map
+ * ("r+" or "w+") back to its file; any view of the map flushes all of it.
+ * With `durable`, also sync the file's data and size to the storage
+ * device (fsync), so they survive a power loss. Arrays not backed by a
+ * writable file map have nothing to write back: ND_OK, as in NumPy.
+ * ND_ERR_IO if the system refuses.
+ *
+ * # Safety
+ * `a` NULL (ND_ERR_NULL) or a live handle.
+ */
+enum nd_status nd_array_flush(const struct nd_array *a, bool durable);
+
+/**
+ * NumPy's `save(path, a)`: write `a` as a `.npy` file (format 1.0, or
+ * 2.0/3.0 when the header needs it, exactly as NumPy writes them): the
+ * data in C order, or Fortran order when `a` is F- and not C-contiguous.
+ * Any dtype ndcore describes, including records, sub-array fields and
+ * non-native byte order, which is kept. The file is created or
+ * overwritten. Errors: ND_ERR_IO (cannot create or write), ND_ERR_VALUE
+ * (a record with overlapping or out-of-order fields has no `.npy`
+ * description, as in NumPy).
+ *
+ * # Safety
+ * `path` a NUL-terminated string; `a` a live handle.
+ */
+enum nd_status nd_save(const char *path, const struct nd_array *a);
+
+/**
+ * NumPy's `load(path, mmap_mode=...)` for a `.npy` file (versions 1.0,
+ * 2.0, 3.0). `mmap_mode` NULL reads the data into new memory; "r", "r+"
+ * or "c" maps it as nd_memmap does. The header is parsed, never
+ * evaluated; headers over 10,000 bytes, object (pickled) arrays, bad
+ * magic strings or versions, malformed or truncated headers and files
+ * shorter than their data are errors (ND_ERR_VALUE, NumPy's messages;
+ * object dtypes ND_ERR_UNSUPPORTED), as are missing files (ND_ERR_IO).
+ * Caller owns the returned handle.
+ *
+ * # Safety
+ * `path` a NUL-terminated string; `mmap_mode` NULL or one.
+ */
+struct nd_array *nd_load(const char *path, const char *mmap_mode);
+
+/**
+ * NumPy's `fromfile(path, dtype, count, offset)` for binary files: skip
+ * `offset` bytes, then read `count` items of `dtype` (-1: every whole
+ * item left) into a new 1-d array. As NumPy, a file with fewer than
+ * `count` items gives the items it has: check the result's size.
+ * Errors: ND_ERR_IO (missing file, directory, unreadable), ND_ERR_VALUE
+ * (offset past the end or negative, count below -1). Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * `path` a NUL-terminated string; `dtype` a live handle.
+ */
+struct nd_array *nd_fromfile(const char *path,
+                             const struct nd_dtype *dtype,
+                             int64_t count,
+                             int64_t offset);
+
+/**
+ * NumPy's `a.tofile(path)`: write the elements' bytes in C order,
+ * whatever `a`'s layout, with no header (read back with nd_fromfile).
+ * The file is created or overwritten. ND_ERR_IO if it cannot be written.
+ *
+ * # Safety
+ * `a` a live handle; `path` a NUL-terminated string.
+ */
+enum nd_status nd_array_tofile(const struct nd_array *a, const char *path);
+
+/**
+ * NumPy's `frombuffer(buffer, dtype, count, offset)`: the `len` bytes at
+ * `data` as a 1-d array of `count` items (-1: as many as fit, which must
+ * then be a whole number) starting `offset` bytes in, without copying.
+ * Writes fail unless `writeable`. `release(ctx)`, if not NULL, runs once
+ * after the last handle on the memory is freed, as for nd_array_wrap
+ * (never if this fails). Errors (ND_ERR_VALUE, NumPy's messages): "offset
+ * must be non-negative and no greater than buffer length (7)", "buffer
+ * size must be a multiple of element size", "buffer is smaller than
+ * requested size". Caller owns the returned handle.
+ *
+ * # Safety
+ * `len` bytes at `data` stay valid (and writable when `writeable`) until
+ * `release` runs, or while any handle on them lives.
+ */
+struct nd_array *nd_frombuffer(void *data,
+                               size_t len,
+                               const struct nd_dtype *dtype,
+                               int64_t count,
+                               int64_t offset,
+                               bool writeable,
+                               nd_release_fn release,
+                               void *ctx);
 
 /**
  * NumPy's `sum`. Floats are summed pairwise as NumPy does (same

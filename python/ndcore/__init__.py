@@ -1374,3 +1374,14 @@ for _f in (sum, prod, max, min, mean, any, all, argmax, argmin, cumsum, cumprod)
 
 __all__ += ["sum", "prod", "max", "min", "amax", "amin", "mean", "any", "all", "argmax",
             "argmin", "cumsum", "cumprod"]
+
+
+# ------------------------------------------------- files
+
+from . import _io  # noqa: E402
+
+memmap = _io.memmap = _io._make_memmap_class(ndarray)
+save, load, fromfile, frombuffer = _io.save, _io.load, _io.fromfile, _io.frombuffer
+ndarray.tofile = _io.tofile
+ndarray.flush = _io.flush
+__all__ += ["memmap", "save", "load", "fromfile", "frombuffer"]

@@ -5,6 +5,7 @@ the repository's build output (target/release, then target/debug).
 """
 
 import ctypes
+import re
 import os
 from ctypes import (
     CFUNCTYPE,
@@ -237,6 +238,16 @@ _SIGNATURES = {
         nd_array_p,
         [c_void_p, nd_dtype_p, c_size_t, I64P, I64P, c_bool, RELEASE_FN, c_void_p],
     ),
+    "nd_memmap": (nd_array_p, [c_char_p, nd_dtype_p, c_char_p, c_int64, c_size_t, I64P, c_int]),
+    "nd_array_flush": (c_int, [nd_array_p, c_bool]),
+    "nd_save": (c_int, [c_char_p, nd_array_p]),
+    "nd_load": (nd_array_p, [c_char_p, c_char_p]),
+    "nd_fromfile": (nd_array_p, [c_char_p, nd_dtype_p, c_int64, c_int64]),
+    "nd_array_tofile": (c_int, [nd_array_p, c_char_p]),
+    "nd_frombuffer": (
+        nd_array_p,
+        [c_void_p, c_size_t, nd_dtype_p, c_int64, c_int64, c_bool, RELEASE_FN, c_void_p],
+    ),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
@@ -284,6 +295,12 @@ def raise_last():
     status = lib.nd_last_status()
     message = lib.nd_last_error().decode("utf-8", "replace")
     lib.nd_clear_error()
+    if status == ND_ERR_IO:
+        # "[Errno 2] No such file or directory: 'x'": OSError(errno, text)
+        # gives Python's own subclass (FileNotFoundError, IsADirectoryError).
+        m = re.match(r"\[Errno (\d+)\] (.*)", message)
+        if m:
+            raise OSError(int(m.group(1)), m.group(2))
     raise _EXCEPTIONS.get(status, RuntimeError)(message)
 
 

@@ -233,6 +233,82 @@ impl Array {
         .described())
     }
 
+    /// An array over all of `buffer` from its first byte, contiguous in
+    /// `order` (F for `Order::F`, C otherwise): how a file map becomes an
+    /// array. A sub-array dtype adds its dimensions, as in `empty`. The
+    /// buffer must hold exactly the array's bytes. Writeable when the
+    /// buffer is; it does not own its data (NumPy's memmap: `OWNDATA`
+    /// false, the map is the base).
+    pub fn from_buffer(
+        buffer: Buffer,
+        dtype: &DType,
+        shape: &[usize],
+        order: Order,
+    ) -> Result<Array> {
+        let (dtype, shape) = expand_subarray(dtype, shape);
+        let (strides, nbytes) = layout::contiguous(&shape, dtype.itemsize(), order)?;
+        if nbytes != buffer.len() {
+            bail!(
+                Internal,
+                "a buffer of {} bytes cannot hold an array of {nbytes} bytes",
+                buffer.len()
+            );
+        }
+        let writeable = buffer.is_writeable();
+        Ok(Array {
+            buffer: Arc::new(buffer),
+            offset: 0,
+            dtype,
+            shape,
+            strides,
+            writeable,
+            owndata: false,
+            weak: false,
+            dense: false,
+        }
+        .described())
+    }
+
+    /// The bytes of a C- or F-contiguous array in memory order; None when
+    /// it is neither. As everywhere in ndcore, writes through other views
+    /// while the slice is read are the caller's race.
+    pub fn contiguous_bytes(&self) -> Option<&[u8]> {
+        let f = self.flags();
+        if !(f.c_contiguous || f.f_contiguous) {
+            return None;
+        }
+        let n = self.nbytes();
+        if n == 0 {
+            return Some(&[]);
+        }
+        // SAFETY: a contiguous description reaches exactly `n` bytes from
+        // its data pointer, inside the buffer this array keeps alive.
+        Some(unsafe { std::slice::from_raw_parts(self.data_ptr(), n) })
+    }
+
+    /// The bytes of a contiguous array that nothing else can see (a new
+    /// array not yet shared: `is_sole_owner`), to fill it; None otherwise.
+    pub fn fresh_bytes_mut(&mut self) -> Option<&mut [u8]> {
+        if !self.is_sole_owner() {
+            return None;
+        }
+        let n = self.contiguous_bytes()?.len();
+        if n == 0 {
+            return Some(&mut []);
+        }
+        // SAFETY: as `contiguous_bytes`; no other array, view or handle
+        // holds the buffer and `&mut self` excludes this one's other uses.
+        Some(unsafe { std::slice::from_raw_parts_mut(self.data_ptr(), n) })
+    }
+
+    /// Write the changes made through a memory map back to its file (any
+    /// view of the map flushes all of it), and with `durable` sync the file
+    /// to the device too. Arrays not backed by a shared file map have
+    /// nothing to write: Ok, as NumPy's `memmap.flush`.
+    pub fn flush(&self, durable: bool) -> Result<()> {
+        self.buffer.flush(durable)
+    }
+
     /// A view of `self`'s buffer with another description, checked to stay
     /// inside the buffer. The base of every view constructor.
     pub fn view_with(

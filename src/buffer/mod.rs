@@ -3,7 +3,10 @@
 //! view keeps it alive and the release runs exactly once, after the last
 //! view is gone, on whichever thread drops it.
 
+mod file;
 mod pool;
+
+pub use file::MapMode;
 
 use std::alloc::{Layout, alloc, alloc_zeroed, dealloc};
 use std::ptr::NonNull;
@@ -43,6 +46,8 @@ enum Owner {
     Mapped { base: *mut u8, len: usize },
     /// Someone else's memory; the closure (if any) gives it back.
     Foreign(Option<Release>),
+    /// A map of part of a file (`map_file`), unmapped and closed on drop.
+    File(Box<file::FileMap>),
 }
 
 /// A block of bytes and who owns it.
@@ -337,6 +342,10 @@ impl Drop for Buffer {
                 }
                 return;
             }
+            // Unmapped and closed when the box drops; unflushed changes of
+            // a shared map still reach the file (the kernel writes back
+            // dirty pages), as with NumPy's memmap.
+            Owner::File(_) => return,
         };
         let c = Cached {
             ptr: self.ptr,

@@ -16,6 +16,20 @@ use crate::layout;
 /// passed to nd_array_wrap.
 pub type nd_release_fn = Option<unsafe extern "C" fn(ctx: *mut c_void)>;
 
+/// A C release callback and its context as the buffer layer's `Release`.
+pub(super) fn release_arg(release: nd_release_fn, ctx: *mut c_void) -> Option<Release> {
+    struct Ctx(*mut c_void);
+    // SAFETY: the caller's contract says `release(ctx)` may run on any thread.
+    unsafe impl Send for Ctx {}
+    release.map(|f| {
+        let c = Ctx(ctx);
+        Box::new(move || {
+            let c = c;
+            unsafe { f(c.0) }
+        }) as Release
+    })
+}
+
 /// Borrow (dtype, shape) arguments, checking the shape: at most ND_MAXDIMS
 /// dimensions, none negative, a byte size that fits.
 unsafe fn shape_args(
@@ -262,19 +276,10 @@ pub unsafe extern "C" fn nd_array_wrap(
     release: nd_release_fn,
     ctx: *mut c_void,
 ) -> *mut nd_array {
-    struct Ctx(*mut c_void);
-    // SAFETY: the caller's contract says `release(ctx)` may run on any thread.
-    unsafe impl Send for Ctx {}
     guard(|| {
         let (d, s) = unsafe { shape_args(dtype, ndim, shape)? };
         let st = strides_arg(strides, ndim)?;
-        let release: Option<Release> = release.map(|f| {
-            let c = Ctx(ctx);
-            Box::new(move || {
-                let c = c;
-                unsafe { f(c.0) }
-            }) as Release
-        });
+        let release = release_arg(release, ctx);
         let parts = ForeignParts {
             data: data as *mut u8,
             dtype: d,

@@ -12,6 +12,7 @@ mod create;
 mod dtype;
 mod errors;
 mod guard;
+mod io;
 mod reduce;
 mod select;
 mod spare;

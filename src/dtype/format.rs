@@ -37,7 +37,7 @@ fn quoted(d: &DType) -> String {
 
 /// A string as Python's `repr` writes it (NumPy prints field names so):
 /// single quotes, unless the text has a `'` and no `"`.
-fn py_str(s: &str) -> String {
+pub(super) fn py_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {

@@ -6,9 +6,11 @@
 //! and casting tables (`promote`), and the encoding of single elements
 //! (`element`). It knows nothing about shapes or memory ownership.
 
+mod descr;
 mod element;
 mod format;
 mod kind;
+pub(crate) mod literal;
 mod parse;
 mod promote;
 

@@ -1,0 +1,56 @@
+//! Arrays and files: memory maps (NumPy's `memmap`), `.npy` files (`save`,
+//! `load`, with `mmap_mode`), and raw binary files (`fromfile`, `tofile`).
+//! Everything here reads and writes bytes; the array and dtype layers say
+//! what the bytes mean. Files are never trusted: every size is checked
+//! before a map is made, so a short file is an error at open, not a SIGBUS
+//! later, and `.npy` headers are read as literals, never evaluated.
+
+mod memmap;
+mod npy;
+mod raw;
+
+pub use memmap::{MemmapMode, memmap};
+pub use npy::{NpyHeader, load, read_header, save};
+pub use raw::{fromfile, tofile};
+
+use std::fs::File;
+use std::path::Path;
+
+use crate::error::{Error, err};
+
+/// An `Io` error naming the file, as Python's OSError prints it:
+/// `[Errno 2] No such file or directory: 'data.bin'`.
+fn io_error(e: &std::io::Error, path: &Path) -> Error {
+    let what = match e.raw_os_error() {
+        Some(code) => {
+            let text = e.to_string();
+            // std appends " (os error N)"; Python puts the number first.
+            let text = text
+                .strip_suffix(&format!(" (os error {code})"))
+                .unwrap_or(&text);
+            format!("[Errno {code}] {text}")
+        }
+        None => e.to_string(),
+    };
+    err!(Io, "{what}: '{}'", path.display())
+}
+
+/// Open an existing file for reading, refusing directories (which Linux
+/// lets `open` succeed on).
+fn open_read(path: &Path) -> crate::Result<File> {
+    let file = File::open(path).map_err(|e| io_error(&e, path))?;
+    check_regular(&file, path)?;
+    Ok(file)
+}
+
+fn check_regular(file: &File, path: &Path) -> crate::Result<()> {
+    let meta = file.metadata().map_err(|e| io_error(&e, path))?;
+    if meta.is_dir() {
+        return Err(err!(Io, "[Errno 21] Is a directory: '{}'", path.display()));
+    }
+    Ok(())
+}
+
+fn file_len(file: &File, path: &Path) -> crate::Result<u64> {
+    Ok(file.metadata().map_err(|e| io_error(&e, path))?.len())
+}
