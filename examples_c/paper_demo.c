@@ -7,11 +7,14 @@
  *
  * Then "vectorization": ufuncs over whole arrays, broadcasting, in-place
  * operations, finite differences from slices, and the broadcast distance
- * grid. Later parts (dot, memmap, structured record files) arrive with the
- * capabilities they show. */
+ * grid; memory-mapped files and a structured record file read in one
+ * call. Later parts (dot) arrive with the capabilities they show. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ndcore.h"
 
@@ -47,6 +50,86 @@ static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The int64 at element `i` of a file, read with stdio: what is on disk. */
+static long long file_i64(const char *path, long i) {
+    int64_t v = -1;
+    FILE *f = fopen(path, "rb");
+    if (f && fseek(f, i * 8, SEEK_SET) == 0 && fread(&v, 8, 1, f) == 1) {
+    }
+    if (f) fclose(f);
+    return (long long)v;
+}
+
+static void files_demo(void) {
+    char dir[] = "/tmp/ndcore-demo-XXXXXX", path[64], foo[64];
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    snprintf(path, sizeof path, "%s/myarray.memmap", dir);
+    snprintf(foo, sizeof foo, "%s/foo.dat", dir);
+
+    printf("== Memory-mapped files ==\n");
+    nd_dtype *i64 = nd_dtype_new(ND_INT64);
+    int64_t shape[2] = {300, 300};
+    nd_array *a = nd_memmap(path, i64, "write", 0, 2, shape, ND_ORDER_C);
+    printf(">>> a = np.memmap('myarray.memmap', mode='write', shape=(300, 300), dtype=np.int64)\n");
+    nd_array *r = nd_arange(0, 300 * 300, 1, i64);
+    nd_array *r2 = nd_reshape(r, 2, shape, ND_ORDER_C);
+    nd_copyto(a, r2, ND_CASTING_SAME_KIND);
+    show("a.flat = np.arange(300 * 300); a", a);
+    nd_array_flush(a, false);
+    printf(">>> a.flush()   # on disk, element 30005 is now %lld\n", file_i64(path, 30005));
+    nd_array_free(a);
+    nd_array *b = nd_memmap(path, i64, "r+", 0, 2, shape, ND_ORDER_C);
+    printf(">>> b = np.memmap('myarray.memmap', mode='r+', shape=(300, 300), dtype=np.int64)\n");
+    nd_index row100 = {ND_INDEX_INT, 100, 0, 0, NULL};
+    nd_array *b100 = nd_array_index(b, 1, &row100);
+    nd_array *two = nd_scalar_int(2);
+    nd_array_free(nd_multiply(b100, two, b100));
+    printf(">>> b[100, :] *= 2\n");
+    nd_array_flush(b, false);
+    printf(">>> b.flush()   # on disk: b[100, 5] = %lld, b[101, 5] = %lld\n\n", file_i64(path, 30005),
+           file_i64(path, 30305));
+    nd_array_free(two);
+    nd_array_free(b100);
+    nd_array_free(b);
+    nd_array_free(r2);
+    nd_array_free(r);
+    nd_dtype_free(i64);
+
+    printf("== Structured data: a binary record file read in one call ==\n");
+    /* foo.dat as an instrument written by C would: one struct per record. */
+    struct {
+        uint64_t time;
+        double x, y;
+    } recs[3] = {{1, 0, 0.5}, {2, 0, 10.3}, {3, 5.5, 1.1}};
+    FILE *f = fopen(foo, "wb");
+    if (!f || fwrite(recs, sizeof recs[0], 3, f) != 3) exit(1);
+    fclose(f);
+    nd_dtype *dt = nd_dtype_from_string("[('time', '<u8'), ('pos', [('x', '<f8'), ('y', '<f8')])]");
+    printf(">>> dt = np.dtype([('time', np.uint64), ('pos', [('x', float), ('y', float)])])\n");
+    nd_array *data = nd_fromfile(foo, dt, -1, 0);
+    show("data = np.fromfile('foo.dat', dtype=dt); data", data);
+    nd_array *time = nd_array_field(data, "time");
+    show("data['time']", time);
+    nd_array *two_u = nd_scalar_uint(2);
+    nd_array *times = nd_greater_equal(time, two_u, NULL);
+    show("times = (data['time'] >= 2); times", times);
+    nd_index sel = {ND_INDEX_ARRAY, 0, 0, 0, times};
+    nd_array *late = nd_array_getitem(data, 1, &sel);
+    nd_array *pos = nd_array_field(late, "pos");
+    nd_array *x = nd_array_field(pos, "x");
+    show("data[times]['pos']['x']", x);
+    printf("\n");
+    nd_array *hs[] = {x, pos, late, times, two_u, time, data};
+    for (size_t i = 0; i < sizeof hs / sizeof *hs; i++) nd_array_free(hs[i]);
+    nd_dtype_free(dt);
+    unlink(path);
+    unlink(foo);
+    rmdir(dir);
 }
 
 static void released(void *ctx) {
@@ -237,6 +320,8 @@ int main(void) {
     nd_array_free(tv);
     printf("\n");
 
+    files_demo();
+
     printf("== Bad input is an error code and a message, never a crash ==\n");
     int64_t bad[2] = {3, -1};
     if (!nd_zeros(f32, 2, bad, ND_ORDER_C))
@@ -255,6 +340,11 @@ int main(void) {
     if (!nd_broadcast_to(y, 2, (int64_t[]){4, 2}))
         printf("np.broadcast_to(y, (4, 2)): %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
     nd_array_free(bx);
+    if (!nd_load("no-such-file.npy", NULL))
+        printf("np.load('no-such-file.npy'): %s: %s\n", nd_status_name(nd_last_status()), nd_last_error());
+    if (!nd_memmap("examples_c/paper_demo.c", i64, "r", 0, 2, (int64_t[]){300, 300}, ND_ORDER_C))
+        printf("np.memmap('paper_demo.c', mode='r', shape=(300, 300), dtype=np.int64): %s: %s\n",
+               nd_status_name(nd_last_status()), nd_last_error());
 
     nd_array *handles[] = {r, x, y, xT, z, zb, cw, col, z0, zf, lin, e, c, big, bytes, recs};
     for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) nd_array_free(handles[i]);
