@@ -488,6 +488,38 @@ static void test_frombuffer(void) {
     nd_dtype_free(i2);
 }
 
+static void test_byteswap(void) {
+    uint32_t v[2] = {0x01020304u, 0xa0b0c0d0u};
+    nd_dtype *u4 = nd_dtype_new(ND_UINT32);
+    int64_t two[1] = {2};
+    nd_array *a = nd_array_wrap(v, u4, 1, two, NULL, true, NULL, NULL);
+    nd_array *s = nd_array_byteswap(a, false);
+    const uint32_t *sv = nd_array_data(s);
+    CHECK(sv[0] == 0x04030201u && sv[1] == 0xd0c0b0a0u && v[0] == 0x01020304u);
+    nd_array *t = nd_array_byteswap(a, true);
+    CHECK(t != NULL && v[1] == 0xd0c0b0a0u);
+    /* complex: each half reversed on its own. */
+    float c[2] = {1.0f, -2.0f};
+    nd_dtype *c8 = nd_dtype_new(ND_COMPLEX64);
+    int64_t one[1] = {1};
+    nd_array *z = nd_array_wrap(c, c8, 1, one, NULL, false, NULL, NULL);
+    nd_array *zs = nd_array_byteswap(z, false);
+    const unsigned char *zb = nd_array_data(zs), *cb = (const unsigned char *)c;
+    int ok = 1;
+    for (int i = 0; i < 4; i++) ok &= zb[i] == cb[3 - i] && zb[4 + i] == cb[7 - i];
+    CHECK(ok);
+    nd_clear_error();
+    CHECK(nd_array_byteswap(z, true) == NULL);
+    CHECK_ERROR(ND_ERR_READONLY, "read-only");
+    CHECK(c[0] == 1.0f && c[1] == -2.0f);
+    CHECK(nd_array_byteswap(NULL, false) == NULL);
+    CHECK_ERROR(ND_ERR_NULL, "'a'");
+    nd_array *hs[] = {a, s, t, z, zs};
+    for (size_t i = 0; i < 5; i++) nd_array_free(hs[i]);
+    nd_dtype_free(u4);
+    nd_dtype_free(c8);
+}
+
 int main(void) {
     snprintf(dir, sizeof dir, "/tmp/ndcore-io-XXXXXX");
     if (!mkdtemp(dir)) {
@@ -501,6 +533,7 @@ int main(void) {
     test_npy_bad_files();
     test_record_file();
     test_frombuffer();
+    test_byteswap();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

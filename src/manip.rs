@@ -117,3 +117,19 @@ fn as_contiguous(a: &Array, order: Order) -> Result<Array> {
     };
     if already { Ok(a) } else { copy(&a, order) }
 }
+
+/// NumPy's `a.byteswap(inplace)`: every scalar's bytes reversed (both
+/// halves of a complex separately, every field of a record), the dtype kept,
+/// so the values change; with `inplace` in `a`'s own memory (which must be
+/// writeable), returning a view of it, otherwise in a copy. Reading the
+/// bytes as the swapped dtype and storing them as the original one is
+/// exactly that reversal, so the cast machinery does it.
+pub fn byteswap(a: &Array, inplace: bool) -> Result<Array> {
+    let swapped = a.view_dtype(&a.dtype().swapped())?;
+    if inplace {
+        assign(a, &swapped, Casting::Unsafe)?;
+        Ok(a.view())
+    } else {
+        astype(&swapped, a.dtype(), Casting::Unsafe, Order::K)
+    }
+}

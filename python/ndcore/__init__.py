@@ -1384,4 +1384,5 @@ memmap = _io.memmap = _io._make_memmap_class(ndarray)
 save, load, fromfile, frombuffer = _io.save, _io.load, _io.fromfile, _io.frombuffer
 ndarray.tofile = _io.tofile
 ndarray.flush = _io.flush
+ndarray.byteswap = _io.byteswap
 __all__ += ["memmap", "save", "load", "fromfile", "frombuffer"]

@@ -89,6 +89,14 @@ def flush(self, durable=False):
     check_status(_c.nd_array_flush(self._h, bool(durable)))
 
 
+def byteswap(self, inplace=False):
+    """ndarray.byteswap: every scalar's bytes reversed, the dtype kept."""
+    _, ndarray = _pkg()
+    h = _c.nd_array_byteswap(self._h, bool(inplace))
+    out = ndarray._from_handle(h, base=self)
+    return self if inplace else out
+
+
 def frombuffer(buffer, dtype=float, count=-1, offset=0, *, like=None):
     """numpy.frombuffer: the buffer's memory as a 1-d array, no copy; the
     buffer stays alive as long as any view of it."""

@@ -240,6 +240,7 @@ _SIGNATURES = {
     ),
     "nd_memmap": (nd_array_p, [c_char_p, nd_dtype_p, c_char_p, c_int64, c_size_t, I64P, c_int]),
     "nd_array_flush": (c_int, [nd_array_p, c_bool]),
+    "nd_array_byteswap": (nd_array_p, [nd_array_p, c_bool]),
     "nd_save": (c_int, [c_char_p, nd_array_p]),
     "nd_load": (nd_array_p, [c_char_p, c_char_p]),
     "nd_fromfile": (nd_array_p, [c_char_p, nd_dtype_p, c_int64, c_int64]),

@@ -454,6 +454,25 @@ pub unsafe extern "C" fn nd_astype(
     })
 }
 
+/// NumPy's `a.byteswap(inplace)`: the bytes of every scalar reversed (each
+/// half of a complex, every field of a record; one-byte kinds unchanged),
+/// the dtype kept, so the values change. Convert non-native data to native
+/// values with nd_astype to the native dtype instead (or byteswap and view
+/// with nd_dtype_newbyteorder(dtype, 'S')). With `inplace` the swap is done
+/// in `a`'s memory (ND_ERR_READONLY if it is not writeable; nothing is
+/// written) and a new view of `a` is returned; otherwise a swapped copy.
+/// Caller owns the result.
+///
+/// # Safety
+/// `a` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_array_byteswap(a: *const nd_array, inplace: bool) -> *mut nd_array {
+    guard(|| {
+        let a = unsafe { nd_array::borrow(a, "a")? };
+        Ok(nd_array::into_raw(crate::manip::byteswap(a, inplace)?))
+    })
+}
+
 /// NumPy's `a.copy(order)`: a new array with its own memory, laid out per
 /// `order` (ND_ORDER_C, _F, _A or _K). Caller owns the result.
 ///

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use super::guard::{Handle, c_slice, c_str, guard, owned_c_string};
 use super::{casting_arg, nd_casting, nd_dtype};
-use crate::dtype::{ByteOrder, DType, Field, Kind, Record, ScalarType, can_cast, result_type};
+use crate::dtype::{ByteOrder, DType, Field, Kind, Record, can_cast, result_type};
 use crate::error::{Result, bail};
 
 /// A dtype's type: one of the builtin ND_BOOL .. ND_COMPLEX128, or
@@ -95,36 +95,6 @@ fn byte_order_arg(c: c_char) -> Result<Option<ByteOrder>> {
             other as char
         ),
     })
-}
-
-/// NumPy's `newbyteorder('S')`: every scalar inside in the other byte order.
-fn swapped(d: &DType) -> DType {
-    match d {
-        DType::Scalar(s) => {
-            let o = match s.order() {
-                ByteOrder::Little => ByteOrder::Big,
-                ByteOrder::Big => ByteOrder::Little,
-                o => o,
-            };
-            DType::Scalar(ScalarType::new(s.kind(), o))
-        }
-        DType::Record(r) => {
-            let fields = r
-                .fields()
-                .iter()
-                .map(|f| Field {
-                    name: f.name.clone(),
-                    dtype: swapped(&f.dtype),
-                    offset: f.offset,
-                })
-                .collect();
-            Record::new(fields, Some(r.itemsize()), r.is_aligned_struct())
-                .expect("same layout as a valid record")
-                .into()
-        }
-        DType::SubArray(s) => DType::subarray(swapped(&s.base), s.shape.clone())
-            .expect("same size as a valid sub-array"),
-    }
 }
 
 /// A new handle for the builtin dtype `type` in native byte order.
@@ -260,7 +230,7 @@ pub unsafe extern "C" fn nd_dtype_newbyteorder(
         let d = unsafe { nd_dtype::borrow(dtype, "dtype")? };
         let out = match byte_order_arg(order)? {
             Some(o) => d.with_byte_order(o),
-            None => swapped(d),
+            None => d.swapped(),
         };
         Ok(nd_dtype::into_raw(out))
     })

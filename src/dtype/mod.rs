@@ -178,6 +178,37 @@ impl DType {
         }
     }
 
+    /// NumPy's `newbyteorder('S')`: every scalar inside in the other byte
+    /// order (one-byte kinds keep theirs).
+    pub fn swapped(&self) -> DType {
+        match self {
+            DType::Scalar(s) => {
+                let o = match s.order() {
+                    ByteOrder::Little => ByteOrder::Big,
+                    ByteOrder::Big => ByteOrder::Little,
+                    o => o,
+                };
+                DType::Scalar(ScalarType::new(s.kind(), o))
+            }
+            DType::Record(r) => DType::Record(Arc::new(Record {
+                fields: r
+                    .fields
+                    .iter()
+                    .map(|f| Field {
+                        name: f.name.clone(),
+                        dtype: f.dtype.swapped(),
+                        offset: f.offset,
+                    })
+                    .collect(),
+                ..(**r).clone()
+            })),
+            DType::SubArray(s) => DType::SubArray(Arc::new(SubArray {
+                base: s.base.swapped(),
+                shape: s.shape.clone(),
+            })),
+        }
+    }
+
     /// The same dtype with every scalar in `order` (NumPy's `newbyteorder`
     /// with an explicit order).
     pub fn with_byte_order(&self, order: ByteOrder) -> DType {
