@@ -5,7 +5,7 @@ faster), then draws bench/compare.png (matplotlib, installed by `make bench`
 from python/requirements-bench.txt). Sizes follow issue 4's targets: 2**25
 float64 for DRAM-bound ufuncs and sums, 2**24 for casts and transcendentals,
 4096**2 for M.T + M, the paper's f(x) at 1e5 and 1e7 and its 200**3
-distance grid. NumPy runs its ufuncs on one thread; ndcore splits large
+distance grid; issue 6's 1 GiB memory-mapped sum and .npy save/load. NumPy runs its ufuncs on one thread; ndcore splits large
 elementwise work across both cores (RAYON_NUM_THREADS sets the count).
 """
 
@@ -117,6 +117,39 @@ def reductions():
     row("reductions", "cumsum f8 2^24", 2 * h.nbytes, lambda: np.cumsum(h), lambda: nd.cumsum(wh))
 
 
+def files():
+    """A sequential sum over a 1 GiB memory map (issue 6), the file in the
+    page cache (written just before), each library mapping it afresh per
+    run (map, fault the pages in, sum, unmap), so both pay the same."""
+    import tempfile
+    n = 2**27  # 1 GiB of float64
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "big.f8")
+        np.arange(n, dtype=np.float64).tofile(path)
+
+        def numpy_sum():
+            m = np.memmap(path, dtype=np.float64, mode="r")
+            m.sum()
+            del m
+
+        def ndcore_sum():
+            m = nd.memmap(path, dtype=np.float64, mode="r")
+            nd.sum(m)
+            del m
+
+        assert float(nd.sum(nd.memmap(path, dtype=np.float64, mode="r"))) == \
+            float(np.memmap(path, dtype=np.float64, mode="r").sum())
+        row("files", "memmap sum f8 1 GiB", n * 8, numpy_sum, ndcore_sum)
+        m, w = np.memmap(path, dtype=np.float64, mode="r"), nd.memmap(path, dtype=np.float64, mode="r")
+        row("files", "memmap sum f8 1 GiB, mapped", n * 8, lambda: m.sum(), lambda: nd.sum(w))
+        del m, w
+        h = np.arange(2**24, dtype=np.float64)
+        wh = nd.asarray(h)
+        save_np, save_nd = os.path.join(d, "a.npy"), os.path.join(d, "b.npy")
+        row("files", "save 128 MiB .npy", h.nbytes, lambda: np.save(save_np, h), lambda: nd.save(save_nd, wh))
+        row("files", "load 128 MiB .npy", h.nbytes, lambda: np.load(save_np), lambda: nd.load(save_nd))
+
+
 def chart(path):
     try:
         import matplotlib
@@ -127,7 +160,8 @@ def chart(path):
         return
     names = [f"{s}: {n}" for s, n, _ in RESULTS]
     ratios = [r for _, _, r in RESULTS]
-    colours = {"casts": "#8888cc", "ufuncs": "#44aa66", "paper": "#dd8833", "reductions": "#aa4466"}
+    colours = {"casts": "#8888cc", "ufuncs": "#44aa66", "paper": "#dd8833", "reductions": "#aa4466",
+               "files": "#4488aa"}
     fig, ax = plt.subplots(figsize=(9, 0.26 * len(RESULTS) + 1.2))
     ax.barh(range(len(ratios)), ratios, color=[colours[s] for s, _, _ in RESULTS])
     ax.axvline(1.0, color="black", linewidth=0.8)
@@ -145,7 +179,7 @@ def chart(path):
 
 def main():
     warnings.simplefilter("ignore")
-    sections = sys.argv[1:] or ["casts", "ufuncs", "paper", "reductions"]
+    sections = sys.argv[1:] or ["casts", "ufuncs", "paper", "reductions", "files"]
     print(f"numpy {np.__version__}, ndcore {nd.__version__}, {os.cpu_count()} cores")
     print(f"{'workload':<34} {'numpy':>8} {'ndcore':>8} {'ratio':>8}   (GB/s read+written)")
     for s in sections:

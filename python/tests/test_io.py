@@ -318,3 +318,22 @@ def test_byteswap_read_only_and_native_values():
     native = big.astype("<f8")
     assert native.dtype == np.dtype("<f8")
     np.testing.assert_array_equal(np.asarray(native), np.arange(5.0))
+
+
+def test_save_replaces_longer_files_and_its_own_map(tmp_path):
+    p = tmp_path / "r.npy"
+    np.save(p, np.arange(1000.0))
+    nd.save(p, nd.arange(3))
+    np.testing.assert_array_equal(np.load(p), np.arange(3))
+    assert p.stat().st_size == 128 + 24
+    (tmp_path / "t.bin").write_bytes(b"x" * 100)
+    nd.arange(2, dtype="u1").tofile(str(tmp_path / "t.bin"))
+    assert (tmp_path / "t.bin").read_bytes() == b"\x00\x01"
+    # Saving a map of a file over that file: the bytes stay (no truncation
+    # under the reader's feet).
+    np.save(p, np.arange(50000.0))
+    m = nd.load(p, mmap_mode="r")
+    nd.save(p, m)
+    np.testing.assert_array_equal(np.load(p), np.arange(50000.0))
+    with pytest.raises(IsADirectoryError):
+        nd.arange(3).tofile(str(tmp_path))

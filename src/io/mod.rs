@@ -51,6 +51,31 @@ fn check_regular(file: &File, path: &Path) -> crate::Result<()> {
     Ok(())
 }
 
+/// Make `parts`, one after the other, the whole content of the file at
+/// `path` (created or replaced). The old content is overwritten in place
+/// and the file then cut to the new length, instead of truncating it to
+/// zero first: ext4 flushes a file truncated to zero and rewritten when it
+/// is closed (its `auto_da_alloc` rule), which made saving 128 MiB run at
+/// a third of NumPy's speed here. A reader mapping the old file sees the
+/// new bytes rather than a fault, unless the file shrinks.
+fn write_file(path: &Path, parts: &[&[u8]]) -> crate::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| io_error(&e, path))?;
+    check_regular(&file, path)?;
+    let mut len = 0u64;
+    for p in parts {
+        file.write_all(p).map_err(|e| io_error(&e, path))?;
+        len += p.len() as u64;
+    }
+    file.set_len(len).map_err(|e| io_error(&e, path))?;
+    Ok(())
+}
+
 fn file_len(file: &File, path: &Path) -> crate::Result<u64> {
     Ok(file.metadata().map_err(|e| io_error(&e, path))?.len())
 }

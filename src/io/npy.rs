@@ -5,11 +5,10 @@
 //! data in C or Fortran order. The header is read by a literal reader that
 //! evaluates nothing, bounded as NumPy bounds it (10,000 characters).
 
-use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
-use super::{MemmapMode, file_len, io_error, memmap, open_read};
+use super::{MemmapMode, file_len, memmap, open_read, write_file};
 use crate::array::Array;
 use crate::dtype::DType;
 use crate::dtype::literal::{self, Lit};
@@ -260,12 +259,7 @@ pub fn save(path: &Path, a: &Array) -> Result<()> {
         }
     };
     let header = header_bytes(a.dtype(), a.shape(), fortran)?;
-    let mut file = File::create(path).map_err(|e| io_error(&e, path))?;
-    file.write_all(&header)
-        .and_then(|()| file.write_all(data))
-        .and_then(|()| file.flush())
-        .map_err(|e| io_error(&e, path))?;
-    Ok(())
+    write_file(path, &[&header, data])
 }
 
 /// NumPy's `load(path, mmap_mode=...)` of a `.npy` file: into new memory,

@@ -2,11 +2,10 @@
 //! the elements with no header (the record files of instruments and C
 //! programs, read in one call with a structured dtype).
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::{file_len, io_error, open_read};
+use super::{file_len, io_error, open_read, write_file};
 use crate::array::Array;
 use crate::dtype::DType;
 use crate::error::{Result, bail, err};
@@ -54,8 +53,5 @@ pub fn tofile(a: &Array, path: &Path) -> Result<()> {
                 .ok_or_else(|| err!(Internal, "a C-contiguous copy has no contiguous bytes"))?
         }
     };
-    let mut file = File::create(path).map_err(|e| io_error(&e, path))?;
-    file.write_all(data)
-        .and_then(|()| file.flush())
-        .map_err(|e| io_error(&e, path))
+    write_file(path, &[data])
 }
