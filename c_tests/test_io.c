@@ -520,6 +520,45 @@ static void test_byteswap(void) {
     nd_dtype_free(c8);
 }
 
+static void test_npz(void) {
+    const char *p = path_of("a.npz");
+    nd_dtype *f8 = nd_dtype_new(ND_FLOAT64);
+    nd_array *x = nd_arange(0, 5, 1, f8), *y = nd_arange(10, 12, 1, f8);
+    const nd_array *arrays[2] = {x, y};
+    const char *names[2] = {"x", "why"};
+    for (int compressed = 0; compressed < 2; compressed++) {
+        CHECK(nd_savez(p, 2, names, arrays, compressed) == ND_OK);
+        char *list = nd_npz_names(p);
+        CHECK(list && strcmp(list, "x\nwhy") == 0);
+        nd_string_free(list);
+        nd_array *b = nd_npz_load(p, "why");
+        int64_t i1[1] = {1};
+        double d = 0;
+        CHECK(b && nd_array_size(b) == 2 && nd_array_get_f64(b, 1, i1, &d) == ND_OK && d == 11);
+        nd_array_free(b);
+    }
+    CHECK(nd_savez(p, 2, NULL, arrays, false) == ND_OK);
+    char *list = nd_npz_names(p);
+    CHECK(list && strcmp(list, "arr_0\narr_1") == 0);
+    nd_string_free(list);
+    nd_clear_error();
+    CHECK(nd_npz_load(p, "x") == NULL);
+    CHECK_ERROR(ND_ERR_VALUE, "x is not a file in the archive (it holds arr_0, arr_1)");
+    CHECK(nd_load(p, NULL) == NULL);
+    CHECK_ERROR(ND_ERR_VALUE, "this is a .npz archive");
+    const char *twice[2] = {"a", "a"};
+    CHECK(nd_savez(p, 2, twice, arrays, false) == ND_ERR_VALUE);
+    CHECK(nd_savez(p, 2, names, NULL, false) == ND_ERR_NULL);
+    CHECK(nd_npz_names(path_of("none.npz")) == NULL);
+    CHECK_ERROR(ND_ERR_IO, "No such file");
+    write_bytes(path_of("junk.npz"), "PK\x03\x04junk", 8);
+    CHECK(nd_npz_names(path_of("junk.npz")) == NULL);
+    CHECK_ERROR(ND_ERR_VALUE, "not a valid .npz file");
+    nd_array_free(x);
+    nd_array_free(y);
+    nd_dtype_free(f8);
+}
+
 int main(void) {
     snprintf(dir, sizeof dir, "/tmp/ndcore-io-XXXXXX");
     if (!mkdtemp(dir)) {
@@ -534,6 +573,7 @@ int main(void) {
     test_record_file();
     test_frombuffer();
     test_byteswap();
+    test_npz();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

@@ -1277,6 +1277,46 @@ struct nd_array *nd_frombuffer(void *data,
                                void *ctx);
 
 /**
+ * NumPy's `savez(path, **arrays)` (or, with `compressed`,
+ * `savez_compressed`): the `n` arrays as `.npy` entries of a zip file
+ * (stored, or deflated), created or overwritten. `names` gives the entry
+ * names (without `.npy`; unique, non-empty), or NULL for NumPy's
+ * positional names `arr_0`, `arr_1`, .... Errors: ND_ERR_IO, ND_ERR_VALUE
+ * (repeated names), ND_ERR_NULL.
+ *
+ * # Safety
+ * `path` a NUL-terminated string; `arrays` `n` live handles; `names` NULL
+ * or `n` NUL-terminated strings.
+ */
+enum nd_status nd_savez(const char *path,
+                        size_t n,
+                        const char *const *names,
+                        const struct nd_array *const *arrays,
+                        bool compressed);
+
+/**
+ * The names of the arrays in a `.npz` file (NumPy's `NpzFile.files`), one
+ * per line, in archive order; release the string with nd_string_free.
+ * NULL on failure: ND_ERR_IO (missing file), ND_ERR_VALUE (not a zip).
+ *
+ * # Safety
+ * `path` a NUL-terminated string.
+ */
+char *nd_npz_names(const char *path);
+
+/**
+ * NumPy's `load(path)[name]` for a `.npz` file: the array stored as
+ * `name.npy` (`name` may include the `.npy`), read into new memory with
+ * nd_load's checks. ND_ERR_VALUE if there is no such array (the message
+ * lists the names) or the entry is not a valid `.npy`. Caller owns the
+ * returned handle.
+ *
+ * # Safety
+ * `path` and `name` NUL-terminated strings.
+ */
+struct nd_array *nd_npz_load(const char *path, const char *name);
+
+/**
  * NumPy's `sum`. Floats are summed pairwise as NumPy does (same
  * results); bools and integers narrower than 64 bits accumulate in
  * int64/uint64 unless `dtype` or `out` says otherwise; empty sums are 0.

@@ -1382,7 +1382,8 @@ from . import _io  # noqa: E402
 
 memmap = _io.memmap = _io._make_memmap_class(ndarray)
 save, load, fromfile, frombuffer = _io.save, _io.load, _io.fromfile, _io.frombuffer
+savez, savez_compressed = _io.savez, _io.savez_compressed
 ndarray.tofile = _io.tofile
 ndarray.flush = _io.flush
 ndarray.byteswap = _io.byteswap
-__all__ += ["memmap", "save", "load", "fromfile", "frombuffer"]
+__all__ += ["memmap", "save", "load", "savez", "savez_compressed", "fromfile", "frombuffer"]

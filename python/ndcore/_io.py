@@ -2,12 +2,13 @@
 over ndcore's C functions (nd_memmap, nd_save, nd_load, nd_fromfile,
 nd_frombuffer, nd_array_tofile, nd_array_flush)."""
 
+import ctypes
 import os as _os
 
 import numpy as _np
 
 from . import _lib
-from ._lib import check_handle, check_status, i64_array
+from ._lib import check_handle, check_status, i64_array, take_string
 from ._lib import lib as _c
 
 
@@ -59,12 +60,91 @@ def save(file, arr, allow_pickle=False, fix_imports=True):
 
 def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="ASCII",
          *, max_header_size=10000):
-    """numpy.load for .npy files (with mmap_mode None, 'r', 'r+' or 'c').
+    """numpy.load for .npy files (with mmap_mode None, 'r', 'r+' or 'c') and
+    .npz archives (an NpzFile mapping names to arrays, read on access).
     Object arrays are never loaded (ndcore has no pickle)."""
     _, ndarray = _pkg()
+    try:
+        with open(_path(file), "rb") as f:
+            if f.read(4) in (b"PK\x03\x04", b"PK\x05\x06"):
+                return NpzFile(file)
+    except OSError:
+        pass  # the library reports missing files and the like
     mode = None if mmap_mode is None else str(mmap_mode).encode()
     h = _c.nd_load(_path(file), mode)
     return (memmap if mmap_mode is not None else ndarray)._from_handle(h)
+
+
+def _savez(file, args, kwds, compressed):
+    from . import asarray
+    if isinstance(file, (str, _os.PathLike)):
+        file = _os.fspath(file)
+        suffix = ".npz" if isinstance(file, str) else b".npz"
+        if not file.endswith(suffix):
+            file = file + suffix
+    named = {f"arr_{i}": a for i, a in enumerate(args)}
+    for k in kwds:
+        if k in named:
+            raise ValueError(f"Cannot use un-unique name '{k}' for an array in the archive")
+    named.update(kwds)
+    arrays = [asarray(a) for a in named.values()]
+    names = (ctypes.c_char_p * max(len(arrays), 1))(*[k.encode() for k in named])
+    handles = (ctypes.c_void_p * max(len(arrays), 1))(*[a._h for a in arrays])
+    check_status(_c.nd_savez(_path(file), len(arrays), names,
+                             ctypes.cast(handles, ctypes.POINTER(_lib.nd_array_p)), compressed))
+
+
+def savez(file, *args, allow_pickle=True, **kwds):
+    """numpy.savez: arrays as stored .npy entries of a zip file."""
+    _savez(file, args, kwds, False)
+
+
+def savez_compressed(file, *args, allow_pickle=True, **kwds):
+    """numpy.savez_compressed: as savez, entries deflated."""
+    _savez(file, args, kwds, True)
+
+
+class NpzFile:
+    """numpy.lib.npyio.NpzFile: the arrays of a .npz file by name, each
+    read when it is looked up."""
+
+    def __init__(self, file):
+        self._path = _path(file)
+        names = take_string(_c.nd_npz_names(self._path))
+        self.files = names.split("\n") if names else []
+
+    def __getitem__(self, key):
+        _, ndarray = _pkg()
+        if key not in self.files and not (key.endswith(".npy") and key[:-4] in self.files):
+            raise KeyError(f"{key} is not a file in the archive")
+        return ndarray._from_handle(_c.nd_npz_load(self._path, key.encode()))
+
+    def __iter__(self):
+        return iter(self.files)
+
+    def __len__(self):
+        return len(self.files)
+
+    def __contains__(self, key):
+        return key in self.files
+
+    def keys(self):
+        return list(self.files)
+
+    def items(self):
+        return [(k, self[k]) for k in self.files]
+
+    def values(self):
+        return [self[k] for k in self.files]
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def fromfile(file, dtype=float, count=-1, sep="", offset=0, *, like=None):

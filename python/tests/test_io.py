@@ -337,3 +337,52 @@ def test_save_replaces_longer_files_and_its_own_map(tmp_path):
     np.testing.assert_array_equal(np.load(p), np.arange(50000.0))
     with pytest.raises(IsADirectoryError):
         nd.arange(3).tofile(str(tmp_path))
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_npz_both_ways(tmp_path, compressed):
+    arrays = {
+        "x": np.arange(12.0).reshape(3, 4),
+        "big_endian": np.arange(5, dtype=">i4"),
+        "rec": np.zeros(2, dtype=[("time", "<u8"), ("pos", [("x", "<f8"), ("y", "<f8")])]),
+        "fortran": np.asfortranarray(np.arange(6).reshape(2, 3)),
+        "empty": np.zeros((0, 2), "f4"),
+        "scalar": np.array(1.5),
+    }
+    positional = np.arange(3, dtype="u1")
+    save_np = np.savez_compressed if compressed else np.savez
+    save_nd = nd.savez_compressed if compressed else nd.savez
+    save_np(tmp_path / "np.npz", positional, **arrays)
+    save_nd(str(tmp_path / "nd"), nd.asarray(positional),
+            **{k: nd.asarray(v) for k, v in arrays.items()})
+    theirs = np.load(tmp_path / "nd.npz")
+    ours = nd.load(tmp_path / "np.npz")
+    assert sorted(ours.files) == sorted(theirs.files) == sorted(["arr_0", *arrays])
+    for name, want in [("arr_0", positional), *arrays.items()]:
+        same(ours[name], want)
+        got = theirs[name]
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert got.tobytes(order="A") == want.tobytes(order="A")
+        assert got.flags.f_contiguous == want.flags.f_contiguous
+    assert np.asarray(ours["x.npy"]).tobytes() == arrays["x"].tobytes()
+
+
+def test_npz_errors(tmp_path):
+    nd.savez(tmp_path / "a.npz", x=nd.arange(3))
+    z = nd.load(tmp_path / "a.npz")
+    with pytest.raises(KeyError):
+        z["y"]
+    # As NumPy, mmap_mode is ignored for archives.
+    assert nd.load(tmp_path / "a.npz", mmap_mode="r").files == ["x"]
+    (tmp_path / "b.npz").write_bytes(b"PK\x03\x04" + b"\0" * 40)
+    with pytest.raises(ValueError, match="not a valid .npz file"):
+        nd.load(tmp_path / "b.npz")
+    with pytest.raises(ValueError, match="un-unique name"):
+        nd.savez(tmp_path / "c.npz", nd.arange(2), arr_0=nd.arange(3))
+    # A corrupted entry: the .npy inside fails as a .npy file would.
+    np.savez(tmp_path / "d.npz", x=np.arange(1000.0))
+    data = bytearray((tmp_path / "d.npz").read_bytes())
+    data[data.find(b"\x93NUMPY") + 1] = ord("X")
+    (tmp_path / "d.npz").write_bytes(bytes(data))
+    with pytest.raises(ValueError):
+        nd.load(tmp_path / "d.npz")["x"]

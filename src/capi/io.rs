@@ -264,3 +264,72 @@ pub unsafe extern "C" fn nd_frombuffer(
         Ok(nd_array::into_raw(unsafe { Array::wrap(parts)? }))
     })
 }
+
+/// NumPy's `savez(path, **arrays)` (or, with `compressed`,
+/// `savez_compressed`): the `n` arrays as `.npy` entries of a zip file
+/// (stored, or deflated), created or overwritten. `names` gives the entry
+/// names (without `.npy`; unique, non-empty), or NULL for NumPy's
+/// positional names `arr_0`, `arr_1`, .... Errors: ND_ERR_IO, ND_ERR_VALUE
+/// (repeated names), ND_ERR_NULL.
+///
+/// # Safety
+/// `path` a NUL-terminated string; `arrays` `n` live handles; `names` NULL
+/// or `n` NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_savez(
+    path: *const c_char,
+    n: usize,
+    names: *const *const c_char,
+    arrays: *const *const nd_array,
+    compressed: bool,
+) -> nd_status {
+    guard_status(|| {
+        let path = unsafe { path_arg(path, "path")? };
+        let handles = unsafe { c_slice(arrays, n, "arrays")? };
+        let mut list = Vec::with_capacity(n);
+        for (i, &h) in handles.iter().enumerate() {
+            let name = if names.is_null() {
+                format!("arr_{i}")
+            } else {
+                let names = unsafe { c_slice(names, n, "names")? };
+                unsafe { c_str(names[i], "names[i]")? }.to_string()
+            };
+            list.push((name, unsafe { nd_array::borrow(h, "arrays[i]")? }));
+        }
+        let pairs: Vec<(&str, &Array)> = list.iter().map(|(s, a)| (s.as_str(), *a)).collect();
+        io::savez(path, &pairs, compressed)
+    })
+}
+
+/// The names of the arrays in a `.npz` file (NumPy's `NpzFile.files`), one
+/// per line, in archive order; release the string with nd_string_free.
+/// NULL on failure: ND_ERR_IO (missing file), ND_ERR_VALUE (not a zip).
+///
+/// # Safety
+/// `path` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_npz_names(path: *const c_char) -> *mut c_char {
+    guard(|| {
+        let path = unsafe { path_arg(path, "path")? };
+        Ok(super::guard::owned_c_string(
+            io::npz_names(path)?.join("\n"),
+        ))
+    })
+}
+
+/// NumPy's `load(path)[name]` for a `.npz` file: the array stored as
+/// `name.npy` (`name` may include the `.npy`), read into new memory with
+/// nd_load's checks. ND_ERR_VALUE if there is no such array (the message
+/// lists the names) or the entry is not a valid `.npy`. Caller owns the
+/// returned handle.
+///
+/// # Safety
+/// `path` and `name` NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_npz_load(path: *const c_char, name: *const c_char) -> *mut nd_array {
+    guard(|| {
+        let path = unsafe { path_arg(path, "path")? };
+        let name = unsafe { c_str(name, "name")? };
+        Ok(nd_array::into_raw(io::npz_load(path, name)?))
+    })
+}

@@ -7,10 +7,12 @@
 
 mod memmap;
 mod npy;
+mod npz;
 mod raw;
 
 pub use memmap::{MemmapMode, memmap};
 pub use npy::{NpyHeader, load, read_header, save};
+pub use npz::{npz_load, npz_names, savez};
 pub use raw::{fromfile, tofile};
 
 use std::fs::File;

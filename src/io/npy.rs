@@ -74,6 +74,12 @@ fn bytes_repr(b: &[u8]) -> String {
 pub fn read_header(r: &mut impl Read) -> Result<NpyHeader> {
     let mut magic = [0u8; 8];
     read_exact_or(r, &mut magic, "magic string")?;
+    if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") {
+        bail!(
+            Value,
+            "this is a .npz archive, not a .npy file: read its arrays with nd_npz_names and nd_npz_load"
+        );
+    }
     if &magic[..6] != MAGIC {
         bail!(
             Value,
@@ -247,19 +253,8 @@ pub fn header_bytes(dtype: &DType, shape: &[usize], fortran_order: bool) -> Resu
 /// NumPy's `save(path, a)`: the header, then the data in C order, or in
 /// Fortran order when the array is F- and not C-contiguous.
 pub fn save(path: &Path, a: &Array) -> Result<()> {
-    let flags = a.flags();
-    let fortran = flags.f_contiguous && !flags.c_contiguous;
-    let copy;
-    let data = match a.contiguous_bytes() {
-        Some(b) => b,
-        None => {
-            copy = crate::manip::ascontiguousarray(a)?;
-            copy.contiguous_bytes()
-                .ok_or_else(|| err!(Internal, "a C-contiguous copy has no contiguous bytes"))?
-        }
-    };
-    let header = header_bytes(a.dtype(), a.shape(), fortran)?;
-    write_file(path, &[&header, data])
+    let (header, data) = npy_parts(a)?;
+    write_file(path, &[&header, &data])
 }
 
 /// NumPy's `load(path, mmap_mode=...)` of a `.npy` file: into new memory,
@@ -278,9 +273,16 @@ pub fn load(path: &Path, mmap_mode: Option<MemmapMode>) -> Result<Array> {
         drop(file);
         return memmap(path, &h.dtype, mode, h.data_offset, Some(&h.shape), order);
     }
-    let nbytes = layout::nbytes(&h.shape, h.dtype.itemsize())?;
-    // Check the size first: a header promising terabytes must not allocate.
     let have = file_len(&file, path)?.saturating_sub(h.data_offset);
+    read_data(&mut file, &h, have)
+}
+
+/// The array a header describes, read from `r` (positioned at the data),
+/// which holds `have` bytes of data: checked before allocating, so a
+/// header promising terabytes allocates nothing.
+pub(super) fn read_data(r: &mut impl Read, h: &NpyHeader, have: u64) -> Result<Array> {
+    let order = if h.fortran_order { Order::F } else { Order::C };
+    let nbytes = layout::nbytes(&h.shape, h.dtype.itemsize())?;
     if have < nbytes as u64 {
         bail!(
             Value,
@@ -291,8 +293,28 @@ pub fn load(path: &Path, mmap_mode: Option<MemmapMode>) -> Result<Array> {
     let bytes = a
         .fresh_bytes_mut()
         .ok_or_else(|| err!(Internal, "a new array has no contiguous bytes"))?;
-    read_exact_or(&mut file, bytes, "array data")?;
+    read_exact_or(r, bytes, "array data")?;
     Ok(a)
+}
+
+/// The `.npy` bytes of `a`: its header, and its data in C order, or in
+/// Fortran order when it is F- and not C-contiguous. The data is borrowed
+/// when `a` is laid out so, copied otherwise.
+pub(super) fn npy_parts(a: &Array) -> Result<(Vec<u8>, std::borrow::Cow<'_, [u8]>)> {
+    let flags = a.flags();
+    let fortran = flags.f_contiguous && !flags.c_contiguous;
+    let data = match a.contiguous_bytes() {
+        Some(b) => std::borrow::Cow::Borrowed(b),
+        None => {
+            let copy = crate::manip::ascontiguousarray(a)?;
+            std::borrow::Cow::Owned(
+                copy.contiguous_bytes()
+                    .ok_or_else(|| err!(Internal, "a C-contiguous copy has no contiguous bytes"))?
+                    .to_vec(),
+            )
+        }
+    };
+    Ok((header_bytes(a.dtype(), a.shape(), fortran)?, data))
 }
 
 #[cfg(test)]
