@@ -15,7 +15,7 @@ C_TESTS    := $(basename $(notdir $(wildcard c_tests/test_*.c)))
 PYTHON     := .venv/bin/python
 
 .PHONY: all demo test bench bootstrap venv lib header test-rust test-header test-c \
-        test-c-shared test-c-static test-c-asan test-readme test-python clean
+        test-c-shared test-c-static test-c-asan test-fortran test-readme test-python clean
 
 all: lib
 
@@ -40,7 +40,7 @@ demo: bootstrap lib
 	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/paper_demo
 	./$(BUILD)/paper_demo
 
-test: bootstrap venv lib test-rust test-header test-c test-readme test-python
+test: bootstrap venv lib test-rust test-header test-c test-fortran test-readme test-python
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -83,6 +83,17 @@ test-c-asan: lib
 	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/c/$$t-asan; done
 
 # The README's C example compiles cleanly and prints what the README says.
+# Fortran programs use the bind(C) module fortran/ndcore.f90 (gfortran,
+# installed by bootstrap) against the shared library.
+FORTRAN_TESTS := $(basename $(notdir $(wildcard fortran/tests/test_*.f90)))
+test-fortran: lib
+	@mkdir -p $(BUILD)/fortran
+	@set -e; for t in $(FORTRAN_TESTS); do \
+	    gfortran -std=f2018 -Wall -Wextra -Werror -Wno-compare-reals -J $(BUILD)/fortran \
+	        fortran/ndcore.f90 fortran/tests/$$t.f90 -L$(RELEASE) -lndcore \
+	        -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/fortran/$$t; \
+	    echo "[fortran] $$t"; ./$(BUILD)/fortran/$$t; done
+
 test-readme: lib
 	@mkdir -p $(BUILD)
 	sed -n '/<!-- example:begin -->/,/<!-- example:end -->/p' README.md | sed '1,2d;$$d' | sed '$$d' > $(BUILD)/readme_example.c

@@ -121,6 +121,7 @@ static void files_demo(void) {
     nd_index sel = {ND_INDEX_ARRAY, 0, 0, 0, times};
     nd_array *late = nd_array_getitem(data, 1, &sel);
     nd_array *pos = nd_array_field(late, "pos");
+    show("data[times]['pos']   # the positions of the records with time >= 2", pos);
     nd_array *x = nd_array_field(pos, "x");
     show("data[times]['pos']['x']", x);
     printf("\n");

@@ -119,7 +119,7 @@ def test_load_errors_match_numpy(tmp_path):
         nd.load(tmp_path / "t.npy", mmap_mode="r")
 
 
-@given(builtin_dtypes(), shapes(3, 5), st.sampled_from("CF"), st.integers(0, 64))
+@given(dtypes, shapes(3, 5), st.sampled_from("CF"), st.integers(0, 64))
 def test_memmap_both_ways(tmp_path_factory, dtype, shape, order, offset):
     d = tmp_path_factory.mktemp("mm")
     p = str(d / "m.dat")
