@@ -219,18 +219,30 @@ impl Array {
         let start = data.wrapping_offset(lo);
         // SAFETY: the caller vouches for the bytes in [lo, hi) around `data`.
         let buffer = unsafe { Buffer::foreign(start, (hi - lo) as usize, writeable, release)? };
-        Ok(Array {
+        Ok(Array::on_buffer(buffer, -lo, dtype, shape, strides))
+    }
+
+    /// A new array, not owning its data, on memory someone else allocated
+    /// (foreign or a file map): writeable when the buffer is.
+    fn on_buffer(
+        buffer: Buffer,
+        offset: isize,
+        dtype: DType,
+        shape: Dims,
+        strides: Strides,
+    ) -> Array {
+        Array {
+            writeable: buffer.is_writeable(),
             buffer: Arc::new(buffer),
-            offset: -lo,
+            offset,
             dtype,
             shape,
             strides,
-            writeable,
             owndata: false,
             weak: false,
             dense: false,
         }
-        .described())
+        .described()
     }
 
     /// An array over all of `buffer` from its first byte, contiguous in
@@ -254,19 +266,7 @@ impl Array {
                 buffer.len()
             );
         }
-        let writeable = buffer.is_writeable();
-        Ok(Array {
-            buffer: Arc::new(buffer),
-            offset: 0,
-            dtype,
-            shape,
-            strides,
-            writeable,
-            owndata: false,
-            weak: false,
-            dense: false,
-        }
-        .described())
+        Ok(Array::on_buffer(buffer, 0, dtype, shape, strides))
     }
 
     /// The bytes of a C- or F-contiguous array in memory order; None when

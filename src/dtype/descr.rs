@@ -68,26 +68,11 @@ fn void_size(s: &str) -> Option<usize> {
 }
 
 fn subarray_of(base: DType, shape: &Lit) -> Result<DType> {
-    let dims: Vec<&Lit> = match shape {
-        Lit::Int(_) => vec![shape],
-        Lit::Tuple(items) => items.iter().collect(),
-        other => bail!(
-            DType,
-            "a sub-array shape must be an integer or a tuple of integers, not {}",
-            other.describe()
-        ),
-    };
-    let mut out = Vec::with_capacity(dims.len());
-    for d in dims {
-        match d {
-            Lit::Int(n) if *n >= 0 && *n <= isize::MAX as i128 => out.push(*n as usize),
-            _ => bail!(DType, "invalid sub-array dimension in descr"),
-        }
-    }
-    if out.is_empty() {
+    let shape = super::parse::shape_from_literal(shape)?;
+    if shape.is_empty() {
         Ok(base)
     } else {
-        DType::subarray(base, out)
+        DType::subarray(base, shape)
     }
 }
 

@@ -181,53 +181,41 @@ impl DType {
     /// NumPy's `newbyteorder('S')`: every scalar inside in the other byte
     /// order (one-byte kinds keep theirs).
     pub fn swapped(&self) -> DType {
-        match self {
-            DType::Scalar(s) => {
-                let o = match s.order() {
-                    ByteOrder::Little => ByteOrder::Big,
-                    ByteOrder::Big => ByteOrder::Little,
-                    o => o,
-                };
-                DType::Scalar(ScalarType::new(s.kind(), o))
-            }
-            DType::Record(r) => DType::Record(Arc::new(Record {
-                fields: r
-                    .fields
-                    .iter()
-                    .map(|f| Field {
-                        name: f.name.clone(),
-                        dtype: f.dtype.swapped(),
-                        offset: f.offset,
-                    })
-                    .collect(),
-                ..(**r).clone()
-            })),
-            DType::SubArray(s) => DType::SubArray(Arc::new(SubArray {
-                base: s.base.swapped(),
-                shape: s.shape.clone(),
-            })),
-        }
+        self.map_scalars(&|s| {
+            let o = match s.order() {
+                ByteOrder::Little => ByteOrder::Big,
+                ByteOrder::Big => ByteOrder::Little,
+                o => o,
+            };
+            ScalarType::new(s.kind(), o)
+        })
     }
 
     /// The same dtype with every scalar in `order` (NumPy's `newbyteorder`
     /// with an explicit order).
     pub fn with_byte_order(&self, order: ByteOrder) -> DType {
+        self.map_scalars(&|s| ScalarType::new(s.kind(), order))
+    }
+
+    /// The same layout (field names, offsets, sub-array shapes) with `f`
+    /// applied to every scalar inside.
+    fn map_scalars(&self, f: &impl Fn(ScalarType) -> ScalarType) -> DType {
         match self {
-            DType::Scalar(s) => DType::Scalar(ScalarType::new(s.kind(), order)),
+            DType::Scalar(s) => DType::Scalar(f(*s)),
             DType::Record(r) => DType::Record(Arc::new(Record {
                 fields: r
                     .fields
                     .iter()
-                    .map(|f| Field {
-                        name: f.name.clone(),
-                        dtype: f.dtype.with_byte_order(order),
-                        offset: f.offset,
+                    .map(|fd| Field {
+                        name: fd.name.clone(),
+                        dtype: fd.dtype.map_scalars(f),
+                        offset: fd.offset,
                     })
                     .collect(),
                 ..(**r).clone()
             })),
             DType::SubArray(s) => DType::SubArray(Arc::new(SubArray {
-                base: s.base.with_byte_order(order),
+                base: s.base.map_scalars(f),
                 shape: s.shape.clone(),
             })),
         }

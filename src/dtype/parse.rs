@@ -150,7 +150,7 @@ fn from_literal(lit: &Lit, aligned: bool) -> Result<DType> {
     }
 }
 
-fn shape_from_literal(lit: &Lit) -> Result<Vec<usize>> {
+pub(super) fn shape_from_literal(lit: &Lit) -> Result<Vec<usize>> {
     let dims: Vec<&Lit> = match lit {
         Lit::Int(_) => vec![lit],
         Lit::Tuple(items) => items.iter().collect(),
