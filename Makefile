@@ -15,7 +15,7 @@ C_TESTS    := $(basename $(notdir $(wildcard c_tests/test_*.c)))
 PYTHON     := .venv/bin/python
 
 .PHONY: all demo test bench bootstrap venv lib header test-rust test-header test-c \
-        test-c-shared test-c-static test-c-asan test-fortran test-readme test-python clean
+        test-c-shared test-c-static test-c-asan test-cpp test-fortran test-readme test-python clean
 
 all: lib
 
@@ -40,7 +40,7 @@ demo: bootstrap lib
 	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/paper_demo
 	./$(BUILD)/paper_demo
 
-test: bootstrap venv lib test-rust test-header test-c test-fortran test-readme test-python
+test: bootstrap venv lib test-rust test-header test-c test-cpp test-fortran test-readme test-python
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -83,6 +83,20 @@ test-c-asan: lib
 	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/c/$$t-asan; done
 
 # The README's C example compiles cleanly and prints what the README says.
+# The C++ layer: include/ndcore.hpp alone with and without exceptions, and
+# a test program of two translation units, plain and under ASan.
+test-cpp: lib
+	@mkdir -p $(BUILD)/cpp
+	echo '#include "ndcore.hpp"' | c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -Iinclude -x c++ -fsyntax-only -
+	echo '#include "ndcore.hpp"' | c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -fno-exceptions -Iinclude -x c++ -fsyntax-only -
+	c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -g -Iinclude cpp_tests/test_cpp.cpp cpp_tests/helper.cpp \
+	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/cpp/test_cpp
+	./$(BUILD)/cpp/test_cpp
+	c++ -std=c++17 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude \
+	    cpp_tests/test_cpp.cpp cpp_tests/helper.cpp -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) \
+	    -o $(BUILD)/cpp/test_cpp-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/cpp/test_cpp-asan
+
 # Fortran programs use the bind(C) module fortran/ndcore.f90 (gfortran,
 # installed by bootstrap) against the shared library.
 FORTRAN_TESTS := $(basename $(notdir $(wildcard fortran/tests/test_*.f90)))
