@@ -89,10 +89,10 @@ test-cpp: lib
 	@mkdir -p $(BUILD)/cpp
 	echo '#include "ndcore.hpp"' | c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -Iinclude -x c++ -fsyntax-only -
 	echo '#include "ndcore.hpp"' | c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -fno-exceptions -Iinclude -x c++ -fsyntax-only -
-	c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -g -Iinclude cpp_tests/test_cpp.cpp cpp_tests/helper.cpp \
+	c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -g -Iinclude -Ic_tests cpp_tests/test_cpp.cpp cpp_tests/helper.cpp \
 	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/cpp/test_cpp
 	./$(BUILD)/cpp/test_cpp
-	c++ -std=c++17 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude \
+	c++ -std=c++17 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude -Ic_tests \
 	    cpp_tests/test_cpp.cpp cpp_tests/helper.cpp -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) \
 	    -o $(BUILD)/cpp/test_cpp-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/cpp/test_cpp-asan

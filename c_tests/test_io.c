@@ -60,7 +60,7 @@ static nd_array *row(const nd_array *a, int64_t r) {
 static void test_memmap_paper(void) {
     const char *p = path_of("paper.dat");
     nd_dtype *i8 = nd_dtype_new(ND_INT64);
-    int64_t shape[2] = {300, 300}, flat[1] = {90000};
+    int64_t shape[2] = {300, 300};
     nd_array *m = nd_memmap(p, i8, "w+", 0, 2, shape, ND_ORDER_C);
     CHECK(m != NULL);
     CHECK(file_size(p) == 300 * 300 * 8);
@@ -102,7 +102,6 @@ static void test_memmap_paper(void) {
     CHECK(nd_array_flush(m, false) == ND_OK);
     CHECK(file_i64(p, 300) == 300);
     nd_array_free(m);
-    (void)flat;
     nd_dtype_free(i8);
 }
 

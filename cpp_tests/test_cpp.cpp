@@ -8,19 +8,9 @@
 #include <utility>
 
 #include "ndcore.hpp"
+#include "check.h"  // c_tests/check.h: the C tests' CHECK and summary
 
 nd::array make_grid();  // helper.cpp
-
-static int passed, failed;
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (cond) {                                                        \
-            passed++;                                                      \
-        } else {                                                           \
-            failed++;                                                      \
-            std::fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
-        }                                                                  \
-    } while (0)
 
 static_assert(!std::is_copy_constructible<nd::array>::value, "arrays are move-only");
 static_assert(std::is_nothrow_move_constructible<nd::array>::value, "moves never throw");
@@ -78,6 +68,5 @@ int main() {
     CHECK(!s && raw != nullptr);
     nd_array_free(raw);
 
-    std::printf("test_cpp: %d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return check_summary("test_cpp");
 }

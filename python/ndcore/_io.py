@@ -25,6 +25,16 @@ def _path(file, what="file"):
     return _os.fsencode(file)
 
 
+def _with_suffix(file, suffix):
+    """A file name with `suffix` appended unless it has it, as numpy.save
+    and savez name files; open files are left alone."""
+    if not isinstance(file, (str, bytes, _os.PathLike)):
+        return file
+    file = _os.fspath(file)
+    end = suffix if isinstance(file, str) else suffix.encode()
+    return file if file.endswith(end) else file + end
+
+
 def _pkg():
     from . import _nd_dtype, ndarray  # the package, after it is loaded
     return _nd_dtype, ndarray
@@ -49,11 +59,7 @@ def save(file, arr, allow_pickle=False, fix_imports=True):
     """numpy.save: `arr` as a .npy file; '.npy' is appended to a file name
     that does not end with it, as NumPy does."""
     from . import asarray
-    if isinstance(file, (str, _os.PathLike)):
-        file = _os.fspath(file)
-        suffix = ".npy" if isinstance(file, str) else b".npy"
-        if not file.endswith(suffix):
-            file = file + suffix
+    file = _with_suffix(file, ".npy")
     a = asarray(arr)
     check_status(_c.nd_save(_path(file), a._h))
 
@@ -77,11 +83,7 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
 
 def _savez(file, args, kwds, compressed):
     from . import asarray
-    if isinstance(file, (str, _os.PathLike)):
-        file = _os.fspath(file)
-        suffix = ".npz" if isinstance(file, str) else b".npz"
-        if not file.endswith(suffix):
-            file = file + suffix
+    file = _with_suffix(file, ".npz")
     named = {f"arr_{i}": a for i, a in enumerate(args)}
     for k in kwds:
         if k in named:

@@ -78,6 +78,35 @@ fn write_file(path: &Path, parts: &[&[u8]]) -> crate::Result<()> {
     Ok(())
 }
 
+/// The bytes a file gets for an array: its own, borrowed, when it is laid
+/// out as the format wants, else those of a C-ordered copy (kept here).
+enum Bytes<'a> {
+    Borrowed(&'a [u8]),
+    Copied(crate::array::Array),
+}
+
+impl Bytes<'_> {
+    /// `a`'s bytes in memory order if it is C-contiguous (or, with
+    /// `fortran_ok`, F-contiguous), otherwise in C order from a copy.
+    fn of(a: &crate::array::Array, fortran_ok: bool) -> crate::Result<Bytes<'_>> {
+        let f = a.flags();
+        if f.c_contiguous || (fortran_ok && f.f_contiguous) {
+            if let Some(b) = a.contiguous_bytes() {
+                return Ok(Bytes::Borrowed(b));
+            }
+        }
+        Ok(Bytes::Copied(crate::manip::ascontiguousarray(a)?))
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Borrowed(b) => b,
+            // A C-contiguous copy always has its bytes.
+            Bytes::Copied(c) => c.contiguous_bytes().unwrap_or_default(),
+        }
+    }
+}
+
 fn file_len(file: &File, path: &Path) -> crate::Result<u64> {
     Ok(file.metadata().map_err(|e| io_error(&e, path))?.len())
 }

@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{MemmapMode, file_len, memmap, open_read, write_file};
+use super::{Bytes, MemmapMode, file_len, memmap, open_read, write_file};
 use crate::array::Array;
 use crate::dtype::DType;
 use crate::dtype::literal::{self, Lit};
@@ -32,6 +32,17 @@ pub struct NpyHeader {
     pub fortran_order: bool,
     /// Where the data starts, from the start of the file.
     pub data_offset: u64,
+}
+
+impl NpyHeader {
+    /// The data's layout: Fortran order when the header says so.
+    pub fn order(&self) -> Order {
+        if self.fortran_order {
+            Order::F
+        } else {
+            Order::C
+        }
+    }
 }
 
 /// Read exactly `buf.len()` bytes or say what was short, as NumPy does.
@@ -254,7 +265,7 @@ pub fn header_bytes(dtype: &DType, shape: &[usize], fortran_order: bool) -> Resu
 /// Fortran order when the array is F- and not C-contiguous.
 pub fn save(path: &Path, a: &Array) -> Result<()> {
     let (header, data) = npy_parts(a)?;
-    write_file(path, &[&header, &data])
+    write_file(path, &[&header, data.as_slice()])
 }
 
 /// NumPy's `load(path, mmap_mode=...)` of a `.npy` file: into new memory,
@@ -268,10 +279,16 @@ pub fn load(path: &Path, mmap_mode: Option<MemmapMode>) -> Result<Array> {
     }
     let mut file = open_read(path)?;
     let h = read_header(&mut file)?;
-    let order = if h.fortran_order { Order::F } else { Order::C };
     if let Some(mode) = mmap_mode {
         drop(file);
-        return memmap(path, &h.dtype, mode, h.data_offset, Some(&h.shape), order);
+        return memmap(
+            path,
+            &h.dtype,
+            mode,
+            h.data_offset,
+            Some(&h.shape),
+            h.order(),
+        );
     }
     let have = file_len(&file, path)?.saturating_sub(h.data_offset);
     read_data(&mut file, &h, have)
@@ -281,7 +298,6 @@ pub fn load(path: &Path, mmap_mode: Option<MemmapMode>) -> Result<Array> {
 /// which holds `have` bytes of data: checked before allocating, so a
 /// header promising terabytes allocates nothing.
 pub(super) fn read_data(r: &mut impl Read, h: &NpyHeader, have: u64) -> Result<Array> {
-    let order = if h.fortran_order { Order::F } else { Order::C };
     let nbytes = layout::nbytes(&h.shape, h.dtype.itemsize())?;
     if have < nbytes as u64 {
         bail!(
@@ -289,7 +305,7 @@ pub(super) fn read_data(r: &mut impl Read, h: &NpyHeader, have: u64) -> Result<A
             "EOF: reading array data, expected {nbytes} bytes got {have}"
         );
     }
-    let mut a = Array::empty(&h.dtype, &h.shape, order)?;
+    let mut a = Array::empty(&h.dtype, &h.shape, h.order())?;
     let bytes = a
         .fresh_bytes_mut()
         .ok_or_else(|| err!(Internal, "a new array has no contiguous bytes"))?;
@@ -299,22 +315,14 @@ pub(super) fn read_data(r: &mut impl Read, h: &NpyHeader, have: u64) -> Result<A
 
 /// The `.npy` bytes of `a`: its header, and its data in C order, or in
 /// Fortran order when it is F- and not C-contiguous. The data is borrowed
-/// when `a` is laid out so, copied otherwise.
-pub(super) fn npy_parts(a: &Array) -> Result<(Vec<u8>, std::borrow::Cow<'_, [u8]>)> {
+/// when `a` is laid out so, copied once otherwise.
+pub(super) fn npy_parts(a: &Array) -> Result<(Vec<u8>, Bytes<'_>)> {
     let flags = a.flags();
     let fortran = flags.f_contiguous && !flags.c_contiguous;
-    let data = match a.contiguous_bytes() {
-        Some(b) => std::borrow::Cow::Borrowed(b),
-        None => {
-            let copy = crate::manip::ascontiguousarray(a)?;
-            std::borrow::Cow::Owned(
-                copy.contiguous_bytes()
-                    .ok_or_else(|| err!(Internal, "a C-contiguous copy has no contiguous bytes"))?
-                    .to_vec(),
-            )
-        }
-    };
-    Ok((header_bytes(a.dtype(), a.shape(), fortran)?, data))
+    Ok((
+        header_bytes(a.dtype(), a.shape(), fortran)?,
+        Bytes::of(a, true)?,
+    ))
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ pub fn savez(path: &Path, arrays: &[(&str, &Array)], compressed: bool) -> Result
     let mut zip = ZipWriter::new(file);
     for (name, a) in arrays {
         let (header, data) = npy_parts(a)?;
+        let data = data.as_slice();
         let size = (header.len() + data.len()) as u64;
         let options = SimpleFileOptions::default()
             .compression_method(method)
@@ -59,7 +60,7 @@ pub fn savez(path: &Path, arrays: &[(&str, &Array)], compressed: bool) -> Result
         zip.start_file(format!("{name}.npy"), options)
             .map_err(|e| zip_error(e, path))?;
         zip.write_all(&header)
-            .and_then(|()| zip.write_all(&data))
+            .and_then(|()| zip.write_all(data))
             .map_err(|e| io_error(&e, path))?;
     }
     zip.finish().map_err(|e| zip_error(e, path))?;

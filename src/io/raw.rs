@@ -5,7 +5,7 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::{file_len, io_error, open_read, write_file};
+use super::{Bytes, file_len, io_error, open_read, write_file};
 use crate::array::Array;
 use crate::dtype::DType;
 use crate::error::{Result, bail, err};
@@ -44,14 +44,5 @@ pub fn fromfile(path: &Path, dtype: &DType, count: Option<usize>, offset: u64) -
 /// NumPy's `a.tofile(path)`: the elements' bytes in C order, whatever the
 /// array's layout, with no header; the file is created or overwritten.
 pub fn tofile(a: &Array, path: &Path) -> Result<()> {
-    let copy;
-    let data = match a.contiguous_bytes().filter(|_| a.flags().c_contiguous) {
-        Some(b) => b,
-        None => {
-            copy = crate::manip::ascontiguousarray(a)?;
-            copy.contiguous_bytes()
-                .ok_or_else(|| err!(Internal, "a C-contiguous copy has no contiguous bytes"))?
-        }
-    };
-    write_file(path, &[data])
+    write_file(path, &[Bytes::of(a, false)?.as_slice()])
 }
