@@ -29,7 +29,11 @@ fn main() {
          #define NDCORE_VERSION_MAJOR {major}\n\
          #define NDCORE_VERSION_MINOR {minor}\n\
          #define NDCORE_VERSION_PATCH {patch}\n\
-         #define NDCORE_VERSION_STRING \"{major}.{minor}.{patch}\"\n"
+         #define NDCORE_VERSION_STRING \"{major}.{minor}.{patch}\"\n\n\
+         /* DLPack's managed tensors (dlpack.h 1.x), declared only: include\n\
+          * <dlpack/dlpack.h> or \"ndcore_dlpack.h\" to read their fields. */\n\
+         struct DLManagedTensor;\n\
+         struct DLManagedTensorVersioned;\n"
     ));
     cbindgen::Builder::new()
         .with_crate(&crate_dir)

@@ -36,6 +36,25 @@
 #define NDCORE_VERSION_PATCH 0
 #define NDCORE_VERSION_STRING "0.1.0"
 
+/* DLPack's managed tensors (dlpack.h 1.x), declared only: include
+* <dlpack/dlpack.h> or "ndcore_dlpack.h" to read their fields. */
+struct DLManagedTensor;
+struct DLManagedTensorVersioned;
+
+
+/**
+ * The DLPack version ndcore writes (and the major version it reads).
+ */
+#define MAJOR 1
+
+#define MINOR 1
+
+/**
+ * `flags` bits of a versioned tensor.
+ */
+#define FLAG_READ_ONLY (1 << 0)
+
+#define FLAG_IS_COPIED (1 << 1)
 
 /**
  * NumPy's default `max_header_size`: longer headers are refused.
@@ -885,6 +904,64 @@ struct nd_array *nd_array_wrap(void *data,
  * affected.
  */
 void nd_release_cached_memory(void);
+
+/**
+ * Export `a` as a DLPack 1.1 `DLManagedTensorVersioned`, sharing its
+ * memory: `data` is element zero, `byte_offset` 0, the device kDLCPU,
+ * strides in elements. Read-only arrays get DLPACK_FLAG_BITMASK_READ_ONLY.
+ * With `copy`, the tensor holds a new C-contiguous copy instead and has
+ * DLPACK_FLAG_BITMASK_IS_COPIED.
+ *
+ * Refused (NULL, ND_ERR_TYPE / ND_ERR_VALUE): structured and sub-array
+ * dtypes, non-native byte order, and byte strides that are not a multiple
+ * of the itemsize (a record field's view, for one).
+ *
+ * The caller owns the tensor and passes it on to a consumer, which calls
+ * `t->deleter(t)` exactly once; the memory stays alive until then, even
+ * after `a` is freed. A second call of the deleter does nothing and sets
+ * nd_last_error (best effort: an address may be reused by a later export).
+ * Thread-safe.
+ */
+struct DLManagedTensorVersioned *nd_array_to_dlpack(const struct nd_array *a, bool copy);
+
+/**
+ * Export `a` as a legacy (pre-1.0) `DLManagedTensor`, for consumers that
+ * do not read versioned tensors. Legacy tensors cannot say they are
+ * read-only, so read-only arrays are refused (ND_ERR_READONLY), as NumPy
+ * does; otherwise as nd_array_to_dlpack without copy.
+ */
+struct DLManagedTensor *nd_array_to_dlpack_legacy(const struct nd_array *a);
+
+/**
+ * An array on the memory of a producer's DLPack 1.x tensor, without
+ * copying: writeable unless the tensor has DLPACK_FLAG_BITMASK_READ_ONLY.
+ * NULL strides mean C-contiguous; `byte_offset` is honoured.
+ *
+ * On success the array owns `t`: its deleter (if not NULL) is called
+ * exactly once, after the last handle viewing the memory is freed, on the
+ * thread that frees it; the caller must not use or delete `t` again. On
+ * failure (NULL returned) `t` stays the caller's and is not deleted.
+ *
+ * Refused: a NULL `t`, a major version other than 1, devices other than
+ * CPU-readable ones (kDLCPU, kDLCUDAHost, kDLROCMHost, kDLCUDAManaged, as
+ * NumPy), lanes other than 1, types ndcore lacks (bfloat16, float8, ...),
+ * negative ndim or dimensions, NULL shape with ndim > 0, overflowing
+ * strides. DLPack has no byte order: the data is taken as native.
+ *
+ * # Safety
+ * `t` must describe memory that stays valid until its deleter is called.
+ */
+struct nd_array *nd_from_dlpack(struct DLManagedTensorVersioned *t);
+
+/**
+ * As nd_from_dlpack for a legacy `DLManagedTensor`. A legacy tensor
+ * cannot say whether writing is allowed, so the caller says: the array is
+ * writeable only if `writeable` (NumPy imports legacy tensors read-only).
+ *
+ * # Safety
+ * As nd_from_dlpack; with `writeable`, the memory must be writable.
+ */
+struct nd_array *nd_from_dlpack_legacy(struct DLManagedTensor *t, bool writeable);
 
 /**
  * A new handle for the builtin dtype `type` in native byte order.

@@ -21,6 +21,7 @@ pub mod buffer;
 pub mod create;
 pub mod dtype;
 pub mod indexing;
+pub mod interop;
 pub mod io;
 pub mod iter;
 pub mod layout;

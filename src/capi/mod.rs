@@ -9,6 +9,7 @@
 
 mod array;
 mod create;
+mod dlpack;
 mod dtype;
 mod errors;
 mod guard;
@@ -22,6 +23,7 @@ mod views;
 
 pub use array::*;
 pub use create::*;
+pub use dlpack::*;
 pub use dtype::*;
 pub use errors::*;
 pub use reduce::*;
