@@ -721,15 +721,26 @@ def _wrap_numpy(a):
     return ndarray._from_handle(h, base=a)
 
 
-def asarray(a, dtype=None):
-    """numpy.asarray: ndcore arrays pass through, NumPy arrays (and anything
-    numpy.asarray accepts without copying) are wrapped without copying."""
+def asarray(a, dtype=None, *, copy=None):
+    """numpy.asarray: ndcore arrays pass through; NumPy arrays and objects
+    with __array_interface__ or the buffer protocol (through
+    numpy.asarray) and objects with only __dlpack__ (through from_dlpack)
+    are wrapped without copying, unless `dtype` needs a cast or copy=True.
+    copy=False refuses to copy, as in NumPy."""
+    if copy:
+        return array(a, dtype=dtype)
     if isinstance(a, ndarray):
-        if dtype is None or _np.dtype(dtype) == a.dtype:
-            return a
-        return a.astype(dtype)
-    arr = _np.asarray(a, dtype=dtype)
-    return _wrap_numpy(arr)
+        out = a
+    elif (not isinstance(a, _np.ndarray) and hasattr(a, "__dlpack__")
+            and not hasattr(a, "__array_interface__") and not hasattr(a, "__array__")):
+        out = from_dlpack(a)
+    else:
+        return _wrap_numpy(_np.asarray(a, dtype=dtype, copy=copy))
+    if dtype is None or _np.dtype(dtype) == out.dtype:
+        return out
+    if copy is False:
+        raise ValueError("Unable to avoid copy while creating an array as requested.")
+    return out.astype(dtype)
 
 
 def array(obj, dtype=None, copy=True, order="K"):
@@ -1387,3 +1398,13 @@ ndarray.tofile = _io.tofile
 ndarray.flush = _io.flush
 ndarray.byteswap = _io.byteswap
 __all__ += ["memmap", "save", "load", "savez", "savez_compressed", "fromfile", "frombuffer"]
+
+
+# ------------------------------------------------- DLPack
+
+from . import _interop  # noqa: E402
+
+ndarray.__dlpack__ = _interop.dlpack
+ndarray.__dlpack_device__ = _interop.dlpack_device
+from_dlpack = _interop.from_dlpack
+__all__ += ["from_dlpack"]

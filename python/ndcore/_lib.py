@@ -252,6 +252,10 @@ _SIGNATURES = {
         nd_array_p,
         [c_void_p, c_size_t, nd_dtype_p, c_int64, c_int64, c_bool, RELEASE_FN, c_void_p],
     ),
+    "nd_array_to_dlpack": (c_void_p, [nd_array_p, c_bool]),
+    "nd_array_to_dlpack_legacy": (c_void_p, [nd_array_p]),
+    "nd_from_dlpack": (nd_array_p, [c_void_p]),
+    "nd_from_dlpack_legacy": (nd_array_p, [c_void_p, c_bool]),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
