@@ -7,15 +7,18 @@ RELEASE    := target/release
 BUILD      := build
 SHARED     := $(RELEASE)/libndcore.so
 STATIC     := $(RELEASE)/libndcore.a
-MAJOR      := $(shell sed -n 's/^version = "\([0-9]*\)\..*/\1/p' Cargo.toml | head -n 1)
+VERSION    := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR      := $(firstword $(subst ., ,$(VERSION)))
+PREFIX     ?= /usr/local
 # Libraries a Rust staticlib needs (cargo rustc -- --print native-static-libs).
 NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -g -O1 -Iinclude -pthread
 C_TESTS    := $(basename $(notdir $(wildcard c_tests/test_*.c)))
 PYTHON     := .venv/bin/python
 
-.PHONY: all demo test bench bootstrap venv lib header test-rust test-header test-c \
-        test-c-shared test-c-static test-c-asan test-cpp test-fortran test-readme test-python clean
+.PHONY: all demo test bench bootstrap venv lib header install test-rust test-header test-c \
+        test-c-shared test-c-static test-c-asan test-cpp test-fortran test-install test-readme \
+        test-python clean
 
 all: lib
 
@@ -40,7 +43,8 @@ demo: bootstrap lib
 	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/paper_demo
 	./$(BUILD)/paper_demo
 
-test: bootstrap venv lib test-rust test-header test-c test-cpp test-fortran test-readme test-python
+test: bootstrap venv lib test-rust test-header test-c test-cpp test-fortran test-install test-readme \
+      test-python
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -81,6 +85,50 @@ test-c-asan: lib
 	        -o $(BUILD)/c/$$t-asan; \
 	    echo "[asan] $$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
 	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/c/$$t-asan; done
+
+# Install under $(PREFIX) (and $(DESTDIR)): the libraries with their
+# SONAME links, the headers, the Fortran module source, the CMake package
+# (find_package(ndcore CONFIG): ndcore::ndcore) and ndcore.pc. Both package
+# files find the prefix from where they lie, so the tree can be moved.
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/cmake/ndcore $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/ndcore/fortran
+	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/libndcore.so.$(VERSION)
+	ln -sf libndcore.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libndcore.so.$(MAJOR)
+	ln -sf libndcore.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libndcore.so
+	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/libndcore.a
+	install -m 644 include/ndcore.h include/ndcore.hpp include/ndcore_dlpack.h $(DESTDIR)$(PREFIX)/include
+	install -m 644 fortran/ndcore.f90 $(DESTDIR)$(PREFIX)/share/ndcore/fortran
+	for f in ndcoreConfig.cmake ndcoreConfigVersion.cmake; do \
+	    sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@MAJOR@/$(MAJOR)/g' cmake/$$f.in \
+	        > $(DESTDIR)$(PREFIX)/lib/cmake/ndcore/$$f; done
+	sed -e 's/@VERSION@/$(VERSION)/g' cmake/ndcore.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ndcore.pc
+
+# A consumer of an install in a temporary prefix: the CMake project in
+# cmake/test (C shared and static, C++), then plain builds with the flags
+# `pkg-config --cflags --libs ndcore` (and --static) gives.
+TEST_PREFIX := $(abspath $(BUILD))/prefix
+test-install: lib
+	rm -rf $(TEST_PREFIX) $(BUILD)/cmake-consumer
+	$(MAKE) --no-print-directory install PREFIX=$(TEST_PREFIX) >/dev/null
+	cmake -S cmake/test -B $(BUILD)/cmake-consumer -DCMAKE_PREFIX_PATH=$(TEST_PREFIX) >/dev/null
+	cmake --build $(BUILD)/cmake-consumer >/dev/null
+	./$(BUILD)/cmake-consumer/consumer_shared
+	./$(BUILD)/cmake-consumer/consumer_static
+	./$(BUILD)/cmake-consumer/consumer_cpp
+	@# The dynamic build must load the installed library, not the build tree's.
+	ldd $(BUILD)/cmake-consumer/consumer_shared | grep -q "$(TEST_PREFIX)/lib/libndcore.so.$(MAJOR)"
+	! ldd $(BUILD)/cmake-consumer/consumer_static | grep -q libndcore
+	PKG_CONFIG_PATH=$(TEST_PREFIX)/lib/pkgconfig; export PKG_CONFIG_PATH; \
+	    test "$$(pkg-config --modversion ndcore)" = "$(VERSION)" && \
+	    $(CC) -std=c11 -Wall -Wextra -Werror cmake/test/consumer.c $$(pkg-config --cflags --libs ndcore) -lm \
+	        -Wl,-rpath,$(TEST_PREFIX)/lib -o $(BUILD)/pkgconfig_consumer && \
+	    $(CC) -std=c11 -Wall -Wextra -Werror cmake/test/consumer.c \
+	        $$(pkg-config --cflags ndcore) $(TEST_PREFIX)/lib/libndcore.a $$(pkg-config --static --libs-only-l ndcore | sed 's/-lndcore//') -lm \
+	        -o $(BUILD)/pkgconfig_consumer_static
+	./$(BUILD)/pkgconfig_consumer
+	./$(BUILD)/pkgconfig_consumer_static
+	! ldd $(BUILD)/pkgconfig_consumer_static | grep -q libndcore
 
 # The README's C example compiles cleanly and prints what the README says.
 # The C++ layer: include/ndcore.hpp alone with and without exceptions, and
