@@ -265,7 +265,23 @@ static void test_handle_reuse(void) {
     nd_dtype_free(f8);
 }
 
+/* Shims (the Fortran descriptor shim) report through the same slot. */
+static void test_set_error(void) {
+    nd_clear_error();
+    CHECK(nd_set_error(ND_ERR_TYPE, "a shim's message") == ND_ERR_TYPE);
+    CHECK(nd_last_status() == ND_ERR_TYPE);
+    CHECK(strcmp(nd_last_error(), "a shim's message") == 0);
+    /* Refused: ND_OK, unknown codes, NULL messages; the slot is kept. */
+    CHECK(nd_set_error(ND_OK, "no") == ND_ERR_VALUE);
+    CHECK(nd_set_error(999, "no") == ND_ERR_VALUE);
+    CHECK(nd_set_error(ND_ERR_VALUE, NULL) == ND_ERR_VALUE);
+    CHECK(nd_last_status() == ND_ERR_TYPE);
+    CHECK(strcmp(nd_last_error(), "a shim's message") == 0);
+    nd_clear_error();
+}
+
 int main(void) {
+    test_set_error();
     test_version();
     test_published_values();
     test_status_names();

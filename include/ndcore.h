@@ -1189,6 +1189,19 @@ const char *nd_last_error(void);
 void nd_clear_error(void);
 
 /**
+ * Record a failure as the calling thread's last error, as an ndcore call
+ * would: for language shims and callbacks built on ndcore (the Fortran
+ * descriptor shim uses it) that report through the same nd_last_status /
+ * nd_last_error. `status` must be a failure code (not ND_OK) and `message`
+ * not NULL; otherwise nothing is recorded and ND_ERR_VALUE is returned.
+ * Returns `status` on success, so a shim can `return nd_set_error(...)`.
+ *
+ * # Safety
+ * `message` must be NULL or a NUL-terminated string.
+ */
+enum nd_status nd_set_error(int status, const char *message);
+
+/**
  * The name of a status code ("ND_ERR_VALUE"), or "ND_UNKNOWN_STATUS" for a
  * value that is not one. Static storage: do not free.
  */

@@ -27,6 +27,30 @@ pub extern "C" fn nd_clear_error() {
     clear_error()
 }
 
+/// Record a failure as the calling thread's last error, as an ndcore call
+/// would: for language shims and callbacks built on ndcore (the Fortran
+/// descriptor shim uses it) that report through the same nd_last_status /
+/// nd_last_error. `status` must be a failure code (not ND_OK) and `message`
+/// not NULL; otherwise nothing is recorded and ND_ERR_VALUE is returned.
+/// Returns `status` on success, so a shim can `return nd_set_error(...)`.
+///
+/// # Safety
+/// `message` must be NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_set_error(status: c_int, message: *const c_char) -> nd_status {
+    let code = match nd_status::from_code(status) {
+        Some(s) if s != nd_status::ND_OK => s,
+        _ => return nd_status::ND_ERR_VALUE,
+    };
+    if message.is_null() {
+        return nd_status::ND_ERR_VALUE;
+    }
+    // SAFETY: the caller's promise.
+    let text = unsafe { std::ffi::CStr::from_ptr(message) }.to_string_lossy();
+    super::guard::record_error(code, &text);
+    code
+}
+
 /// The name of a status code ("ND_ERR_VALUE"), or "ND_UNKNOWN_STATUS" for a
 /// value that is not one. Static storage: do not free.
 #[unsafe(no_mangle)]
