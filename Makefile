@@ -37,11 +37,18 @@ lib:
 header: lib
 	cp "$$(ls -t $(RELEASE)/build/ndcore-*/out/ndcore.h | head -n 1)" include/ndcore.h
 
-demo: bootstrap lib
-	@mkdir -p $(BUILD)
+demo: bootstrap venv lib
+	@mkdir -p $(BUILD)/fortran
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O1 -Iinclude examples_c/paper_demo.c \
 	    -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/paper_demo
 	./$(BUILD)/paper_demo
+	@# The array-interface example across the Fortran and NumPy boundaries.
+	gcc -std=c11 -O1 -I$(CFI_INCLUDE) -Iinclude -c fortran/ndcore_cfi.c -o $(BUILD)/fortran/ndcore_cfi.o
+	gfortran -std=f2018 -O1 -J $(BUILD)/fortran fortran/ndcore.f90 examples_fortran/array_interface.f90 \
+	    $(BUILD)/fortran/ndcore_cfi.o -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) \
+	    -o $(BUILD)/array_interface_fortran
+	./$(BUILD)/array_interface_fortran
+	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) examples_python/array_interface.py
 
 test: bootstrap venv lib test-rust test-header test-c test-cpp test-fortran test-install test-readme \
       test-python

@@ -7,8 +7,12 @@
  *
  * Then "vectorization": ufuncs over whole arrays, broadcasting, in-place
  * operations, finite differences from slices, and the broadcast distance
- * grid; memory-mapped files and a structured record file read in one
- * call. Later parts (dot) arrive with the capabilities they show. */
+ * grid; the array interface (a C buffer wrapped, changed in place, handed
+ * on through DLPack and given back); memory-mapped files and a structured
+ * record file read in one call. Later parts (dot) arrive with the
+ * capabilities they show. `make demo` then runs the array-interface
+ * example across the Fortran (examples_fortran/) and NumPy
+ * (examples_python/) boundaries. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,16 +313,29 @@ int main(void) {
     show("np.zeros(2, dtype=rec)", recs);
     printf("\n");
 
-    printf("== A C buffer wrapped, and given back when the last view goes ==\n");
+    printf("== The array interface: a C buffer wrapped, modified, given back ==\n");
+    /* The paper's MutableString: memory allocated by foreign code (here C),
+     * described to ndcore (pointer, dtype, shape) and changed in place. */
     static char text[] = "abcde";
     int64_t n = 5;
     nd_array *t = nd_array_wrap(text, u8, 1, &n, NULL, true, released, text);
-    nd_array *tv = nd_array_view(t);
-    show("wrapped \"abcde\"", t);
+    show("am = np.asarray(m)   # m = MutableString('abcde')", t);
+    nd_array *two_u8 = nd_scalar_int(2);
+    nd_array_free(nd_add(t, two_u8, t));
+    nd_array_free(two_u8);
+    show("am += 2; am", t);
+    printf("print(m)   # read back by C: %s\n", text);
+    /* DLPack hands the same memory to another library (NumPy, PyTorch,
+     * ...) as a managed tensor; the buffer stays alive until every
+     * handle and every consumer is done. */
+    struct DLManagedTensorVersioned *tensor = nd_array_to_dlpack(t, false);
+    nd_array *consumer = nd_from_dlpack(tensor);
+    printf("exported as a DLPack tensor and imported again: same memory: %s\n",
+           nd_array_data(consumer) == (void *)text ? "yes" : "no");
     printf("freeing the first handle...\n");
     nd_array_free(t);
-    printf("freeing the last view...\n");
-    nd_array_free(tv);
+    printf("freeing the DLPack consumer's array (its deleter runs)...\n");
+    nd_array_free(consumer);
     printf("\n");
 
     files_demo();
