@@ -183,6 +183,11 @@ test-fortran: lib
 	        -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/fortran/$$t-asan; \
 	    echo "[fortran asan] $$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/fortran/$$t-asan; done
+	@# The demo's Fortran example prints what the paper's example prints.
+	gfortran $(FFLAGS_TEST) -J $(BUILD)/fortran fortran/ndcore.f90 examples_fortran/array_interface.f90 \
+	    $(BUILD)/fortran/ndcore_cfi.o -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) \
+	    -o $(BUILD)/fortran/array_interface
+	./$(BUILD)/fortran/array_interface | grep -q 'Fortran reads "cdefg"'
 
 test-readme: lib
 	@mkdir -p $(BUILD)
@@ -195,6 +200,8 @@ test-readme: lib
 
 test-python: venv lib
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) -m pytest -q python/tests
+	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) examples_python/array_interface.py \
+	    | grep -q "print(m) -> cdefg"
 
 # Same-process comparison with NumPy (not part of `make test`).
 bench: venv lib

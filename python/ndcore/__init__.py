@@ -120,6 +120,20 @@ class _Flags:
         return "\n".join(f"  {n.upper()} : {getattr(self, n)}" for n in _Flags._NAMES)
 
 
+def _padded(descr):
+    """Does a record's descr have padding entries ('', '|V4') at any depth?"""
+    return _builtins.any(d[0] == "" or (isinstance(d[1], list) and _padded(d[1])) for d in descr)
+
+
+class _Interface:
+    """An array interface dict held with the array it describes (NumPy
+    keeps this object as its array's base, so the memory stays alive)."""
+
+    def __init__(self, owner, iface):
+        self.owner = owner
+        self.__array_interface__ = iface
+
+
 class ndarray:
     """An ndcore array: a handle on (memory, dtype, shape, byte strides)."""
 
@@ -191,8 +205,7 @@ class ndarray:
         """Address of element zero (ndcore's nd_array_data)."""
         return _c.nd_array_data(self._h) or 0
 
-    @property
-    def __array_interface__(self):
+    def _interface(self, with_descr=True):
         dt = self.dtype
         iface = {
             "version": 3,
@@ -201,9 +214,30 @@ class ndarray:
             "data": (self.data_ptr, not self.flags.writeable),
             "strides": self.strides,
         }
-        if dt.fields is not None:
+        if with_descr and dt.fields is not None:
             iface["descr"] = dt.descr
         return iface
+
+    @property
+    def __array_interface__(self):
+        if self.dtype.fields is not None and _padded(self.dtype.descr):
+            # NumPy reads a descr's padding entries ('', '|V4') as fields
+            # named f1, ...: records with padding go through __array__.
+            raise AttributeError("records with padding are shared through __array__")
+        return self._interface()
+
+    def __array__(self, dtype=None, copy=None):
+        """numpy.asarray(x): NumPy's view of this memory (records with
+        padding viewed as raw bytes, then as their dtype)."""
+        if copy:
+            return _np.array(self, dtype=dtype, copy=True)
+        raw = _np.asarray(_Interface(self, self._interface(with_descr=False)))
+        out = raw.view(self.dtype) if self.dtype.fields is not None else raw
+        if dtype is not None and _np.dtype(dtype) != out.dtype:
+            if copy is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
+            return out.astype(dtype)
+        return out
 
     def __len__(self):
         if self.ndim == 0:

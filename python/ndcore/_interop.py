@@ -107,6 +107,9 @@ def dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
             check_handle(p)
         except Exception as e:  # NumPy raises BufferError for what it cannot export
             raise BufferError(str(e)) from None
+    if versioned and tuple(max_version) < (1, 1):
+        # The 1.0 and 1.1 structs are the same; say the version asked for.
+        _Versioned.from_address(p).version.minor = 0
     return _capsule_new(p, VERSIONED if versioned else LEGACY, _destroy_capsule)
 
 

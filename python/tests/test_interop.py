@@ -9,11 +9,12 @@ import gc
 
 import numpy as np
 import pytest
-from conftest import builtin_dtypes, shapes
+from conftest import builtin_dtypes, record_dtypes, shapes
 from hypothesis import given
 from hypothesis import strategies as st
 
 import ndcore as nd
+from ndcore import _interop
 
 native = builtin_dtypes(byteorders="=")
 
@@ -102,6 +103,11 @@ def test_capsules():
     a = nd.arange(6, dtype=np.int64).reshape(2, 3)
     assert a.__dlpack_device__() == (1, 0)
     assert "dltensor_versioned" in repr(a.__dlpack__(max_version=(1, 0)))
+    for asked, minor in (((1, 0), 0), ((1, 1), 1), ((1, 7), 1), ((2, 0), 1)):
+        cap = a.__dlpack__(max_version=asked)
+        t = _interop._Versioned.from_address(_interop._get_pointer(cap, b"dltensor_versioned"))
+        assert (t.version.major, t.version.minor) == (1, minor)
+        assert (t.dl_tensor.ndim, t.dl_tensor.shape[1], t.dl_tensor.strides[0]) == (2, 3, 3)
     assert '"dltensor"' in repr(a.__dlpack__())
     # Capsules never consumed are deleted with their tensor (no leak, no crash).
     for _ in range(100):
@@ -216,3 +222,28 @@ def test_asarray_wraps_without_copying():
     c = nd.asarray(backing, copy=True)
     c[2] = 7.0
     assert backing[2] == 2.0
+
+
+@given(record_dtypes(), st.integers(0, 4))
+def test_numpy_views_records_with_their_dtype(dtype, n):
+    """np.asarray keeps the record dtype, padding included (NumPy's own
+    array-interface descr would name padding as fields f1, ...)."""
+    ours = nd.zeros(n, dtype=dtype)
+    theirs = np.asarray(ours)
+    assert theirs.dtype == dtype
+    assert theirs.shape == (n,)
+    if n:
+        assert theirs.__array_interface__["data"][0] == ours.data_ptr
+
+
+def test_padded_record_memory_is_shared_and_kept_alive():
+    dt = np.dtype({"names": ["a", "b"], "formats": ["<i4", "<f8"], "offsets": [0, 8], "itemsize": 16})
+    x = nd.zeros(3, dtype=dt)
+    y = np.asarray(x)
+    assert y.dtype == dt
+    y["b"][1] = 2.5
+    assert np.asarray(x["b"])[1] == 2.5
+    del x
+    gc.collect()
+    assert y["b"][1] == 2.5
+    assert np.array(nd.arange(3), dtype=float).dtype == np.float64
