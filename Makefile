@@ -172,14 +172,14 @@ test-fortran: lib
 	@set -e; for t in $(FORTRAN_TESTS); do \
 	    gcc -std=c11 -Wall -Wextra -Werror -g -I$(CFI_INCLUDE) -Iinclude -c fortran/ndcore_cfi.c \
 	        -o $(BUILD)/fortran/ndcore_cfi.o; \
-	    gfortran $(FFLAGS_TEST) -J $(BUILD)/fortran fortran/ndcore.f90 fortran/tests/$$t.f90 \
+	    gfortran $(FFLAGS_TEST) -J $(BUILD)/fortran fortran/ndcore.f90 fortran/tests/checks.f90 fortran/tests/$$t.f90 \
 	        $(BUILD)/fortran/ndcore_cfi.o -L$(RELEASE) -lndcore \
 	        -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/fortran/$$t; \
 	    echo "[fortran] $$t"; ./$(BUILD)/fortran/$$t; \
 	    gcc -std=c11 -g -fsanitize=address,undefined -I$(CFI_INCLUDE) -Iinclude -c fortran/ndcore_cfi.c \
 	        -o $(BUILD)/fortran/ndcore_cfi-asan.o; \
 	    gfortran $(FFLAGS_TEST) -fsanitize=address,undefined -J $(BUILD)/fortran fortran/ndcore.f90 \
-	        fortran/tests/$$t.f90 $(BUILD)/fortran/ndcore_cfi-asan.o -L$(RELEASE) -lndcore \
+	        fortran/tests/checks.f90 fortran/tests/$$t.f90 $(BUILD)/fortran/ndcore_cfi-asan.o -L$(RELEASE) -lndcore \
 	        -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/fortran/$$t-asan; \
 	    echo "[fortran asan] $$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	        UBSAN_OPTIONS=halt_on_error=1 ./$(BUILD)/fortran/$$t-asan; done

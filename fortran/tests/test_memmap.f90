@@ -5,17 +5,16 @@
 ! a message, and a read-only map refuses to pretend.
 program test_memmap
   use ndcore
+  use checks
   use, intrinsic :: iso_c_binding
   implicit none
   type(c_ptr) :: f8, a, b
   real(c_double), pointer :: x(:, :), y(:, :)
   real(c_double) :: disk(3, 4)
   logical :: ok, transposed
-  integer :: i, j, unit, passed, failed
+  integer :: i, j, unit
   character(len=256) :: dir, path
 
-  passed = 0
-  failed = 0
   call get_environment_variable("TMPDIR", dir)
   if (len_trim(dir) == 0) dir = "/tmp"
   write (path, '(a, a, i0, a)') trim(dir), "/ndcore-fortran-", getpid_stub(), ".f8"
@@ -59,21 +58,9 @@ program test_memmap
   call nd_dtype_free(f8)
   open (newunit=unit, file=path, status="old")
   close (unit, status="delete")
-  print '(a, i0, a, i0, a)', "test_fortran: ", passed, " passed, ", failed, " failed"
-  if (failed > 0) error stop 1
+  call check_summary("test_memmap")
 
 contains
-
-  subroutine check(cond, what)
-    logical, intent(in) :: cond
-    character(len=*), intent(in) :: what
-    if (cond) then
-      passed = passed + 1
-    else
-      failed = failed + 1
-      print '(a, a)', "FAILED: ", what
-    end if
-  end subroutine
 
   integer function getpid_stub()
     integer :: t

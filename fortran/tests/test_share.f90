@@ -6,6 +6,7 @@
 ! messages, never a crash.
 program test_share
   use ndcore
+  use checks
   use, intrinsic :: iso_c_binding
   implicit none
   real(c_double), allocatable, target :: m(:, :)
@@ -20,10 +21,8 @@ program test_share
   logical, target :: flags(3)
   character(len=1), target :: chars(3)
   type(c_ptr) :: a, b, s, two, t, f8, i8, r
-  integer :: i, j, passed, failed, rc
+  integer :: i, j, rc
 
-  passed = 0
-  failed = 0
 
   ! --- Fortran allocates, ndcore computes in place
   allocate(m(3, 4))
@@ -156,19 +155,6 @@ program test_share
   call nd_array_free(a)
   call nd_array_free(two)
 
-  print '(a, i0, a, i0, a)', "test_share: ", passed, " passed, ", failed, " failed"
-  if (failed /= 0) error stop 1
+  call check_summary("test_share")
 
-contains
-
-  subroutine check(cond, what)
-    logical, intent(in) :: cond
-    character(len=*), intent(in) :: what
-    if (cond) then
-      passed = passed + 1
-    else
-      failed = failed + 1
-      print '(a, a, a, a)', "FAILED: ", what, "; last error: ", nd_error_message()
-    end if
-  end subroutine
 end program

@@ -234,30 +234,16 @@ pub fn export_versioned(
     if !array.is_writeable() {
         flags |= FLAG_READ_ONLY;
     }
-    let (dtype, mut shape, mut strides) = describe(&array)?;
-    let dl_tensor = tensor(&array, dtype, &mut shape, &mut strides);
-    let mut export = Box::new(Export {
-        managed: DLManagedTensorVersioned {
-            version: DLPackVersion {
-                major: MAJOR,
-                minor: MINOR,
-            },
-            manager_ctx: std::ptr::null_mut(),
-            deleter: Some(deleter),
-            flags,
-            dl_tensor,
+    leak(array, |dl_tensor| DLManagedTensorVersioned {
+        version: DLPackVersion {
+            major: MAJOR,
+            minor: MINOR,
         },
-        _array: array,
-        _shape: shape,
-        _strides: strides,
-    });
-    let ctx = &mut *export as *mut Export<DLManagedTensorVersioned>;
-    export.managed.manager_ctx = ctx as *mut c_void;
-    let raw = Box::into_raw(export);
-    // SAFETY: `raw` is the live box just made.
-    let managed = unsafe { &mut (*raw).managed } as *mut DLManagedTensorVersioned;
-    live_insert(managed as usize);
-    Ok(managed)
+        manager_ctx: std::ptr::null_mut(),
+        deleter: Some(deleter),
+        flags,
+        dl_tensor,
+    })
 }
 
 /// Export `a` as a legacy (unversioned) tensor. Legacy tensors cannot say
@@ -273,24 +259,30 @@ pub fn export_legacy(
              signal read-only (use the versioned export)"
         );
     }
-    let array = a.view();
+    leak(a.view(), |dl_tensor| DLManagedTensor {
+        dl_tensor,
+        manager_ctx: std::ptr::null_mut(),
+        deleter: Some(deleter),
+    })
+}
+
+/// Box an export of `array` (the tensor `make` builds around its
+/// description), point its `manager_ctx` at the box, record it as live and
+/// leak it to the consumer, who frees it through the deleter.
+fn leak<T: Managed>(array: Array, make: impl FnOnce(DLTensor) -> T) -> Result<*mut T> {
     let (dtype, mut shape, mut strides) = describe(&array)?;
     let dl_tensor = tensor(&array, dtype, &mut shape, &mut strides);
     let mut export = Box::new(Export {
-        managed: DLManagedTensor {
-            dl_tensor,
-            manager_ctx: std::ptr::null_mut(),
-            deleter: Some(deleter),
-        },
+        managed: make(dl_tensor),
         _array: array,
         _shape: shape,
         _strides: strides,
     });
-    let ctx = &mut *export as *mut Export<DLManagedTensor>;
-    export.managed.manager_ctx = ctx as *mut c_void;
+    let ctx = &mut *export as *mut Export<T> as *mut c_void;
+    export.managed.set_ctx(ctx);
     let raw = Box::into_raw(export);
     // SAFETY: `raw` is the live box just made.
-    let managed = unsafe { &mut (*raw).managed } as *mut DLManagedTensor;
+    let managed = unsafe { &mut (*raw).managed } as *mut T;
     live_insert(managed as usize);
     Ok(managed)
 }
@@ -318,18 +310,25 @@ pub unsafe fn delete<T: Managed>(managed: *mut T) -> Result<()> {
     Ok(())
 }
 
-/// The two managed tensor structs, as `delete` needs them.
+/// The two managed tensor structs, as `leak` and `delete` need them.
 pub trait Managed {
     fn ctx(&self) -> *mut c_void;
+    fn set_ctx(&mut self, ctx: *mut c_void);
 }
 impl Managed for DLManagedTensor {
     fn ctx(&self) -> *mut c_void {
         self.manager_ctx
     }
+    fn set_ctx(&mut self, ctx: *mut c_void) {
+        self.manager_ctx = ctx;
+    }
 }
 impl Managed for DLManagedTensorVersioned {
     fn ctx(&self) -> *mut c_void {
         self.manager_ctx
+    }
+    fn set_ctx(&mut self, ctx: *mut c_void) {
+        self.manager_ctx = ctx;
     }
 }
 
