@@ -187,7 +187,8 @@ test-fortran: lib
 	gfortran $(FFLAGS_TEST) -J $(BUILD)/fortran fortran/ndcore.f90 examples_fortran/array_interface.f90 \
 	    $(BUILD)/fortran/ndcore_cfi.o -L$(RELEASE) -lndcore -Wl,-rpath,$(abspath $(RELEASE)) \
 	    -o $(BUILD)/fortran/array_interface
-	./$(BUILD)/fortran/array_interface | grep -q 'Fortran reads "cdefg"'
+	./$(BUILD)/fortran/array_interface > $(BUILD)/fortran/array_interface.out
+	grep -q 'Fortran reads "cdefg"' $(BUILD)/fortran/array_interface.out
 
 test-readme: lib
 	@mkdir -p $(BUILD)
@@ -199,9 +200,11 @@ test-readme: lib
 	    | diff - $(BUILD)/readme_example.out
 
 test-python: venv lib
+	@mkdir -p $(BUILD)
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) -m pytest -q python/tests
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) examples_python/array_interface.py \
-	    | grep -q "print(m) -> cdefg"
+	    > $(BUILD)/array_interface_py.out
+	grep -q "print(m) -> cdefg" $(BUILD)/array_interface_py.out
 
 # Same-process comparison with NumPy (not part of `make test`).
 bench: venv lib
