@@ -519,7 +519,7 @@ mod tests {
 
         // A producer's tensor: the deleter runs once, after the last view.
         let mut data = [1i64, 2, 3];
-        let mut dims = [0i64];
+        let mut dims = [2i64];
         let mut m = DLManagedTensorVersioned {
             version: DLPackVersion { major: 1, minor: 0 },
             manager_ctx: std::ptr::null_mut(),
@@ -539,7 +539,6 @@ mod tests {
             },
         };
         let before = DELETED.load(Ordering::SeqCst);
-        dims[0] = 2;
         let c = unsafe { import_versioned(&mut m) }.unwrap();
         assert!(!c.is_writeable());
         assert_eq!(c.get(&[1]).unwrap(), crate::dtype::Value::Int(3));
