@@ -1407,6 +1407,77 @@ char *nd_npz_names(const char *path);
 struct nd_array *nd_npz_load(const char *path, const char *name);
 
 /**
+ * NumPy's `matmul(a, b, out=out)` (the `@` operator): the matrix product
+ * of the last two axes, the other axes broadcast together (batches). A 1-d
+ * `a` is taken as a row and a 1-d `b` as a column, and that axis is
+ * removed from the result. The result dtype is NumPy's promotion of the
+ * two (bool: logical or of ands; integers wrap; float16 sums in float32).
+ * Any strides (transposed, sliced, reversed views) are read in place.
+ *
+ * `out` (NULL: a new array) must have the result's shape and accept its
+ * dtype under same_kind casting; it may overlap the inputs (the result is
+ * NumPy's, as if the inputs were copied first). Returns a new handle on
+ * the result (a view of `out` when given). Errors: 0-d operands,
+ * mismatched core dimensions and unbroadcastable batches (ND_ERR_VALUE,
+ * NumPy's messages), record dtypes (ND_ERR_TYPE), `out` of the wrong shape
+ * (ND_ERR_VALUE), dtype (ND_ERR_TYPE) or read-only (ND_ERR_READONLY).
+ * Large products use every thread of the pool; the result does not
+ * depend on timing for a given thread count.
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+struct nd_array *nd_matmul(const struct nd_array *a,
+                           const struct nd_array *b,
+                           const struct nd_array *out);
+
+/**
+ * NumPy's `dot(a, b, out=out)`: a 0-d operand multiplies; two 1-d arrays
+ * give their inner product (0-d); otherwise the sum over the last axis of
+ * `a` and the second-to-last axis of `b` (its only axis when 1-d), result
+ * shape a.shape[:-1] + b.shape[:-2] + b.shape[-1:]. Mismatched lengths:
+ * ND_ERR_VALUE, "shapes (2,3) and (2,3) not aligned: 3 (dim 1) != 2 (dim
+ * 0)". As in NumPy, `out` must be C-contiguous with exactly the result's
+ * dtype and shape (ND_ERR_VALUE otherwise). Otherwise as nd_matmul.
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+struct nd_array *nd_dot(const struct nd_array *a,
+                        const struct nd_array *b,
+                        const struct nd_array *out);
+
+/**
+ * NumPy's `vdot(a, b)`: the dot product of the flattened arrays with `a`
+ * conjugated (complex), as a 0-d array. Sizes must match (ND_ERR_VALUE).
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+struct nd_array *nd_vdot(const struct nd_array *a, const struct nd_array *b);
+
+/**
+ * NumPy's `inner(a, b)`: the sum over the last axes of both, result shape
+ * a.shape[:-1] + b.shape[:-1] (a 0-d operand multiplies). Mismatched
+ * last axes: ND_ERR_VALUE with NumPy's message.
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+struct nd_array *nd_inner(const struct nd_array *a, const struct nd_array *b);
+
+/**
+ * NumPy's `outer(a, b, out=out)`: `out[i, j] = a.flat[i] * b.flat[j]`,
+ * shape (a.size, b.size); `out` as for nd_multiply.
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+struct nd_array *nd_outer(const struct nd_array *a,
+                          const struct nd_array *b,
+                          const struct nd_array *out);
+
+/**
  * NumPy's `sum`. Floats are summed pairwise as NumPy does (same
  * results); bools and integers narrower than 64 bits accumulate in
  * int64/uint64 unless `dtype` or `out` says otherwise; empty sums are 0.

@@ -25,6 +25,7 @@ pub mod interop;
 pub mod io;
 pub mod iter;
 pub mod layout;
+pub mod linalg;
 pub mod manip;
 pub mod ufunc;
 

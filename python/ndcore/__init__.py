@@ -988,6 +988,10 @@ def _binary_operands(x1, x2):
 
 
 def _new_operand(x):
+    if isinstance(x, _np.generic):
+        # numpy.float64 and numpy.complex128 subclass float and complex,
+        # but NumPy scalars are strongly typed (NEP 50).
+        return asarray(x)
     if isinstance(x, bool):
         return ndarray._from_handle(_c.nd_scalar_bool(x))
     if isinstance(x, int):
@@ -1432,6 +1436,62 @@ ndarray.tofile = _io.tofile
 ndarray.flush = _io.flush
 ndarray.byteswap = _io.byteswap
 __all__ += ["memmap", "save", "load", "savez", "savez_compressed", "fromfile", "frombuffer"]
+
+
+# ------------------------------------------------- matrix products
+
+def _with_out(cfn, a, b, out):
+    """Call a product taking `out`: the new array, or `out` after writing."""
+    if out is None:
+        return ndarray._from_handle(cfn(a._h, b._h, None))
+    o = asarray(out)
+    _c.nd_array_free(check_handle(cfn(a._h, b._h, o._h)))
+    return out
+
+
+def matmul(x1, x2, /, out=None):
+    """numpy.matmul (the @ operator): batched matrix products."""
+    r = _with_out(_c.nd_matmul, asarray(x1), asarray(x2), out)
+    return _scalar_result(r) if out is None else r
+
+
+def dot(a, b, out=None):
+    """numpy.dot."""
+    x, y = _binary_operands(a, b)
+    r = _with_out(_c.nd_dot, x, y, out)
+    return _scalar_result(r) if out is None else r
+
+
+def vdot(a, b, /):
+    """numpy.vdot: the flattened dot product, the first argument conjugated."""
+    x, y = asarray(a), asarray(b)  # alive through the call
+    return _scalar_result(ndarray._from_handle(_c.nd_vdot(x._h, y._h)))
+
+
+def inner(a, b, /):
+    """numpy.inner."""
+    x, y = _binary_operands(a, b)
+    return _scalar_result(ndarray._from_handle(_c.nd_inner(x._h, y._h)))
+
+
+def outer(a, b, out=None):
+    """numpy.outer."""
+    return _with_out(_c.nd_outer, asarray(a), asarray(b), out)
+
+
+ndarray.__matmul__ = lambda self, other: matmul(self, other)
+ndarray.__rmatmul__ = lambda self, other: matmul(other, self)
+
+
+def _imatmul(self, other):
+    # NumPy: a @= b computes into a new array, then copies into a, and
+    # refuses results of another shape.
+    return matmul(self, other, out=self)
+
+
+ndarray.__imatmul__ = _imatmul
+ndarray.dot = lambda self, b, out=None: dot(self, b, out=out)
+__all__ += ["matmul", "dot", "vdot", "inner", "outer"]
 
 
 # ------------------------------------------------- DLPack

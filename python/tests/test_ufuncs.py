@@ -414,3 +414,12 @@ def test_complex_power(name):
                 same(getattr(nd, name)(z, other), numpy_call(name, z, other))
         b = values(code, rng, 60)
         same(getattr(nd, name)(z, b), numpy_call(name, z, b))
+
+
+@pytest.mark.parametrize("scalar", [np.float64(1.5), np.complex128(1 + 2j), np.float16(2), np.int64(3)])
+def test_numpy_scalars_are_strong_operands(scalar):
+    """numpy.float64 and numpy.complex128 subclass Python's float and
+    complex, but under NEP 50 NumPy scalars keep their dtype (not weak)."""
+    x = np.arange(3, dtype=np.float32)
+    assert nd.add(x, scalar).dtype == np.add(x, scalar).dtype
+    assert nd.multiply(scalar, x).dtype == np.multiply(scalar, x).dtype

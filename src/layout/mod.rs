@@ -301,6 +301,47 @@ pub fn axis_is_innermost(shape: &[usize], strides: &[isize], axis: usize) -> boo
     (0..shape.len()).all(|i| i == axis || shape[i] == 1 || s <= strides[i].unsigned_abs())
 }
 
+/// Are all byte strides whole multiples of `itemsize` (so they can be
+/// given in elements, as BLAS-like kernels and DLPack take them)?
+pub fn whole_elements(strides: &[isize], itemsize: usize) -> bool {
+    itemsize > 0 && strides.iter().all(|&s| s % itemsize as isize == 0)
+}
+
+/// The byte offsets of every index of `shape`, in C order, in N arrays with
+/// these strides (the outer loop of a batched operation). Empty when the
+/// shape has a zero; one entry of zeros for a 0-d shape.
+pub fn index_offsets<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> Vec<[isize; N]> {
+    let count: usize = shape.iter().product();
+    let mut out = Vec::with_capacity(count);
+    if count == 0 {
+        return out;
+    }
+    let mut index = vec![0usize; shape.len()];
+    let mut offs = [0isize; N];
+    loop {
+        out.push(offs);
+        // Odometer: bump the last axis, carry leftwards.
+        let mut axis = shape.len();
+        loop {
+            if axis == 0 {
+                return out;
+            }
+            axis -= 1;
+            index[axis] += 1;
+            for (o, s) in offs.iter_mut().zip(&strides) {
+                *o += s[axis];
+            }
+            if index[axis] < shape[axis] {
+                break;
+            }
+            for (o, s) in offs.iter_mut().zip(&strides) {
+                *o -= s[axis] * shape[axis] as isize;
+            }
+            index[axis] = 0;
+        }
+    }
+}
+
 /// `values` without entry `axis`.
 pub fn without_axis<T: Copy>(values: &[T], axis: usize) -> Vec<T> {
     let mut v = values.to_vec();

@@ -179,38 +179,7 @@ impl Ufunc {
 
     /// NumPy's message when no loop exists for the DTypes at all.
     fn no_matching_loop(&self, inputs: &[&DType]) -> crate::error::Error {
-        let class = |d: &DType| {
-            let name = match d.kind() {
-                Some(Kind::Bool) => "BoolDType",
-                Some(Kind::Int8) => "Int8DType",
-                Some(Kind::Int16) => "Int16DType",
-                Some(Kind::Int32) => "Int32DType",
-                Some(Kind::Int64) => "Int64DType",
-                Some(Kind::UInt8) => "UInt8DType",
-                Some(Kind::UInt16) => "UInt16DType",
-                Some(Kind::UInt32) => "UInt32DType",
-                Some(Kind::UInt64) => "UInt64DType",
-                Some(Kind::Float16) => "Float16DType",
-                Some(Kind::Float32) => "Float32DType",
-                Some(Kind::Float64) => "Float64DType",
-                Some(Kind::Complex64) => "Complex64DType",
-                Some(Kind::Complex128) => "Complex128DType",
-                None => "VoidDType",
-            };
-            format!("<class 'numpy.dtypes.{name}'>")
-        };
-        let types = match inputs {
-            [one] => class(one),
-            many => format!(
-                "({})",
-                many.iter().map(|d| class(d)).collect::<Vec<_>>().join(", ")
-            ),
-        };
-        err!(
-            Type,
-            "ufunc '{}' did not contain a loop with signature matching types {types} -> None",
-            self.name
-        )
+        no_matching_loop(self.name, inputs)
     }
 
     /// Apply the ufunc to `inputs`, writing into `out` when given (which
@@ -708,6 +677,43 @@ pub(crate) fn int_out_of_bounds(value: crate::dtype::Value, dtype: &DType) -> cr
         Overflow,
         "Python integer {shown} out of bounds for {}",
         dtype.name()
+    )
+}
+
+/// NumPy's message when ufunc `name` has no loop for these DTypes at all
+/// (also for the gufunc-like products in `linalg`).
+pub(crate) fn no_matching_loop(name: &str, inputs: &[&DType]) -> crate::error::Error {
+    let class = |d: &DType| {
+        let name = match d.kind() {
+            Some(Kind::Bool) => "BoolDType",
+            Some(Kind::Int8) => "Int8DType",
+            Some(Kind::Int16) => "Int16DType",
+            Some(Kind::Int32) => "Int32DType",
+            Some(Kind::Int64) => "Int64DType",
+            Some(Kind::UInt8) => "UInt8DType",
+            Some(Kind::UInt16) => "UInt16DType",
+            Some(Kind::UInt32) => "UInt32DType",
+            Some(Kind::UInt64) => "UInt64DType",
+            Some(Kind::Float16) => "Float16DType",
+            Some(Kind::Float32) => "Float32DType",
+            Some(Kind::Float64) => "Float64DType",
+            Some(Kind::Complex64) => "Complex64DType",
+            Some(Kind::Complex128) => "Complex128DType",
+            None => "VoidDType",
+        };
+        format!("<class 'numpy.dtypes.{name}'>")
+    };
+    let types = match inputs {
+        [one] => class(one),
+        many => format!(
+            "({})",
+            many.iter().map(|d| class(d)).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    err!(
+        Type,
+        "ufunc '{}' did not contain a loop with signature matching types {types} -> None",
+        name
     )
 }
 

@@ -1,0 +1,205 @@
+"""Matrix products against NumPy: matmul (1-d promotion, batch
+broadcasting, empty dimensions, strided, transposed and reversed
+operands, every dtype pair, `out` including aliasing), dot, vdot, inner,
+outer, and NumPy's errors.
+
+Values are small integers (in every dtype), so every product and partial
+sum is exact in any summation order and the comparison is exact, whatever
+blocking the kernels use; a separate test compares random floats within a
+bound that grows with k."""
+
+import numpy as np
+import pytest
+from conftest import BUILTIN, builtin_dtypes
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ndcore as nd
+
+dtypes = builtin_dtypes(byteorders="=<>")
+
+
+def small(dtype, shape, seed):
+    """Small integer values in `dtype` (bools 0/1; unsigned 0..4)."""
+    rng = np.random.default_rng(seed)
+    if dtype.kind == "b":
+        return rng.integers(0, 2, shape).astype(dtype)
+    lo = 0 if dtype.kind == "u" else -4
+    v = rng.integers(lo, 5, shape)
+    if dtype.kind == "c":
+        v = v + 1j * rng.integers(-4, 5, shape)
+    return v.astype(dtype)
+
+
+def varied(a, data):
+    """`a` as a view with steps and reversals on some axes, or transposed
+    in its last two axes, holding the same values (a copy made strided)."""
+    if a.ndim == 0:
+        return a
+    steps = [data.draw(st.sampled_from([1, 2, -1, -2])) for _ in range(a.ndim)]
+    big = np.zeros(tuple(n * abs(s) for n, s in zip(a.shape, steps)), a.dtype)
+    view = big[tuple(slice(None, None, s) for s in steps)]
+    view[...] = a
+    if a.ndim >= 2 and data.draw(st.booleans()):
+        t = np.swapaxes(np.zeros(a.shape, a.dtype), -1, -2).copy()
+        t = np.swapaxes(t, -1, -2)
+        t[...] = a
+        return t
+    return view
+
+
+@st.composite
+def matmul_shapes(draw):
+    """Operand shapes matmul accepts: 1-d or batched, broadcast batches."""
+    m, k, n = draw(st.integers(0, 5)), draw(st.integers(0, 5)), draw(st.integers(0, 5))
+    batch = draw(st.lists(st.integers(1, 3), max_size=2))
+    def batch_of():
+        return [b if draw(st.booleans()) else 1 for b in batch][draw(st.integers(0, len(batch))):]
+    a = [k] if draw(st.integers(0, 4)) == 0 else batch_of() + [m, k]
+    b = [k] if draw(st.integers(0, 4)) == 0 else batch_of() + [k, n]
+    return tuple(a), tuple(b)
+
+
+def same(ours, theirs):
+    ours = np.asarray(ours)
+    assert ours.dtype == theirs.dtype, (ours.dtype, theirs.dtype)
+    assert ours.shape == theirs.shape
+    np.testing.assert_array_equal(ours, theirs)
+
+
+@given(dtypes, dtypes, matmul_shapes(), st.integers(0, 2**32), st.data())
+def test_matmul_matches_numpy(dt1, dt2, shapes, seed, data):
+    a = varied(small(dt1, shapes[0], seed), data)
+    b = varied(small(dt2, shapes[1], seed + 1), data)
+    expect = np.matmul(a, b)
+    same(nd.matmul(a, b), expect)
+    same(nd.asarray(a) @ nd.asarray(b), expect)
+
+
+@given(st.sampled_from(BUILTIN), st.integers(1, 4), st.integers(0, 2**32))
+def test_matmul_out_and_aliasing(code, n, seed):
+    dt = np.dtype(code)
+    a = small(dt, (n, n), seed)
+    expect = np.matmul(a, a)
+    # out aliasing both inputs: NumPy's result, as if they were copied first.
+    ours = nd.array(a)
+    r = nd.matmul(ours, ours, out=ours)
+    same(ours, expect)
+    assert r is ours
+    # out of another dtype the result casts to (same_kind) and a strided out.
+    if dt.kind in "biu":
+        wide = np.zeros((n, n), np.float64)
+        nd.matmul(a, a, out=wide)
+        np.testing.assert_array_equal(wide, expect.astype(np.float64))
+    big = np.zeros((n, 2 * n), dt)
+    nd.matmul(a, a, out=big[:, ::2])
+    np.testing.assert_array_equal(big[:, ::2], expect)
+    # a @= b
+    x = nd.array(a)
+    x @= nd.array(a)
+    same(x, expect)
+
+
+@given(st.sampled_from(["f4", "f8", "c8", "c16"]), st.integers(1, 40), st.integers(1, 40),
+       st.integers(1, 300), st.integers(0, 2**32), st.booleans())
+def test_random_floats_within_bound(code, m, n, k, seed, transpose):
+    rng = np.random.default_rng(seed)
+    dt = np.dtype(code)
+    a = rng.standard_normal((m, k)).astype(dt)
+    b = rng.standard_normal((n, k)).astype(dt).T if transpose else rng.standard_normal((k, n)).astype(dt)
+    if dt.kind == "c":
+        a = a + 1j * rng.standard_normal(a.shape).astype(a.real.dtype)
+    ours = np.asarray(nd.matmul(a, b))
+    exact = np.matmul(a.astype(np.complex256 if dt.kind == "c" else np.longdouble),
+                      b.astype(np.complex256 if dt.kind == "c" else np.longdouble))
+    eps = np.finfo(dt).eps
+    scale = np.matmul(np.abs(a).astype(np.float64), np.abs(b).astype(np.float64))
+    assert ours.dtype == dt
+    assert np.all(np.abs(ours - exact) <= 2 * k * eps * scale + 1e-30)
+
+
+@given(dtypes, dtypes, st.integers(0, 2**32), st.data())
+def test_dot_inner_vdot_outer_match_numpy(dt1, dt2, seed, data):
+    nda = data.draw(st.integers(0, 3))
+    ndb = data.draw(st.integers(0, 3))
+    k = data.draw(st.integers(0, 4))
+    sa = tuple(data.draw(st.integers(0, 3)) for _ in range(max(nda - 1, 0))) + ((k,) if nda else ())
+    sb = tuple(data.draw(st.integers(0, 3)) for _ in range(max(ndb - 2, 0)))
+    sb = sb + ((k, data.draw(st.integers(0, 3))) if ndb >= 2 else ((k,) if ndb == 1 else ()))
+    a = varied(small(dt1, sa, seed), data)
+    b = varied(small(dt2, sb, seed + 1), data)
+    for name in ("dot", "outer"):
+        expect = getattr(np, name)(a, b)
+        got = getattr(nd, name)(a, b)
+        same(got, np.asarray(expect)) if np.ndim(expect) else same(np.asarray(got), np.asarray(expect))
+    if a.size == b.size:
+        same(np.asarray(nd.vdot(a, b)), np.asarray(np.vdot(a, b)))
+    b_last = np.moveaxis(b, -2, -1) if b.ndim >= 2 else b
+    same(np.asarray(nd.inner(a, b_last)), np.asarray(np.inner(a, b_last)))
+
+
+def test_dot_out_rules():
+    a = np.arange(6.0).reshape(2, 3)
+    b = np.arange(12.0).reshape(3, 4)
+    out = np.zeros((2, 4))
+    assert nd.dot(a, b, out=out) is out
+    np.testing.assert_array_equal(out, a @ b)
+    for bad in (np.zeros((2, 4), np.float32), np.zeros((4, 2)).T, np.zeros((2, 5)), np.zeros(8)):
+        assert message(lambda: nd.dot(a, b, out=bad)) == message(lambda: np.dot(a, b, out=bad))
+        assert message(lambda: nd.dot(a, b, out=bad))[0] == "ValueError"
+
+
+def message(f):
+    try:
+        f()
+    except Exception as e:  # compare what each library says
+        return type(e).__name__ != "UFuncTypeError" and type(e).__name__ or "TypeError", str(e)
+    return None
+
+
+@pytest.mark.parametrize("args,kwargs", [
+    ((np.ones((2, 3)), np.ones((2, 3))), {}),
+    ((np.ones((2, 3, 4)), np.ones((3, 4, 5))), {}),
+    ((np.ones(3), 2.0), {}),
+    ((np.float64(2.0), np.ones(3)), {}),
+    ((np.ones((2, 3)), np.ones((3, 4))), {"out": np.empty((2, 5))}),
+    ((np.ones((2, 3)), np.ones((3, 4))), {"out": np.empty((2, 2, 5))}),
+    ((np.ones((2, 3)), np.ones((3, 4))), {"out": np.empty((5, 4))}),
+    ((np.ones((2, 3)), np.ones((3, 4))), {"out": np.empty((2, 4), np.int64)}),
+])
+def test_matmul_errors_match_numpy(args, kwargs):
+    ours = message(lambda: nd.matmul(*args, **kwargs))
+    theirs = message(lambda: np.matmul(*args, **kwargs))
+    assert ours == theirs
+
+
+def test_out_with_too_few_dimensions():
+    # NumPy's own message here talks of a reduction; ours names the rule.
+    a, b, out = np.ones((2, 3)), np.ones((3, 4)), np.empty(4)
+    assert message(lambda: np.matmul(a, b, out=out))[0] == "ValueError"
+    assert message(lambda: nd.matmul(a, b, out=out)) == (
+        "ValueError",
+        "matmul: Output operand 0 does not have enough dimensions (has 1, gufunc core with "
+        "signature (n?,k),(k,m?)->(n?,m?) requires 2)")
+
+
+@pytest.mark.parametrize("name,args", [
+    ("dot", (np.ones((2, 3)), np.ones((2, 3)))),
+    ("dot", (np.ones(3), np.ones(4))),
+    ("dot", (np.ones((2, 3, 4)), np.ones((5, 4, 2, 3)))),
+    ("inner", (np.ones((2, 3, 4)), np.ones((3, 4, 5)))),
+    ("inner", (np.ones((2, 3)), np.ones(4))),
+])
+def test_shape_errors_match_numpy(name, args):
+    assert message(lambda: getattr(nd, name)(*args)) == message(lambda: getattr(np, name)(*args))
+
+
+def test_read_only_out_and_records():
+    a = np.ones((2, 2))
+    ro = nd.zeros((2, 2))
+    ro.flags.writeable = False if hasattr(ro.flags, "__setattr__") else None
+    with pytest.raises(ValueError):
+        nd.matmul(a, a, out=np.broadcast_to(np.zeros(2), (2, 2)))
+    rec = np.zeros((2, 2), dtype=[("x", "f8")])
+    with pytest.raises(TypeError, match="did not contain a loop"):
+        nd.matmul(a, rec)

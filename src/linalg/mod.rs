@@ -1,0 +1,438 @@
+//! NumPy's matrix products on strided arrays: `matmul` (batched, with the
+//! 1-d promotion rules), `dot`, `vdot`, `inner`, `outer`. Shapes are
+//! checked and described here; the 2-d products run in `kernel`, which
+//! takes any strides, so transposed, sliced and reversed views are
+//! multiplied without copies of ours (operands are copied only when their
+//! dtype must change, they are byte-swapped or unaligned, or their strides
+//! are not whole elements).
+
+mod kernel;
+
+use crate::array::Array;
+use crate::dtype::{Casting, DType, Kind};
+use crate::error::{Result, bail};
+use crate::layout::{self, Order};
+use crate::text::tuple_compact;
+use crate::ufunc::cast::may_share_memory;
+use crate::ufunc::{arith, assign, astype};
+use kernel::Mat;
+
+const MATMUL_SIGNATURE: &str = "(n?,k),(k,m?)->(n?,m?)";
+
+/// The kind both operands are computed in: NumPy's promotion of the two.
+fn common_kind(name: &str, a: &Array, b: &Array) -> Result<Kind> {
+    if a.dtype().kind().is_none() || b.dtype().kind().is_none() {
+        return Err(crate::ufunc::engine::no_matching_loop(
+            name,
+            &[a.dtype(), b.dtype()],
+        ));
+    }
+    let t = crate::dtype::result_type(&[a.dtype().clone(), b.dtype().clone()])?;
+    Ok(t.kind()
+        .expect("two scalar dtypes promote to a scalar dtype"))
+}
+
+/// `a` as the kernel takes it: native `kind`, aligned, strides in whole
+/// elements; a view when it already is, else a C-ordered copy.
+fn operand(a: &Array, kind: Kind) -> Result<Array> {
+    let ready = a.dtype().kind() == Some(kind)
+        && a.dtype().is_native()
+        && layout::whole_elements(a.strides(), a.itemsize())
+        && layout::is_aligned(
+            a.data_ptr() as usize,
+            a.shape(),
+            a.strides(),
+            a.dtype().alignment(),
+        );
+    if ready {
+        Ok(a.view())
+    } else {
+        astype(a, &DType::scalar(kind), Casting::Unsafe, Order::C)
+    }
+}
+
+fn mat(a: &Array, offset: isize, rs: isize, cs: isize) -> Mat {
+    Mat {
+        ptr: a.data_ptr().wrapping_offset(offset),
+        rs,
+        cs,
+    }
+}
+
+/// The last two axes' (rows, columns) strides of a ≥2-d array.
+fn core_strides(a: &Array) -> (isize, isize) {
+    let s = a.strides();
+    (s[s.len() - 2], s[s.len() - 1])
+}
+
+/// `dst[..., m, n] = lhs[..., m, k] · rhs[..., k, n]` for operands already
+/// broadcast to dst's batch shape and of `kind` (see `operand`). dst must
+/// not overlap them.
+fn batched(kind: Kind, dst: &Array, lhs: &Array, rhs: &Array) -> Result<()> {
+    let nd = dst.ndim();
+    let (m, n, k) = (
+        dst.shape()[nd - 2],
+        dst.shape()[nd - 1],
+        lhs.shape()[nd - 1],
+    );
+    let batch = &dst.shape()[..nd - 2];
+    let offsets = layout::index_offsets(
+        batch,
+        [
+            &dst.strides()[..nd - 2],
+            &lhs.strides()[..nd - 2],
+            &rhs.strides()[..nd - 2],
+        ],
+    );
+    let (drs, dcs) = core_strides(dst);
+    let (lrs, lcs) = core_strides(lhs);
+    let (rrs, rcs) = core_strides(rhs);
+    for [od, ol, or] in offsets {
+        // SAFETY: every operand's elements lie inside its buffer (checked
+        // views), dst is writable and shares no memory with the inputs.
+        unsafe {
+            kernel::matmul_2d(
+                kind,
+                m,
+                n,
+                k,
+                mat(dst, od, drs, dcs),
+                mat(lhs, ol, lrs, lcs),
+                mat(rhs, or, rrs, rcs),
+            )
+        };
+    }
+    Ok(())
+}
+
+/// Where a product's result goes: straight into `out` when it has the
+/// result's kind, is native, aligned, whole-element strided and shares no
+/// memory with the inputs; otherwise into a new array (copied into `out`
+/// afterwards by `finish`).
+fn destination(
+    kind: Kind,
+    shape: &[usize],
+    out: Option<&Array>,
+    inputs: [&Array; 2],
+) -> Result<Array> {
+    if let Some(o) = out {
+        let direct = o.dtype().kind() == Some(kind)
+            && o.dtype().is_native()
+            && layout::whole_elements(o.strides(), o.itemsize())
+            && layout::is_aligned(
+                o.data_ptr() as usize,
+                o.shape(),
+                o.strides(),
+                o.dtype().alignment(),
+            )
+            && !may_share_memory(o, inputs[0])?
+            && !may_share_memory(o, inputs[1])?;
+        if direct {
+            return Ok(o.view());
+        }
+    }
+    Array::empty_scalar(kind, shape)
+}
+
+/// The result handed back: `out` (a view of it) after copying `r` in when
+/// `r` is not already its memory, else `r`.
+fn finish(r: Array, out: Option<&Array>) -> Result<Array> {
+    match out {
+        Some(o) if o.data_ptr() != r.data_ptr() || o.strides() != r.strides() => {
+            assign(o, &r, Casting::Unsafe)?;
+            Ok(o.view())
+        }
+        Some(o) => Ok(o.view()),
+        None => Ok(r),
+    }
+}
+
+/// NumPy's `matmul(a, b, out=out)`: the matrix product of the last two
+/// axes, broadcasting the others; a 1-d `a` is a row and a 1-d `b` a
+/// column, their axis removed from the result. `out` must have the result's
+/// shape and accept its dtype under same_kind casting.
+pub fn matmul(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
+    for (i, x) in [a, b].iter().enumerate() {
+        if x.ndim() == 0 {
+            bail!(
+                Value,
+                "matmul: Input operand {i} does not have enough dimensions (has 0, gufunc core with signature {MATMUL_SIGNATURE} requires 1)"
+            );
+        }
+    }
+    let kind = common_kind("matmul", a, b)?;
+    // 1-d operands as a row (1, k) and a column (k, 1).
+    let a2 = if a.ndim() == 1 {
+        a.expand_dims(&[0])?
+    } else {
+        a.view()
+    };
+    let b2 = if b.ndim() == 1 {
+        b.expand_dims(&[1])?
+    } else {
+        b.view()
+    };
+    let (an, bn) = (a2.ndim(), b2.ndim());
+    let (m, k) = (a2.shape()[an - 2], a2.shape()[an - 1]);
+    let (k2, n) = (b2.shape()[bn - 2], b2.shape()[bn - 1]);
+    if k != k2 {
+        bail!(
+            Value,
+            "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature {MATMUL_SIGNATURE} (size {k2} is different from {k})"
+        );
+    }
+    let batch = layout::broadcast_shapes(&[&a2.shape()[..an - 2], &b2.shape()[..bn - 2]]).map_err(|_| {
+        crate::error::err!(
+            Value,
+            "operands could not be broadcast together with remapped shapes [original->remapped]: {}->{} {}->{}  and requested shape {}",
+            tuple_compact(a.shape()),
+            remapped(&a.shape()[..a.ndim().saturating_sub(2)], a.ndim()),
+            tuple_compact(b.shape()),
+            remapped(&b.shape()[..b.ndim().saturating_sub(2)], b.ndim()),
+            tuple_compact(&[m, n])
+        )
+    })?;
+    // The result's shape, without the axes of 1-d operands; `out` may add
+    // batch axes the inputs broadcast to, as in NumPy.
+    let core_shape: Vec<usize> = [(a.ndim() > 1, m), (b.ndim() > 1, n)]
+        .iter()
+        .filter(|(keep, _)| *keep)
+        .map(|&(_, d)| d)
+        .collect();
+    let batch = match out {
+        Some(o) => check_out(o, &batch, &core_shape, kind)?,
+        None => batch,
+    };
+    let mut shape = batch.clone();
+    shape.extend_from_slice(&core_shape);
+    let full = |x: &Array, r: usize, c: usize| -> Result<Array> {
+        let mut target = batch.clone();
+        target.extend([r, c]);
+        operand(&x.broadcast_to(&target)?, kind)
+    };
+    let lhs = full(&a2, m, k)?;
+    let rhs = full(&b2, k, n)?;
+    let r = destination(kind, &shape, out, [a, b])?;
+    // The result (or out) seen with both core axes, for the kernel.
+    let mut core = batch.clone();
+    core.extend([m, n]);
+    let r_core = r.reshape(
+        &core.iter().map(|&d| d as i64).collect::<Vec<_>>(),
+        Order::C,
+    );
+    let r_core = match r_core {
+        Ok(v) if v.data_ptr() == r.data_ptr() => v,
+        _ => r.expand_dims(&expand_axes(a.ndim(), b.ndim(), shape.len()))?,
+    };
+    batched(kind, &r_core, &lhs, &rhs)?;
+    finish(r, out)
+}
+
+/// NumPy's "(2,3,4)->(2,newaxis,newaxis)" spelling of a batch shape.
+fn remapped(batch: &[usize], ndim: usize) -> String {
+    let mut parts: Vec<String> = batch.iter().map(|d| d.to_string()).collect();
+    parts.extend(std::iter::repeat_n("newaxis".to_string(), ndim.min(2)));
+    if parts.len() == 1 {
+        format!("({},)", parts[0])
+    } else {
+        format!("({})", parts.join(","))
+    }
+}
+
+/// Axes of the result to re-insert (as length 1) to see it with both core
+/// axes: the row axis for a 1-d `a`, the column axis for a 1-d `b`.
+fn expand_axes(a_ndim: usize, b_ndim: usize, out_ndim: usize) -> Vec<i64> {
+    match (a_ndim == 1, b_ndim == 1) {
+        (true, true) => vec![out_ndim as i64, out_ndim as i64 + 1],
+        (true, false) => vec![out_ndim as i64 - 1],
+        (false, true) => vec![out_ndim as i64],
+        (false, false) => vec![],
+    }
+}
+
+/// `out` for matmul: the product's own trailing axes (`core`), batch axes
+/// the inputs' `batch` broadcasts to (its batch shape is returned),
+/// writeable, and a dtype the result casts to under same_kind. NumPy's
+/// messages.
+fn check_out(o: &Array, batch: &[usize], core: &[usize], kind: Kind) -> Result<Vec<usize>> {
+    let os = o.shape();
+    let nc = core.len();
+    if os.len() < nc {
+        bail!(
+            Value,
+            "matmul: Output operand 0 does not have enough dimensions (has {}, gufunc core with signature {MATMUL_SIGNATURE} requires {nc})",
+            os.len()
+        );
+    }
+    for (c, &want) in core.iter().enumerate() {
+        let have = os[os.len() - nc + c];
+        if have != want {
+            bail!(
+                Value,
+                "matmul: Output operand 0 has a mismatch in its core dimension {c}, with gufunc signature {MATMUL_SIGNATURE} (size {have} is different from {want})"
+            );
+        }
+    }
+    let out_batch = &os[..os.len() - nc];
+    let fits = layout::broadcast_shapes(&[batch, out_batch]).is_ok_and(|b| b == out_batch);
+    if !fits {
+        let mut want =
+            layout::broadcast_shapes(&[batch, out_batch]).unwrap_or_else(|_| batch.to_vec());
+        want.extend_from_slice(core);
+        bail!(
+            Value,
+            "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+            tuple_compact(os),
+            tuple_compact(&want)
+        );
+    }
+    if !o.is_writeable() {
+        bail!(ReadOnly, "output array is read-only");
+    }
+    let from = DType::scalar(kind);
+    if !crate::dtype::can_cast(&from, o.dtype(), Casting::SameKind) {
+        bail!(
+            Type,
+            "Cannot cast ufunc 'matmul' output from dtype('{from}') to dtype('{}') with casting rule 'same_kind'",
+            o.dtype()
+        );
+    }
+    Ok(out_batch.to_vec())
+}
+
+/// `a` (at least 1-d) with every axis but the last merged: (rows, k).
+fn as_rows(a: &Array) -> Result<Array> {
+    let k = a.shape()[a.ndim() - 1] as i64;
+    let rows: usize = a.shape()[..a.ndim() - 1].iter().product();
+    crate::manip::reshape_or_copy(a, &[rows as i64, k], Order::C)
+}
+
+/// NumPy's `dot(a, b, out=out)`: a scalar times an array when either is
+/// 0-d; the inner product of 1-d arrays; otherwise the sum over the last
+/// axis of `a` and the second-to-last of `b` (the last, for 1-d `b`).
+/// `out` must be C-contiguous with exactly the result's dtype and shape,
+/// as in NumPy.
+pub fn dot(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
+    if a.ndim() == 0 || b.ndim() == 0 {
+        return arith::MULTIPLY.call(&[a, b], out);
+    }
+    let kind = common_kind("dot", a, b)?;
+    let (ka, axis_b) = (a.shape()[a.ndim() - 1], b.ndim().saturating_sub(2));
+    let kb = b.shape()[axis_b];
+    if ka != kb {
+        bail!(
+            Value,
+            "shapes {} and {} not aligned: {ka} (dim {}) != {kb} (dim {axis_b})",
+            tuple_compact(a.shape()),
+            tuple_compact(b.shape()),
+            a.ndim() - 1
+        );
+    }
+    // Result: a.shape[:-1] + b.shape[:-2] + b.shape[-1:].
+    let mut shape: Vec<usize> = a.shape()[..a.ndim() - 1].to_vec();
+    shape.extend_from_slice(&b.shape()[..axis_b]);
+    if b.ndim() > 1 {
+        shape.push(b.shape()[b.ndim() - 1]);
+    }
+    if let Some(o) = out {
+        let acceptable = o.ndim() == shape.len()
+            && o.dtype().kind() == Some(kind)
+            && o.dtype().is_native()
+            && o.flags().c_contiguous;
+        if !acceptable {
+            bail!(
+                Value,
+                "output array is not acceptable (must have the right datatype, number of dimensions, and be a C-Array)"
+            );
+        }
+        if o.shape() != shape.as_slice() {
+            bail!(Value, "output array has wrong dimensions");
+        }
+        o.check_writeable()?;
+    }
+    // b with the contracted axis first and the others merged: (k, cols).
+    let bt = if b.ndim() == 1 {
+        b.expand_dims(&[1])?
+    } else {
+        let mut axes: Vec<i64> = vec![axis_b as i64];
+        axes.extend((0..b.ndim() as i64).filter(|&i| i != axis_b as i64));
+        let t = b.transpose(Some(&axes))?;
+        let cols: usize = t.shape()[1..].iter().product();
+        crate::manip::reshape_or_copy(&t, &[kb as i64, cols as i64], Order::C)?
+    };
+    let lhs = operand(&as_rows(a)?, kind)?;
+    let rhs = operand(&bt, kind)?;
+    let r = destination(kind, &shape, out, [a, b])?;
+    let (rows, cols) = (lhs.shape()[0], rhs.shape()[1]);
+    let r2 = r.reshape(&[rows as i64, cols as i64], Order::C)?;
+    batched(kind, &r2, &lhs, &rhs)?;
+    finish(r, out)
+}
+
+/// NumPy's `vdot(a, b)`: the dot product of the flattened arrays, the
+/// first conjugated. A 0-d result.
+pub fn vdot(a: &Array, b: &Array) -> Result<Array> {
+    let kind = common_kind("vdot", a, b)?;
+    if a.size() != b.size() {
+        bail!(
+            Value,
+            "cannot reshape array of size {} into shape ({},)",
+            a.size(),
+            b.size()
+        );
+    }
+    let fa = crate::manip::ravel(a, Order::C)?;
+    let fb = crate::manip::ravel(b, Order::C)?;
+    let fa = if matches!(kind, Kind::Complex64 | Kind::Complex128) {
+        crate::ufunc::unary::CONJUGATE.call(&[&fa], None)?
+    } else {
+        fa
+    };
+    dot(&fa, &fb, None)
+}
+
+/// NumPy's `inner(a, b)`: the sum over the last axes of both; a scalar
+/// times an array when either is 0-d. Shape a.shape[:-1] + b.shape[:-1].
+pub fn inner(a: &Array, b: &Array) -> Result<Array> {
+    if a.ndim() == 0 || b.ndim() == 0 {
+        return arith::MULTIPLY.call(&[a, b], None);
+    }
+    let kind = common_kind("inner", a, b)?;
+    let (ka, kb) = (a.shape()[a.ndim() - 1], b.shape()[b.ndim() - 1]);
+    if ka != kb {
+        // NumPy names b with its last two axes swapped, as it sees it.
+        let mut bs = b.shape().to_vec();
+        let nb = bs.len();
+        if nb >= 2 {
+            bs.swap(nb - 2, nb - 1);
+        }
+        bail!(
+            Value,
+            "shapes {} and {} not aligned: {ka} (dim {}) != {kb} (dim {})",
+            tuple_compact(a.shape()),
+            tuple_compact(&bs),
+            a.ndim() - 1,
+            nb.saturating_sub(2)
+        );
+    }
+    let mut shape: Vec<usize> = a.shape()[..a.ndim() - 1].to_vec();
+    shape.extend_from_slice(&b.shape()[..b.ndim() - 1]);
+    let lhs = operand(&as_rows(a)?, kind)?;
+    let rhs = operand(&as_rows(b)?.transpose(None)?, kind)?;
+    let r = Array::empty_scalar(kind, &shape)?;
+    let (rows, cols) = (lhs.shape()[0], rhs.shape()[1]);
+    batched(
+        kind,
+        &r.reshape(&[rows as i64, cols as i64], Order::C)?,
+        &lhs,
+        &rhs,
+    )?;
+    Ok(r)
+}
+
+/// NumPy's `outer(a, b, out=out)`: `a.ravel()[:, None] * b.ravel()[None, :]`.
+pub fn outer(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
+    let col = crate::manip::ravel(a, Order::C)?.expand_dims(&[1])?;
+    let row = crate::manip::ravel(b, Order::C)?.expand_dims(&[0])?;
+    arith::MULTIPLY.call(&[&col, &row], out)
+}
