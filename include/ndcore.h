@@ -62,6 +62,11 @@ struct DLManagedTensorVersioned;
 #define MAX_HEADER_SIZE 10000
 
 /**
+ * Products at least this large (m·n·k) use both cores.
+ */
+#define PARALLEL_MIN (1 << 21)
+
+/**
  * Array flag bits returned by nd_array_flags (NumPy's values).
  */
 #define ND_FLAG_C_CONTIGUOUS 1

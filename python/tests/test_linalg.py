@@ -203,3 +203,26 @@ def test_read_only_out_and_records():
     rec = np.zeros((2, 2), dtype=[("x", "f8")])
     with pytest.raises(TypeError, match="did not contain a loop"):
         nd.matmul(a, rec)
+
+
+@pytest.mark.parametrize("code", ["f8", "f4", "c16", "i8", "f2", "?"])
+def test_large_and_threaded_paths(code):
+    """Sizes past the thresholds where work is split across threads: a
+    large gemm, matrix-vector both ways and in both layouts, 1000 tiny
+    batched products, the camera projection. Small-integer values: exact."""
+    dt = np.dtype(code)
+    a = small(dt, (300, 200), 1)
+    b = small(dt, (200, 250), 2)
+    same(nd.matmul(a, b), np.matmul(a, b))
+    m = small(dt, (1100, 700), 3)
+    v = small(dt, (700,), 4)
+    same(nd.matmul(m, v), np.matmul(m, v))
+    same(nd.matmul(np.asfortranarray(m), v), np.matmul(m, v))
+    w = small(dt, (1100,), 5)
+    same(nd.matmul(w, m), np.matmul(w, m))
+    x = small(dt, (1000, 8, 8), 6)
+    y = small(dt, (1000, 8, 8), 7)
+    same(nd.matmul(x, y), np.matmul(x, y))
+    cam = small(dt, (3, 3), 8)
+    pts = small(dt, (100000, 3), 9)
+    same(nd.dot(cam, pts.T).T, np.dot(cam, pts.T).T)

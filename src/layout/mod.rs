@@ -549,6 +549,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn index_offsets_walk_in_c_order() {
+        let offs = index_offsets(&[2, 3], [&[30, 10], &[0, -8]]);
+        let want: Vec<[isize; 2]> = vec![[0, 0], [10, -8], [20, -16], [30, 0], [40, -8], [50, -16]];
+        assert_eq!(offs, want);
+        assert_eq!(index_offsets::<1>(&[], [&[]]), vec![[0]]);
+        assert!(index_offsets(&[3, 0], [&[8, 8]]).is_empty());
+        assert!(whole_elements(&[16, -8, 0], 8) && !whole_elements(&[20], 8));
+    }
+
+    #[test]
     fn contiguous_layouts_and_sizes() {
         // Inline (up to 4 dimensions) and spilled shapes, both orders.
         let (s, n) = contiguous(&[2, 3, 4], 8, Order::C).unwrap();

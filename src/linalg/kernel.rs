@@ -20,7 +20,7 @@ pub struct Mat {
 }
 
 /// Products at least this large (m·n·k) use both cores.
-const PARALLEL_MIN: usize = 1 << 21;
+pub const PARALLEL_MIN: usize = 1 << 21;
 
 /// `dst := lhs · rhs` for `kind` (all three operands of that kind, native
 /// and aligned; float and complex byte strides whole elements).
@@ -40,10 +40,10 @@ pub unsafe fn matmul_2d(kind: Kind, m: usize, n: usize, k: usize, dst: Mat, lhs:
     };
     unsafe {
         match kind {
-            Kind::Float32 => with_gemm::<f32>(m, n, k, dst, lhs, rhs, par),
-            Kind::Float64 => with_gemm::<f64>(m, n, k, dst, lhs, rhs, par),
-            Kind::Complex64 => with_gemm::<Complex32>(m, n, k, dst, lhs, rhs, par),
-            Kind::Complex128 => with_gemm::<Complex64>(m, n, k, dst, lhs, rhs, par),
+            Kind::Float32 => float::<f32>(m, n, k, dst, lhs, rhs, par),
+            Kind::Float64 => float::<f64>(m, n, k, dst, lhs, rhs, par),
+            Kind::Complex64 => float::<Complex32>(m, n, k, dst, lhs, rhs, par),
+            Kind::Complex128 => float::<Complex64>(m, n, k, dst, lhs, rhs, par),
             Kind::Float16 => blocked::<f16, F16Sum>(m, n, k, dst, lhs, rhs),
             Kind::Bool => blocked::<u8, AnyAnd>(m, n, k, dst, lhs, rhs),
             Kind::Int8 => blocked::<i8, Wrap>(m, n, k, dst, lhs, rhs),
@@ -58,12 +58,324 @@ pub unsafe fn matmul_2d(kind: Kind, m: usize, n: usize, k: usize, dst: Mat, lhs:
     }
 }
 
+/// The transpose of a 2-d operand: rows and columns swap.
+fn t(a: Mat) -> Mat {
+    Mat {
+        ptr: a.ptr,
+        rs: a.cs,
+        cs: a.rs,
+    }
+}
+
+/// A product's inner dimension times its small side up to this many
+/// elements takes `small` (one operand held in registers; no packing).
+const SMALL_SIDE: usize = 64;
+
+/// Float and complex kinds: matrix-vector products (either side) and
+/// products with a small operand (the camera matrix times many points, or
+/// batches of tiny matrices) run our loops, which need no packing and no
+/// threads; everything else goes to gemm.
+unsafe fn float<T: Field + GemmOne>(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: Mat,
+    lhs: Mat,
+    rhs: Mat,
+    par: gemm::Parallelism,
+) {
+    unsafe {
+        if k == 0 {
+            fill::<T>(m, n, dst, T::default())
+        } else if n == 1 {
+            matvec::<T>(m, k, dst, lhs, rhs)
+        } else if m == 1 {
+            // (1, k) x (k, n) = ((n, k) x (k, 1)).T
+            matvec::<T>(n, k, t(dst), t(rhs), t(lhs))
+        } else if m * k <= SMALL_SIDE {
+            small::<T>(m, n, k, dst, lhs, rhs)
+        } else if n * k <= SMALL_SIDE {
+            small::<T>(n, m, k, t(dst), t(rhs), t(lhs))
+        } else {
+            with_gemm::<T>(m, n, k, dst, lhs, rhs, par)
+        }
+    }
+}
+
+/// What the float loops need of an element type (f32, f64, complex).
+trait Field:
+    Copy + Default + Send + Sync + 'static + std::ops::Add<Output = Self> + std::ops::Mul<Output = Self>
+{
+}
+impl<T> Field for T where
+    T: Copy
+        + Default
+        + Send
+        + Sync
+        + 'static
+        + std::ops::Add<Output = T>
+        + std::ops::Mul<Output = T>
+{
+}
+
+#[inline(always)]
+unsafe fn get<T: Copy>(a: Mat, i: usize, j: usize) -> T {
+    unsafe {
+        (a.ptr.wrapping_offset(i as isize * a.rs + j as isize * a.cs) as *const T).read_unaligned()
+    }
+}
+
+#[inline(always)]
+unsafe fn put<T: Copy>(a: Mat, i: usize, j: usize, v: T) {
+    unsafe {
+        (a.ptr.wrapping_offset(i as isize * a.rs + j as isize * a.cs) as *mut T).write_unaligned(v)
+    }
+}
+
+/// `dst[:, 0] = lhs · rhs[:, 0]`: one dot product per row, rows split
+/// across threads when the matrix is large. Contiguous rows take a loop
+/// with eight independent sums (it vectorises); column-contiguous
+/// matrices (F order, transposed views) accumulate column by column.
+unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rhs: Mat) {
+    let size = std::mem::size_of::<T>() as isize;
+    if lhs.rs == size && lhs.cs != size && m > 1 {
+        // Columns are contiguous: y += lhs[:, kk] * x[kk], for every kk.
+        let mut acc = vec![T::default(); m];
+        for kk in 0..k {
+            let x: T = unsafe { get(rhs, kk, 0) };
+            let col = unsafe {
+                std::slice::from_raw_parts(
+                    lhs.ptr.wrapping_offset(kk as isize * lhs.cs) as *const T,
+                    m,
+                )
+            };
+            for (y, &a) in acc.iter_mut().zip(col) {
+                *y = *y + a * x;
+            }
+        }
+        for (i, &y) in acc.iter().enumerate() {
+            unsafe { put(dst, i, 0, y) };
+        }
+        return;
+    }
+    let row = |i: usize| -> T {
+        if lhs.cs == size && rhs.rs == size {
+            // SAFETY: row i of lhs and the column of rhs are k contiguous elements.
+            let a = unsafe {
+                std::slice::from_raw_parts(
+                    lhs.ptr.wrapping_offset(i as isize * lhs.rs) as *const T,
+                    k,
+                )
+            };
+            let x = unsafe { std::slice::from_raw_parts(rhs.ptr as *const T, k) };
+            dot8(a, x)
+        } else {
+            let mut s = T::default();
+            for kk in 0..k {
+                s = s + unsafe { get::<T>(lhs, i, kk) * get::<T>(rhs, kk, 0) };
+            }
+            s
+        }
+    };
+    if m * k >= PARALLEL_MIN / 4 && m >= 64 {
+        use rayon::prelude::*;
+        let d = SendMat(dst);
+        (0..m).into_par_iter().with_min_len(16).for_each(|i| {
+            let d = &d;
+            unsafe { put(d.0, i, 0, row(i)) }
+        });
+    } else {
+        for i in 0..m {
+            unsafe { put(dst, i, 0, row(i)) };
+        }
+    }
+}
+
+/// A destination shared by threads that write disjoint elements.
+struct SendMat(Mat);
+// SAFETY: each thread writes its own rows of the destination only.
+unsafe impl Sync for SendMat {}
+unsafe impl Send for SendMat {}
+// SAFETY: the operands are read-only while the product runs.
+unsafe impl Sync for Mat {}
+unsafe impl Send for Mat {}
+
+/// The dot product of two contiguous runs, with eight partial sums (so it
+/// vectorises; AVX2 when the CPU has it).
+#[inline]
+fn dot8<T: Field>(a: &[T], x: &[T]) -> T {
+    crate::ufunc::simd::dispatch(
+        #[inline(always)]
+        || {
+            let mut acc = [T::default(); 8];
+            let (ac, xc) = (a.chunks_exact(8), x.chunks_exact(8));
+            let (ar, xr) = (ac.remainder(), xc.remainder());
+            for (p, q) in ac.zip(xc) {
+                for l in 0..8 {
+                    acc[l] = acc[l] + p[l] * q[l];
+                }
+            }
+            let mut s = T::default();
+            for (&p, &q) in ar.iter().zip(xr) {
+                s = s + p * q;
+            }
+            ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + s
+        },
+    )
+}
+
+/// Products with at most this many columns (and k·n ≤ 256) take
+/// `small`'s tiny path.
+const TINY: usize = 16;
+
+/// Columns of rhs handled together by `small`.
+const SMALL_BLOCK: usize = 64;
+
+/// `dst = lhs · rhs` with a small lhs (m·k ≤ SMALL_SIDE): blocks of
+/// SMALL_BLOCK columns of rhs are gathered into a contiguous (k, block)
+/// panel, then each output row is k contiguous multiply-adds across the
+/// block (vectorised, AVX2 when the CPU has it). No packing of lhs, no
+/// threads: the camera matrix times 100,000 points, batches of 8x8.
+unsafe fn small<T: Field>(m: usize, n: usize, k: usize, dst: Mat, lhs: Mat, rhs: Mat) {
+    let mut a = [T::default(); SMALL_SIDE];
+    for i in 0..m {
+        for kk in 0..k {
+            a[i * k + kk] = unsafe { get(lhs, i, kk) };
+        }
+    }
+    let size = std::mem::size_of::<T>() as isize;
+    if rhs.rs == size && rhs.cs == k as isize * size && dst.cs == size && k <= 4 {
+        // rhs is the transpose of a C-ordered (n, k) array of points.
+        unsafe {
+            match k {
+                1 => return points::<T, 1>(m, n, &a, dst, rhs),
+                2 => return points::<T, 2>(m, n, &a, dst, rhs),
+                3 => return points::<T, 3>(m, n, &a, dst, rhs),
+                _ => return points::<T, 4>(m, n, &a, dst, rhs),
+            }
+        }
+    }
+    if n <= TINY && k * TINY <= SMALL_SIDE * TINY / 4 {
+        unsafe { tiny(m, n, k, &a, dst, rhs) };
+        return;
+    }
+    let mut panel = vec![T::default(); k * SMALL_BLOCK];
+    let mut acc = [T::default(); SMALL_BLOCK];
+    crate::ufunc::simd::dispatch(
+        #[inline(always)]
+        || {
+            for j0 in (0..n).step_by(SMALL_BLOCK) {
+                let jb = (n - j0).min(SMALL_BLOCK);
+                for kk in 0..k {
+                    let row = &mut panel[kk * SMALL_BLOCK..kk * SMALL_BLOCK + jb];
+                    for (jj, p) in row.iter_mut().enumerate() {
+                        *p = unsafe { get(rhs, kk, j0 + jj) };
+                    }
+                }
+                for i in 0..m {
+                    let acc = &mut acc[..jb];
+                    acc.fill(T::default());
+                    for kk in 0..k {
+                        let aik = a[i * k + kk];
+                        let row = &panel[kk * SMALL_BLOCK..kk * SMALL_BLOCK + jb];
+                        for (y, &b) in acc.iter_mut().zip(row) {
+                            *y = *y + aik * b;
+                        }
+                    }
+                    if dst.cs == size {
+                        // SAFETY: jb contiguous elements of row i of dst.
+                        let out = unsafe {
+                            std::slice::from_raw_parts_mut(
+                                dst.ptr
+                                    .wrapping_offset(i as isize * dst.rs + j0 as isize * size)
+                                    as *mut T,
+                                jb,
+                            )
+                        };
+                        out.copy_from_slice(acc);
+                    } else {
+                        for (jj, &y) in acc.iter().enumerate() {
+                            unsafe { put(dst, i, j0 + jj, y) };
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Tiny products (n ≤ TINY, k ≤ 64 / 4·TINY): rhs copied into a padded
+/// local block, then each output row accumulated four columns at a time
+/// in registers (AVX2 when the CPU has it).
+unsafe fn tiny<T: Field>(m: usize, n: usize, k: usize, a: &[T], dst: Mat, rhs: Mat) {
+    const W: usize = 4;
+    let np = n.div_ceil(W) * W;
+    let mut b = [T::default(); SMALL_SIDE * TINY / 4];
+    for kk in 0..k {
+        for j in 0..n {
+            b[kk * np + j] = unsafe { get(rhs, kk, j) };
+        }
+    }
+    crate::ufunc::simd::dispatch(
+        #[inline(always)]
+        || {
+            for i in 0..m {
+                for j0 in (0..np).step_by(W) {
+                    let mut acc = [T::default(); W];
+                    for kk in 0..k {
+                        let aik = a[i * k + kk];
+                        let row = &b[kk * np + j0..kk * np + j0 + W];
+                        for l in 0..W {
+                            acc[l] = acc[l] + aik * row[l];
+                        }
+                    }
+                    for (l, &y) in acc.iter().enumerate().take(n - j0.min(n)) {
+                        unsafe { put(dst, i, j0 + l, y) };
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// `dst[i, :] = Σ_kk a[i, kk] · pts[:, kk]` for points stored as rows of K
+/// contiguous coordinates (rhs is their transpose) and contiguous dst
+/// rows: one pass over the points per output row, K known at compile time
+/// so the interleaved coordinates vectorise.
+unsafe fn points<T: Field, const K: usize>(m: usize, n: usize, a: &[T], dst: Mat, rhs: Mat) {
+    // SAFETY: rhs is n rows of K contiguous elements (checked by the caller).
+    let pts = unsafe { std::slice::from_raw_parts(rhs.ptr as *const T, n * K) };
+    for i in 0..m {
+        let mut coef = [T::default(); K];
+        coef.copy_from_slice(&a[i * K..(i + 1) * K]);
+        // SAFETY: row i of dst is n contiguous elements.
+        let out = unsafe {
+            std::slice::from_raw_parts_mut(
+                dst.ptr.wrapping_offset(i as isize * dst.rs) as *mut T,
+                n,
+            )
+        };
+        crate::ufunc::simd::dispatch(
+            #[inline(always)]
+            || {
+                for (o, p) in out.iter_mut().zip(pts.chunks_exact(K)) {
+                    let mut s = T::default();
+                    for kk in 0..K {
+                        s = s + coef[kk] * p[kk];
+                    }
+                    *o = s;
+                }
+            },
+        );
+    }
+}
+
 /// Byte strides of `T` elements as element strides (whole, by contract).
 fn el<T>(bytes: isize) -> isize {
     bytes / std::mem::size_of::<T>() as isize
 }
 
-unsafe fn with_gemm<T: Copy + Default + 'static + GemmOne>(
+unsafe fn with_gemm<T: Field + GemmOne>(
     m: usize,
     n: usize,
     k: usize,
@@ -231,6 +543,126 @@ unsafe fn blocked<T: Copy, S: Sum<T>>(m: usize, n: usize, k: usize, dst: Mat, lh
             }
             for (j, &r) in row.iter().enumerate() {
                 unsafe { (at(dst, i, j0 + j) as *mut T).write_unaligned(S::finish(r)) };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every path (gemm, matvec both ways, small with points / tiny /
+    /// panel, the own loops) against a naive triple loop, on small
+    /// integer values in f64 (exact in any order), with C, F and
+    /// reversed layouts.
+    #[test]
+    fn every_path_matches_the_naive_product() {
+        let shapes = [
+            (1, 1, 1),
+            (3, 100, 3),
+            (8, 8, 8),
+            (2, 200, 5),
+            (150, 1, 40),
+            (1, 150, 40),
+            (70, 90, 50),
+            (5, 3, 0),
+            (0, 4, 2),
+        ];
+        let mut seed = 1u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % 9) as f64 - 4.0
+        };
+        for &(m, n, k) in &shapes {
+            for layout in 0..3 {
+                let a: Vec<f64> = (0..m * k).map(|_| next()).collect();
+                let b: Vec<f64> = (0..k * n).map(|_| next()).collect();
+                let mut want = vec![0.0; m * n];
+                for i in 0..m {
+                    for j in 0..n {
+                        want[i * n + j] = (0..k).map(|kk| a[i * k + kk] * b[kk * n + j]).sum();
+                    }
+                }
+                // Store the operands in C order, F order, or C order read
+                // backwards (negative strides from the last element).
+                let store = |v: &[f64], r: usize, c: usize| -> (Vec<f64>, isize, isize, usize) {
+                    match layout {
+                        0 => (v.to_vec(), 8 * c as isize, 8, 0),
+                        1 => {
+                            let mut f = vec![0.0; r * c];
+                            for i in 0..r {
+                                for j in 0..c {
+                                    f[j * r + i] = v[i * c + j];
+                                }
+                            }
+                            (f, 8, 8 * r as isize, 0)
+                        }
+                        _ => {
+                            let rev: Vec<f64> = v.iter().rev().copied().collect();
+                            (rev, -8 * c as isize, -8, (r * c).saturating_sub(1))
+                        }
+                    }
+                };
+                let (mut sa, ars, acs, a0) = store(&a, m, k);
+                let (mut sb, brs, bcs, b0) = store(&b, k, n);
+                let mut out = vec![f64::NAN; m * n];
+                let p = |v: &mut Vec<f64>, at: usize| v.as_mut_ptr().wrapping_add(at) as *mut u8;
+                unsafe {
+                    matmul_2d(
+                        Kind::Float64,
+                        m,
+                        n,
+                        k,
+                        Mat {
+                            ptr: out.as_mut_ptr() as *mut u8,
+                            rs: 8 * n as isize,
+                            cs: 8,
+                        },
+                        Mat {
+                            ptr: p(&mut sa, a0),
+                            rs: ars,
+                            cs: acs,
+                        },
+                        Mat {
+                            ptr: p(&mut sb, b0),
+                            rs: brs,
+                            cs: bcs,
+                        },
+                    )
+                };
+                assert_eq!(out, want, "m={m} n={n} k={k} layout={layout}");
+                // The own integer loop on the same values.
+                let ai: Vec<i32> = a.iter().map(|&x| x as i32).collect();
+                let bi: Vec<i32> = b.iter().map(|&x| x as i32).collect();
+                let mut oi = vec![0i32; m * n];
+                unsafe {
+                    matmul_2d(
+                        Kind::Int32,
+                        m,
+                        n,
+                        k,
+                        Mat {
+                            ptr: oi.as_mut_ptr() as *mut u8,
+                            rs: 4 * n as isize,
+                            cs: 4,
+                        },
+                        Mat {
+                            ptr: ai.as_ptr() as *mut u8,
+                            rs: 4 * k as isize,
+                            cs: 4,
+                        },
+                        Mat {
+                            ptr: bi.as_ptr() as *mut u8,
+                            rs: 4 * n as isize,
+                            cs: 4,
+                        },
+                    )
+                };
+                let wi: Vec<i32> = want.iter().map(|&x| x as i32).collect();
+                assert_eq!(oi, wi, "int32 m={m} n={n} k={k}");
             }
         }
     }

@@ -87,9 +87,10 @@ fn batched(kind: Kind, dst: &Array, lhs: &Array, rhs: &Array) -> Result<()> {
     let (drs, dcs) = core_strides(dst);
     let (lrs, lcs) = core_strides(lhs);
     let (rrs, rcs) = core_strides(rhs);
-    for [od, ol, or] in offsets {
+    let one = |&[od, ol, or]: &[isize; 3]| {
         // SAFETY: every operand's elements lie inside its buffer (checked
-        // views), dst is writable and shares no memory with the inputs.
+        // views), dst is writable and shares no memory with the inputs;
+        // batches write disjoint parts of dst.
         unsafe {
             kernel::matmul_2d(
                 kind,
@@ -101,6 +102,15 @@ fn batched(kind: Kind, dst: &Array, lhs: &Array, rhs: &Array) -> Result<()> {
                 mat(rhs, or, rrs, rcs),
             )
         };
+    };
+    // Many small products: batches split across threads (each product is
+    // computed by one thread, so the result does not depend on the split).
+    let work = m.saturating_mul(n).saturating_mul(k.max(1));
+    if offsets.len() >= 64 && work < kernel::PARALLEL_MIN && work * offsets.len() >= 1 << 18 {
+        use rayon::prelude::*;
+        offsets.par_iter().with_min_len(16).for_each(one);
+    } else {
+        offsets.iter().for_each(one);
     }
     Ok(())
 }
