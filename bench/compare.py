@@ -5,7 +5,9 @@ faster), then draws bench/compare.png (matplotlib, installed by `make bench`
 from python/requirements-bench.txt). Sizes follow issue 4's targets: 2**25
 float64 for DRAM-bound ufuncs and sums, 2**24 for casts and transcendentals,
 4096**2 for M.T + M, the paper's f(x) at 1e5 and 1e7 and its 200**3
-distance grid; issue 6's 1 GiB memory-mapped sum and .npy save/load. NumPy runs its ufuncs on one thread; ndcore splits large
+distance grid; issue 6's 1 GiB memory-mapped sum and .npy save/load;
+issue 5's gemm (GFLOP/s, NumPy's OpenBLAS on all cores), batched, camera
+and matrix-vector products. NumPy runs its ufuncs on one thread; ndcore splits large
 elementwise work across both cores (RAYON_NUM_THREADS sets the count).
 """
 
@@ -150,6 +152,51 @@ def files():
         row("files", "load 128 MiB .npy", h.nbytes, lambda: np.load(save_np), lambda: nd.load(save_nd))
 
 
+def flops_row(name, flops, numpy_fn, ndcore_fn, repeat=REPEAT):
+    """A matrix product: GFLOP/s for both and the ratio. Each library is
+    timed after a pause, so the other's idle threads (OpenBLAS spins for
+    a while after each call) have gone to sleep."""
+    def timed(f):
+        time.sleep(0.3)
+        f()  # warm: pages, thread pools
+        return min(_once(f) for _ in range(repeat))
+    tn, tc = timed(numpy_fn), timed(ndcore_fn)
+    RESULTS.append(("linalg", name, tn / tc))
+    print(f"{name:<34} {flops / tn / 1e9:8.1f} {flops / tc / 1e9:8.1f} {tn / tc:7.2f}x   (GFLOP/s)",
+          flush=True)
+
+
+def _once(f):
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+
+def linalg():
+    rng = np.random.default_rng(0)
+    for code in ("f8", "f4"):
+        for n in (1000, 2000, 4000):
+            a = rng.random((n, n)).astype(code)
+            b = rng.random((n, n)).astype(code)
+            A, B = nd.asarray(a), nd.asarray(b)
+            rep = 3 if n == 4000 else REPEAT
+            flops_row(f"{code} gemm {n}", 2 * n**3, lambda: a @ b, lambda: A @ B, rep)
+            flops_row(f"{code} gemm {n} a.T @ b", 2 * n**3, lambda: a.T @ b, lambda: A.T @ B, rep)
+    x = rng.random((1000, 8, 8))
+    y = rng.random((1000, 8, 8))
+    X, Y = nd.asarray(x), nd.asarray(y)
+    flops_row("batched 1000 x (8x8) @ (8x8)", 2 * 1000 * 8**3, lambda: x @ y, lambda: X @ Y)
+    cam = rng.random((3, 3))
+    pts = rng.random((100000, 3))
+    C, P = nd.asarray(cam), nd.asarray(pts)
+    flops_row("camera (3x3).dot(points.T).T 1e5", 2 * 9 * 100000,
+              lambda: cam.dot(pts.T).T, lambda: C.dot(P.T).T)
+    m = rng.random((4000, 4000))
+    v = rng.random(4000)
+    M, V = nd.asarray(m), nd.asarray(v)
+    flops_row("matrix-vector 4000", 2 * 4000**2, lambda: m @ v, lambda: M @ V)
+
+
 def chart(path):
     try:
         import matplotlib
@@ -161,7 +208,7 @@ def chart(path):
     names = [f"{s}: {n}" for s, n, _ in RESULTS]
     ratios = [r for _, _, r in RESULTS]
     colours = {"casts": "#8888cc", "ufuncs": "#44aa66", "paper": "#dd8833", "reductions": "#aa4466",
-               "files": "#4488aa"}
+               "files": "#4488aa", "linalg": "#886644"}
     fig, ax = plt.subplots(figsize=(9, 0.26 * len(RESULTS) + 1.2))
     ax.barh(range(len(ratios)), ratios, color=[colours[s] for s, _, _ in RESULTS])
     ax.axvline(1.0, color="black", linewidth=0.8)
@@ -179,7 +226,7 @@ def chart(path):
 
 def main():
     warnings.simplefilter("ignore")
-    sections = sys.argv[1:] or ["casts", "ufuncs", "paper", "reductions", "files"]
+    sections = sys.argv[1:] or ["casts", "ufuncs", "paper", "reductions", "files", "linalg"]
     print(f"numpy {np.__version__}, ndcore {nd.__version__}, {os.cpu_count()} cores")
     print(f"{'workload':<34} {'numpy':>8} {'ndcore':>8} {'ratio':>8}   (GB/s read+written)")
     for s in sections:
