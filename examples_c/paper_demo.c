@@ -66,6 +66,44 @@ static long long file_i64(const char *path, long i) {
     return (long long)v;
 }
 
+/* The paper's computer-vision example: 100,000 points projected by a 3x3
+ * camera matrix with one matrix product, then divided by their third
+ * coordinate through broadcasting. */
+static void camera_demo(void) {
+    printf("== Computer vision: camera.dot(points.T).T, then / vecs[:, 2, np.newaxis] ==\n");
+    enum { N = 100000 };
+    static double pts[N * 3];
+    for (int i = 0; i < N; i++) { /* deterministic "random" points in [0, 1) x [0, 1) x [1, 2) */
+        pts[3 * i] = (i % 97) / 97.0;
+        pts[3 * i + 1] = (i % 89) / 89.0;
+        pts[3 * i + 2] = 1 + (i % 83) / 83.0;
+    }
+    double cam[9] = {500., 0., 320., 0., 500., 240., 0., 0., 1.};
+    nd_dtype *f8 = nd_dtype_new(ND_FLOAT64);
+    nd_array *points = nd_array_wrap(pts, f8, 2, (int64_t[]){N, 3}, NULL, false, NULL, NULL);
+    nd_array *camera = nd_array_wrap(cam, f8, 2, (int64_t[]){3, 3}, NULL, false, NULL, NULL);
+    show("camera", camera);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    nd_array *pt = nd_transpose(points, 0, NULL);
+    nd_array *prod = nd_dot(camera, pt, NULL);
+    nd_array *vecs = nd_transpose(prod, 0, NULL);
+    nd_index z[3] = {{ND_INDEX_SLICE, ND_NONE, ND_NONE, 1, NULL},
+                     {ND_INDEX_INT, 2, 0, 1, NULL},
+                     {ND_INDEX_NEWAXIS, 0, 0, 1, NULL}};
+    nd_array *third = nd_array_index(vecs, 3, z);
+    nd_array *pixels = nd_divide(vecs, third, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    nd_index first[1] = {{ND_INDEX_SLICE, ND_NONE, 3, 1, NULL}};
+    nd_array *head = nd_array_index(pixels, 1, first);
+    show("pixel_coords[:3]", head);
+    printf("100,000 points projected in %.2f ms (the paper: 9 ms in 2011)\n\n",
+           ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / 1e6);
+    nd_array *all[] = {points, camera, pt, prod, vecs, third, pixels, head};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) nd_array_free(all[i]);
+    nd_dtype_free(f8);
+}
+
 static void files_demo(void) {
     char dir[] = "/tmp/ndcore-demo-XXXXXX", path[64], foo[64];
     if (!mkdtemp(dir)) {
@@ -338,6 +376,7 @@ int main(void) {
     nd_array_free(consumer);
     printf("\n");
 
+    camera_demo();
     files_demo();
 
     printf("== Bad input is an error code and a message, never a crash ==\n");
