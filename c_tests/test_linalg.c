@@ -206,7 +206,45 @@ static void test_bad_input(void) {
     nd_dtype_free(rec);
 }
 
+static void test_tensordot_trace(void) {
+    /* a (2,3,4) . b (4,3) over a's axes (1,2) and b's (1,0): shape (2,). */
+    nd_array *a = range(ND_INT64, 24, 3, (int64_t[]){2, 3, 4});
+    nd_array *b = range(ND_INT64, 12, 2, (int64_t[]){4, 3});
+    nd_array *t = nd_tensordot(a, b, 2, (int64_t[]){1, 2}, (int64_t[]){1, 0});
+    int64_t v = 0, want0 = 0, want1 = 0;
+    for (int j = 0; j < 3; j++)
+        for (int k = 0; k < 4; k++) {
+            want0 += (j * 4 + k) * (k * 3 + j);
+            want1 += (12 + j * 4 + k) * (k * 3 + j);
+        }
+    CHECK(t != NULL && nd_array_ndim(t) == 1 && nd_array_dim(t, 0) == 2);
+    CHECK(nd_array_get_i64(t, 1, (int64_t[]){0}, &v) == ND_OK && v == want0);
+    CHECK(nd_array_get_i64(t, 1, (int64_t[]){1}, &v) == ND_OK && v == want1);
+    CHECK(nd_tensordot(a, b, 1, (int64_t[]){0}, (int64_t[]){0}) == NULL);
+    CHECK_ERROR(ND_ERR_VALUE, "shape-mismatch for sum");
+    CHECK(nd_tensordot(a, b, 1, (int64_t[]){7}, (int64_t[]){0}) == NULL);
+    CHECK_ERROR(ND_ERR_AXIS, "out of bounds");
+    CHECK(nd_tensordot(a, b, 1, NULL, NULL) == NULL);
+    CHECK_ERROR(ND_ERR_NULL, "axes_a");
+    /* trace of 0..8 as 3x3 is 0 + 4 + 8; offset 1 is 1 + 5. int8 sums in int64. */
+    nd_array *m = range(ND_INT8, 9, 2, (int64_t[]){3, 3});
+    nd_array *tr = nd_trace(m, 0, 0, 1, NULL);
+    nd_dtype *tt = tr ? nd_array_dtype(tr) : NULL;
+    CHECK(tr != NULL && nd_array_get_i64(tr, 0, NULL, &v) == ND_OK && v == 12);
+    CHECK(tt != NULL && nd_dtype_type(tt) == ND_INT64);
+    nd_array *t1 = nd_trace(m, 1, 0, 1, NULL);
+    CHECK(t1 != NULL && nd_array_get_i64(t1, 0, NULL, &v) == ND_OK && v == 6);
+    nd_array *one = range(ND_INT8, 3, 1, (int64_t[]){3});
+    CHECK(nd_trace(one, 0, 0, 1, NULL) == NULL);
+    CHECK(nd_last_status() != ND_OK);
+    nd_clear_error();
+    nd_array *all[] = {a, b, t, m, tr, t1, one};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) nd_array_free(all[i]);
+    nd_dtype_free(tt);
+}
+
 int main(void) {
+    test_tensordot_trace();
     test_values();
     test_batches_and_kinds();
     test_camera();

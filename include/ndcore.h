@@ -1483,6 +1483,40 @@ struct nd_array *nd_outer(const struct nd_array *a,
                           const struct nd_array *out);
 
 /**
+ * NumPy's `tensordot(a, b, axes=(axes_a, axes_b))`: the sum over the
+ * `naxes` paired axes (`axes_a[i]` of `a` with `axes_b[i]` of `b`,
+ * negative counting from the end), result shape a's remaining axes then
+ * b's. NumPy's `axes=N` is axes_a = the last N of a, axes_b = the first N
+ * of b. Errors: paired lengths differ ("shape-mismatch for sum",
+ * ND_ERR_VALUE), axis out of range (ND_ERR_AXIS), repeated axis.
+ *
+ * # Safety
+ * Handles NULL or live; `axes_a`, `axes_b` hold `naxes` values (NULL when
+ * `naxes` is 0).
+ */
+struct nd_array *nd_tensordot(const struct nd_array *a,
+                              const struct nd_array *b,
+                              size_t naxes,
+                              const int64_t *axes_a,
+                              const int64_t *axes_b);
+
+/**
+ * NumPy's `trace(a, offset, axis1, axis2, dtype)`: sums along the
+ * diagonals of the (axis1, axis2) planes, `offset` above (> 0) or below
+ * the main one; the accumulator as nd_sum's (`dtype` NULL: int64 for
+ * small integers and bool). A 1-d array is ND_ERR_VALUE ("diag requires
+ * an array of at least two dimensions").
+ *
+ * # Safety
+ * Handles NULL or live.
+ */
+struct nd_array *nd_trace(const struct nd_array *a,
+                          int64_t offset,
+                          int64_t axis1,
+                          int64_t axis2,
+                          const struct nd_dtype *dtype);
+
+/**
  * NumPy's `sum`. Floats are summed pairwise as NumPy does (same
  * results); bools and integers narrower than 64 bits accumulate in
  * int64/uint64 unless `dtype` or `out` says otherwise; empty sums are 0.

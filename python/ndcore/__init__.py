@@ -1479,6 +1479,38 @@ def outer(a, b, out=None):
     return _with_out(_c.nd_outer, asarray(a), asarray(b), out)
 
 
+def tensordot(a, b, axes=2):
+    """numpy.tensordot: axes=N (a's last N with b's first N) or a pair of
+    axis sequences."""
+    x, y = asarray(a), asarray(b)
+    try:
+        axes_a, axes_b = axes
+    except TypeError:
+        n = int(axes)
+        axes_a, axes_b = list(range(x.ndim - n, x.ndim)), list(range(n))
+    axes_a = [axes_a] if isinstance(axes_a, int) else list(axes_a)
+    axes_b = [axes_b] if isinstance(axes_b, int) else list(axes_b)
+    if len(axes_a) != len(axes_b):
+        raise ValueError("shape-mismatch for sum")
+    xa, n = i64_array(axes_a)
+    xb, _ = i64_array(axes_b)
+    return ndarray._from_handle(_c.nd_tensordot(x._h, y._h, n, xa, xb))
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """numpy.trace."""
+    x = asarray(a)
+    d = _nd_dtype(dtype) if dtype is not None else None
+    r = ndarray._from_handle(_c.nd_trace(x._h, offset, axis1, axis2, d.h if d is not None else None))
+    if out is not None:
+        o = asarray(out)
+        check_status(_c.nd_copyto(o._h, r._h, _lib.CASTINGS["same_kind"]))
+        return out
+    return _scalar_result(r)
+
+
+ndarray.trace = lambda self, offset=0, axis1=0, axis2=1, dtype=None, out=None: trace(
+    self, offset, axis1, axis2, dtype, out)
 ndarray.__matmul__ = lambda self, other: matmul(self, other)
 ndarray.__rmatmul__ = lambda self, other: matmul(other, self)
 
@@ -1491,7 +1523,7 @@ def _imatmul(self, other):
 
 ndarray.__imatmul__ = _imatmul
 ndarray.dot = lambda self, b, out=None: dot(self, b, out=out)
-__all__ += ["matmul", "dot", "vdot", "inner", "outer"]
+__all__ += ["matmul", "dot", "vdot", "inner", "outer", "tensordot", "trace"]
 
 
 # ------------------------------------------------- DLPack

@@ -257,6 +257,8 @@ _SIGNATURES = {
     "nd_vdot": (nd_array_p, [nd_array_p, nd_array_p]),
     "nd_inner": (nd_array_p, [nd_array_p, nd_array_p]),
     "nd_outer": (nd_array_p, [nd_array_p, nd_array_p, nd_array_p]),
+    "nd_tensordot": (nd_array_p, [nd_array_p, nd_array_p, c_size_t, I64P, I64P]),
+    "nd_trace": (nd_array_p, [nd_array_p, c_int64, c_int64, c_int64, nd_dtype_p]),
     "nd_array_to_dlpack": (c_void_p, [nd_array_p, c_bool]),
     "nd_array_to_dlpack_legacy": (c_void_p, [nd_array_p]),
     "nd_from_dlpack": (nd_array_p, [c_void_p]),

@@ -226,3 +226,45 @@ def test_large_and_threaded_paths(code):
     cam = small(dt, (3, 3), 8)
     pts = small(dt, (100000, 3), 9)
     same(nd.dot(cam, pts.T).T, np.dot(cam, pts.T).T)
+
+
+@given(dtypes, dtypes, st.integers(0, 2**32), st.data())
+def test_tensordot_matches_numpy(dt1, dt2, seed, data):
+    a_shape = tuple(data.draw(st.lists(st.integers(0, 3), min_size=1, max_size=4)))
+    n = data.draw(st.integers(0, len(a_shape)))
+    summed = data.draw(st.permutations(range(len(a_shape))))[:n]
+    extra = tuple(data.draw(st.lists(st.integers(0, 3), max_size=2)))
+    b_axes = data.draw(st.permutations(range(n + len(extra))))
+    b_shape = [0] * (n + len(extra))
+    for pos, ax in zip(b_axes[:n], summed):
+        b_shape[pos] = a_shape[ax]
+    for pos, d in zip(b_axes[n:], extra):
+        b_shape[pos] = d
+    a = varied(small(dt1, a_shape, seed), data)
+    b = varied(small(dt2, tuple(b_shape), seed + 1), data)
+    axes = (list(summed), list(b_axes[:n]))
+    same(nd.tensordot(a, b, axes), np.tensordot(a, b, axes))
+
+
+@given(dtypes, st.lists(st.integers(0, 4), min_size=2, max_size=4), st.integers(-4, 4),
+       st.integers(0, 2**32), st.data())
+def test_trace_matches_numpy(dt, shape, offset, seed, data):
+    a = varied(small(dt, tuple(shape), seed), data)
+    ax1, ax2 = data.draw(st.permutations(range(len(shape))))[:2]
+    expect = np.trace(a, offset, ax1, ax2)
+    got = nd.trace(a, offset, ax1, ax2)
+    same(np.asarray(got), np.asarray(expect))
+
+
+def test_tensordot_and_trace_errors():
+    a, b = np.ones((2, 3)), np.ones((4, 3))
+    for axes in (1, ([1], [0]), ([0, 0], [1, 0]), ([5], [0])):
+        ours = message(lambda: nd.tensordot(a, b, axes))
+        theirs = message(lambda: np.tensordot(a, b, axes))
+        assert (ours is None) == (theirs is None)
+        if ours:
+            assert ours[0] in (theirs[0], "AxisError") and ours[0] != "TypeError"
+    same(nd.tensordot(a, b, ([1], [1])), np.tensordot(a, b, ([1], [1])))
+    assert message(lambda: nd.trace(np.ones(3))) == message(lambda: np.trace(np.ones(3)))
+    assert nd.trace(np.arange(9).reshape(3, 3)) == 12
+    assert nd.trace(np.arange(9, dtype=np.int8).reshape(3, 3)).dtype == np.int64

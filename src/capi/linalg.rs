@@ -1,7 +1,8 @@
 //! Matrix products: matmul, dot, vdot, inner, outer.
 
+use super::guard::c_slice;
 use super::guard::{Handle, guard};
-use super::nd_array;
+use super::{nd_array, nd_dtype};
 use crate::linalg;
 
 /// NumPy's `matmul(a, b, out=out)` (the `@` operator): the matrix product
@@ -106,5 +107,57 @@ pub unsafe extern "C" fn nd_outer(
         let b = unsafe { nd_array::borrow(b, "b")? };
         let out = unsafe { nd_array::borrow_opt(out) };
         Ok(nd_array::into_raw(linalg::outer(a, b, out)?))
+    })
+}
+
+/// NumPy's `tensordot(a, b, axes=(axes_a, axes_b))`: the sum over the
+/// `naxes` paired axes (`axes_a[i]` of `a` with `axes_b[i]` of `b`,
+/// negative counting from the end), result shape a's remaining axes then
+/// b's. NumPy's `axes=N` is axes_a = the last N of a, axes_b = the first N
+/// of b. Errors: paired lengths differ ("shape-mismatch for sum",
+/// ND_ERR_VALUE), axis out of range (ND_ERR_AXIS), repeated axis.
+///
+/// # Safety
+/// Handles NULL or live; `axes_a`, `axes_b` hold `naxes` values (NULL when
+/// `naxes` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_tensordot(
+    a: *const nd_array,
+    b: *const nd_array,
+    naxes: usize,
+    axes_a: *const i64,
+    axes_b: *const i64,
+) -> *mut nd_array {
+    guard(|| {
+        let a = unsafe { nd_array::borrow(a, "a")? };
+        let b = unsafe { nd_array::borrow(b, "b")? };
+        let xa = unsafe { c_slice(axes_a, naxes, "axes_a")? };
+        let xb = unsafe { c_slice(axes_b, naxes, "axes_b")? };
+        Ok(nd_array::into_raw(linalg::tensordot(a, b, xa, xb)?))
+    })
+}
+
+/// NumPy's `trace(a, offset, axis1, axis2, dtype)`: sums along the
+/// diagonals of the (axis1, axis2) planes, `offset` above (> 0) or below
+/// the main one; the accumulator as nd_sum's (`dtype` NULL: int64 for
+/// small integers and bool). A 1-d array is ND_ERR_VALUE ("diag requires
+/// an array of at least two dimensions").
+///
+/// # Safety
+/// Handles NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_trace(
+    a: *const nd_array,
+    offset: i64,
+    axis1: i64,
+    axis2: i64,
+    dtype: *const nd_dtype,
+) -> *mut nd_array {
+    guard(|| {
+        let a = unsafe { nd_array::borrow(a, "a")? };
+        let dtype = unsafe { nd_dtype::borrow_opt(dtype) };
+        Ok(nd_array::into_raw(linalg::trace(
+            a, offset, axis1, axis2, dtype,
+        )?))
     })
 }

@@ -446,3 +446,78 @@ pub fn outer(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
     let row = crate::manip::ravel(b, Order::C)?.expand_dims(&[0])?;
     arith::MULTIPLY.call(&[&col, &row], out)
 }
+
+/// NumPy's `tensordot(a, b, (axes_a, axes_b))`: the sum over the paired
+/// axes, result shape a's other axes then b's other axes. One matrix
+/// product after moving the summed axes together (views when the layout
+/// allows, copies otherwise).
+pub fn tensordot(a: &Array, b: &Array, axes_a: &[i64], axes_b: &[i64]) -> Result<Array> {
+    if axes_a.len() != axes_b.len() {
+        bail!(Value, "shape-mismatch for sum");
+    }
+    let norm = |x: &Array, axes: &[i64]| -> Result<Vec<usize>> {
+        let mut out = Vec::with_capacity(axes.len());
+        for &ax in axes {
+            let ax = layout::normalize_axis(ax, x.ndim(), None)?;
+            if out.contains(&ax) {
+                bail!(Value, "repeated axis");
+            }
+            out.push(ax);
+        }
+        Ok(out)
+    };
+    let (sa, sb) = (norm(a, axes_a)?, norm(b, axes_b)?);
+    if sa
+        .iter()
+        .zip(&sb)
+        .any(|(&i, &j)| a.shape()[i] != b.shape()[j])
+    {
+        bail!(Value, "shape-mismatch for sum");
+    }
+    let free_a: Vec<usize> = (0..a.ndim()).filter(|i| !sa.contains(i)).collect();
+    let free_b: Vec<usize> = (0..b.ndim()).filter(|i| !sb.contains(i)).collect();
+    let prod =
+        |x: &Array, axes: &[usize]| axes.iter().map(|&i| x.shape()[i]).product::<usize>() as i64;
+    let order_a: Vec<i64> = free_a.iter().chain(&sa).map(|&i| i as i64).collect();
+    let order_b: Vec<i64> = sb.iter().chain(&free_b).map(|&i| i as i64).collect();
+    let a2 = crate::manip::reshape_or_copy(
+        &a.transpose(Some(&order_a))?,
+        &[prod(a, &free_a), prod(a, &sa)],
+        Order::C,
+    )?;
+    let b2 = crate::manip::reshape_or_copy(
+        &b.transpose(Some(&order_b))?,
+        &[prod(b, &sb), prod(b, &free_b)],
+        Order::C,
+    )?;
+    let r = dot(&a2, &b2, None)?;
+    let shape: Vec<i64> = free_a
+        .iter()
+        .map(|&i| a.shape()[i])
+        .chain(free_b.iter().map(|&i| b.shape()[i]))
+        .map(|d| d as i64)
+        .collect();
+    r.reshape(&shape, Order::C)
+}
+
+/// NumPy's `trace(a, offset, axis1, axis2, dtype)`: the sums along
+/// diagonals (of the axis1, axis2 planes), accumulated as `sum` does
+/// (small integers in int64, or in `dtype`).
+pub fn trace(
+    a: &Array,
+    offset: i64,
+    axis1: i64,
+    axis2: i64,
+    dtype: Option<&DType>,
+) -> Result<Array> {
+    let d = a.diagonal(offset, axis1, axis2)?;
+    let args = crate::ufunc::reduce::ReduceArgs {
+        axes: Some(&[-1]),
+        keepdims: false,
+        dtype,
+        initial: None,
+        mask: None,
+        out: None,
+    };
+    crate::ufunc::reduce::reduce(crate::ufunc::reduce_kernels::ReduceOp::Sum, &d, &args)
+}
