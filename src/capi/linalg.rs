@@ -30,12 +30,7 @@ pub unsafe extern "C" fn nd_matmul(
     b: *const nd_array,
     out: *const nd_array,
 ) -> *mut nd_array {
-    guard(|| {
-        let a = unsafe { nd_array::borrow(a, "a")? };
-        let b = unsafe { nd_array::borrow(b, "b")? };
-        let out = unsafe { nd_array::borrow_opt(out) };
-        Ok(nd_array::into_raw(linalg::matmul(a, b, out)?))
-    })
+    unsafe { super::two_in_one_out(a, b, out, linalg::matmul) }
 }
 
 /// NumPy's `dot(a, b, out=out)`: a 0-d operand multiplies; two 1-d arrays
@@ -54,12 +49,7 @@ pub unsafe extern "C" fn nd_dot(
     b: *const nd_array,
     out: *const nd_array,
 ) -> *mut nd_array {
-    guard(|| {
-        let a = unsafe { nd_array::borrow(a, "a")? };
-        let b = unsafe { nd_array::borrow(b, "b")? };
-        let out = unsafe { nd_array::borrow_opt(out) };
-        Ok(nd_array::into_raw(linalg::dot(a, b, out)?))
-    })
+    unsafe { super::two_in_one_out(a, b, out, linalg::dot) }
 }
 
 /// NumPy's `vdot(a, b)`: the dot product of the flattened arrays with `a`
@@ -102,12 +92,7 @@ pub unsafe extern "C" fn nd_outer(
     b: *const nd_array,
     out: *const nd_array,
 ) -> *mut nd_array {
-    guard(|| {
-        let a = unsafe { nd_array::borrow(a, "a")? };
-        let b = unsafe { nd_array::borrow(b, "b")? };
-        let out = unsafe { nd_array::borrow_opt(out) };
-        Ok(nd_array::into_raw(linalg::outer(a, b, out)?))
-    })
+    unsafe { super::two_in_one_out(a, b, out, linalg::outer) }
 }
 
 /// NumPy's `tensordot(a, b, axes=(axes_a, axes_b))`: the sum over the

@@ -53,6 +53,25 @@ pub struct nd_dtype {
     inner: DType,
 }
 
+/// The body of every `nd_<op>(a, b, out)`: borrow the two inputs and the
+/// optional `out`, run `f` in the guard, hand back the result's handle.
+///
+/// # Safety
+/// Each pointer is NULL or a live handle (`a` and `b` NULL is an error).
+pub(crate) unsafe fn two_in_one_out(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+    f: impl FnOnce(&Array, &Array, Option<&Array>) -> Result<Array>,
+) -> *mut nd_array {
+    guard::guard(|| {
+        let a = unsafe { nd_array::borrow(a, "a")? };
+        let b = unsafe { nd_array::borrow(b, "b")? };
+        let out = unsafe { nd_array::borrow_opt(out) };
+        Ok(nd_array::into_raw(f(a, b, out)?))
+    })
+}
+
 impl Handle for nd_array {
     type Inner = Array;
     fn from_inner(inner: Array) -> Self {

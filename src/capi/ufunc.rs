@@ -71,12 +71,7 @@ unsafe fn binary(
     b: *const nd_array,
     out: *const nd_array,
 ) -> *mut nd_array {
-    guard(|| {
-        let a = unsafe { nd_array::borrow(a, "a")? };
-        let b = unsafe { nd_array::borrow(b, "b")? };
-        let out = unsafe { nd_array::borrow_opt(out) };
-        Ok(nd_array::into_raw(u.call(&[a, b], out)?))
-    })
+    unsafe { super::two_in_one_out(a, b, out, |a, b, out| u.call(&[a, b], out)) }
 }
 
 /// NumPy's `add(a, b, out=out)`: elementwise sum (bool: logical or; integers

@@ -32,10 +32,10 @@ fn common_kind(name: &str, a: &Array, b: &Array) -> Result<Kind> {
         .expect("two scalar dtypes promote to a scalar dtype"))
 }
 
-/// `a` as the kernel takes it: native `kind`, aligned, strides in whole
-/// elements; a view when it already is, else a C-ordered copy.
-fn operand(a: &Array, kind: Kind) -> Result<Array> {
-    let ready = a.dtype().kind() == Some(kind)
+/// Can the kernel read or write `a` in place: native `kind`, aligned,
+/// strides in whole elements?
+fn kernel_ready(a: &Array, kind: Kind) -> bool {
+    a.dtype().kind() == Some(kind)
         && a.dtype().is_native()
         && layout::whole_elements(a.strides(), a.itemsize())
         && layout::is_aligned(
@@ -43,8 +43,13 @@ fn operand(a: &Array, kind: Kind) -> Result<Array> {
             a.shape(),
             a.strides(),
             a.dtype().alignment(),
-        );
-    if ready {
+        )
+}
+
+/// `a` as the kernel takes it: native `kind`, aligned, strides in whole
+/// elements; a view when it already is, else a C-ordered copy.
+fn operand(a: &Array, kind: Kind) -> Result<Array> {
+    if kernel_ready(a, kind) {
         Ok(a.view())
     } else {
         astype(a, &DType::scalar(kind), Casting::Unsafe, Order::C)
@@ -126,15 +131,7 @@ fn destination(
     inputs: [&Array; 2],
 ) -> Result<Array> {
     if let Some(o) = out {
-        let direct = o.dtype().kind() == Some(kind)
-            && o.dtype().is_native()
-            && layout::whole_elements(o.strides(), o.itemsize())
-            && layout::is_aligned(
-                o.data_ptr() as usize,
-                o.shape(),
-                o.strides(),
-                o.dtype().alignment(),
-            )
+        let direct = kernel_ready(o, kind)
             && !may_share_memory(o, inputs[0])?
             && !may_share_memory(o, inputs[1])?;
         if direct {
