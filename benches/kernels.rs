@@ -1,6 +1,8 @@
 //! Criterion benches of the kernels through the Rust API: elementwise
 //! ufuncs on the loop engine (contiguous, transposed, with a scalar, small
-//! calls), a transcendental, casts and pairwise sums. `cargo bench`; the
+//! calls), a transcendental, casts and pairwise sums; matrix products
+//! (gemm through the slab split, transposed operands, matrix-vector,
+//! batched tiny matrices, the camera projection). `cargo bench`; the
 //! same-process ratios against NumPy come from `make bench`
 //! (bench/compare.py).
 
@@ -101,5 +103,48 @@ fn casts_and_sums(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, elementwise, small_calls, casts_and_sums);
+/// A (rows, cols) float64 matrix of 0, 1, 2, ... reshaped.
+fn matrix(rows: usize, cols: usize) -> Array {
+    f64s(rows * cols)
+        .reshape(&[rows as i64, cols as i64], Order::C)
+        .expect("reshape")
+}
+
+fn products(c: &mut Criterion) {
+    use ndcore::linalg;
+    let mut g = c.benchmark_group("products");
+    g.sample_size(10);
+    for &n in &[256usize, 1000] {
+        let (a, b) = (matrix(n, n), matrix(n, n));
+        g.throughput(Throughput::Elements((2 * n * n * n) as u64));
+        g.bench_function(format!("dgemm {n}"), |bench| {
+            bench.iter(|| linalg::matmul(black_box(&a), black_box(&b), None).expect("matmul"))
+        });
+        let at = a.transpose(None).expect("transpose");
+        g.bench_function(format!("dgemm {n} a.T @ b"), |bench| {
+            bench.iter(|| linalg::matmul(black_box(&at), black_box(&b), None).expect("matmul"))
+        });
+    }
+    let (m, v) = (matrix(2000, 2000), f64s(2000));
+    g.throughput(Throughput::Elements(2 * 2000 * 2000));
+    g.bench_function("matrix-vector 2000", |bench| {
+        bench.iter(|| linalg::matmul(black_box(&m), black_box(&v), None).expect("matvec"))
+    });
+    let x = f64s(1000 * 64)
+        .reshape(&[1000, 8, 8], Order::C)
+        .expect("reshape");
+    g.throughput(Throughput::Elements(2 * 1000 * 512));
+    g.bench_function("batched 1000 x 8x8", |bench| {
+        bench.iter(|| linalg::matmul(black_box(&x), black_box(&x), None).expect("batched"))
+    });
+    let (cam, pts) = (matrix(3, 3), matrix(100_000, 3));
+    let pts_t = pts.transpose(None).expect("transpose");
+    g.throughput(Throughput::Elements(2 * 9 * 100_000));
+    g.bench_function("camera 3x3 . (1e5 x 3).T", |bench| {
+        bench.iter(|| linalg::dot(black_box(&cam), black_box(&pts_t), None).expect("dot"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, elementwise, small_calls, casts_and_sums, products);
 criterion_main!(benches);
