@@ -169,15 +169,15 @@ test-fortran: lib
 	    grep -qE "^(#define $$name $$value|  $$name = $$value,?)$$" include/ndcore.h || \
 	    { echo "fortran/ndcore.f90: $$name = $$value differs from include/ndcore.h"; exit 1; }; done
 	@echo "fortran/ndcore.f90: constants match include/ndcore.h"
+	gcc -std=c11 -Wall -Wextra -Werror -g -I$(CFI_INCLUDE) -Iinclude -c fortran/ndcore_cfi.c \
+	    -o $(BUILD)/fortran/ndcore_cfi.o
+	gcc -std=c11 -g -fsanitize=address,undefined -I$(CFI_INCLUDE) -Iinclude -c fortran/ndcore_cfi.c \
+	    -o $(BUILD)/fortran/ndcore_cfi-asan.o
 	@set -e; for t in $(FORTRAN_TESTS); do \
-	    gcc -std=c11 -Wall -Wextra -Werror -g -I$(CFI_INCLUDE) -Iinclude -c fortran/ndcore_cfi.c \
-	        -o $(BUILD)/fortran/ndcore_cfi.o; \
 	    gfortran $(FFLAGS_TEST) -J $(BUILD)/fortran fortran/ndcore.f90 fortran/tests/checks.f90 fortran/tests/$$t.f90 \
 	        $(BUILD)/fortran/ndcore_cfi.o -L$(RELEASE) -lndcore \
 	        -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/fortran/$$t; \
 	    echo "[fortran] $$t"; ./$(BUILD)/fortran/$$t; \
-	    gcc -std=c11 -g -fsanitize=address,undefined -I$(CFI_INCLUDE) -Iinclude -c fortran/ndcore_cfi.c \
-	        -o $(BUILD)/fortran/ndcore_cfi-asan.o; \
 	    gfortran $(FFLAGS_TEST) -fsanitize=address,undefined -J $(BUILD)/fortran fortran/ndcore.f90 \
 	        fortran/tests/checks.f90 fortran/tests/$$t.f90 $(BUILD)/fortran/ndcore_cfi-asan.o -L$(RELEASE) -lndcore \
 	        -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/fortran/$$t-asan; \

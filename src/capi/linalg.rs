@@ -59,11 +59,7 @@ pub unsafe extern "C" fn nd_dot(
 /// Handles NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_vdot(a: *const nd_array, b: *const nd_array) -> *mut nd_array {
-    guard(|| {
-        let a = unsafe { nd_array::borrow(a, "a")? };
-        let b = unsafe { nd_array::borrow(b, "b")? };
-        Ok(nd_array::into_raw(linalg::vdot(a, b)?))
-    })
+    unsafe { super::two_in_one_out(a, b, std::ptr::null(), |a, b, _| linalg::vdot(a, b)) }
 }
 
 /// NumPy's `inner(a, b)`: the sum over the last axes of both, result shape
@@ -74,11 +70,7 @@ pub unsafe extern "C" fn nd_vdot(a: *const nd_array, b: *const nd_array) -> *mut
 /// Handles NULL or live.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_inner(a: *const nd_array, b: *const nd_array) -> *mut nd_array {
-    guard(|| {
-        let a = unsafe { nd_array::borrow(a, "a")? };
-        let b = unsafe { nd_array::borrow(b, "b")? };
-        Ok(nd_array::into_raw(linalg::inner(a, b)?))
-    })
+    unsafe { super::two_in_one_out(a, b, std::ptr::null(), |a, b, _| linalg::inner(a, b)) }
 }
 
 /// NumPy's `outer(a, b, out=out)`: `out[i, j] = a.flat[i] * b.flat[j]`,

@@ -221,16 +221,7 @@ pub fn matmul(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
     let rhs = full(&b2, k, n)?;
     let r = destination(kind, &shape, out, [a, b])?;
     // The result (or out) seen with both core axes, for the kernel.
-    let mut core = batch.clone();
-    core.extend([m, n]);
-    let r_core = r.reshape(
-        &core.iter().map(|&d| d as i64).collect::<Vec<_>>(),
-        Order::C,
-    );
-    let r_core = match r_core {
-        Ok(v) if v.data_ptr() == r.data_ptr() => v,
-        _ => r.expand_dims(&expand_axes(a.ndim(), b.ndim(), shape.len()))?,
-    };
+    let r_core = r.expand_dims(&expand_axes(a.ndim(), b.ndim(), shape.len()))?;
     batched(kind, &r_core, &lhs, &rhs)?;
     finish(r, out)
 }
