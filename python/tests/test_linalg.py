@@ -227,6 +227,30 @@ def test_large_and_threaded_paths(code):
     same(nd.dot(cam, pts.T).T, np.dot(cam, pts.T).T)
 
 
+@pytest.mark.parametrize("code", ["f8", "f4", "c8", "c16", "i4", "f2"])
+def test_tiny_products_every_width(code):
+    """The register-blocked tiny path at every padded width (n = 1..16),
+    row counts that leave remainders, rhs read in place or gathered
+    (contiguous, transposed, stepped) and strided destinations. Exact."""
+    dt = np.dtype(code)
+    seed = 0
+    for n in range(1, 17):
+        for k in (1, 5, 8, 16):
+            for m in (1, 3, 4, 7):
+                seed += 1
+                a = small(dt, (2, m, k), seed)
+                b = small(dt, (2, k, n), seed + 1000)
+                want = np.matmul(a, b)
+                same(nd.matmul(a, b), want)
+                bt = np.swapaxes(np.swapaxes(b, 1, 2).copy(), 1, 2)
+                same(nd.matmul(a, bt), want)
+                bs = np.zeros((2, k, 2 * n), dt)[:, :, ::2]
+                bs[...] = b
+                out = np.zeros((2, m, 2 * n), want.dtype)[:, :, ::-2]
+                nd.matmul(a, bs, out=out)
+                same(out, want)
+
+
 @given(dtypes, dtypes, st.integers(0, 2**32), st.data())
 def test_tensordot_matches_numpy(dt1, dt2, seed, data):
     a_shape = tuple(data.draw(st.lists(st.integers(0, 3), min_size=1, max_size=4)))
