@@ -18,7 +18,7 @@ PYTHON     := .venv/bin/python
 
 .PHONY: all demo test bench bootstrap venv lib header install test-rust test-header test-c \
         test-c-shared test-c-static test-c-asan test-cpp test-fortran test-install test-readme \
-        test-python clean
+        test-python test-blas bench-blas clean
 
 all: lib
 
@@ -51,7 +51,7 @@ demo: bootstrap venv lib
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) examples_python/array_interface.py
 
 test: bootstrap venv lib test-rust test-header test-c test-cpp test-fortran test-install test-readme \
-      test-python
+      test-python test-blas
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -206,6 +206,24 @@ test-python: venv lib
 	    > $(BUILD)/array_interface_py.out
 	grep -q "print(m) -> cdefg" $(BUILD)/array_interface_py.out
 
+# The `system-blas` build (large float products through the system's CBLAS,
+# src/linalg/blas.rs) in its own target directory: its unit tests (which
+# check that BLAS is really called), the C matrix-product tests and the
+# NumPy differential tests of every product against that library.
+BLAS_DIR := target/blas
+BLAS_LIB := $(BLAS_DIR)/release/libndcore.so
+test-blas: bootstrap venv
+	$(CARGO) build --release --features system-blas --target-dir $(BLAS_DIR)
+	@ln -sf libndcore.so $(BLAS_DIR)/release/libndcore.so.$(MAJOR)
+	$(CARGO) test --release --features system-blas --target-dir $(BLAS_DIR) --lib linalg::
+	@mkdir -p $(BUILD)/c
+	$(CC) $(CFLAGS_TEST) c_tests/test_linalg.c -L$(BLAS_DIR)/release -lndcore -lm \
+	    -Wl,-rpath,$(abspath $(BLAS_DIR)/release) -o $(BUILD)/c/test_linalg-blas
+	ldd $(BUILD)/c/test_linalg-blas | grep -q "$(abspath $(BLAS_DIR))/release/libndcore.so"
+	ldd $(BUILD)/c/test_linalg-blas | grep -q "libopenblas"
+	./$(BUILD)/c/test_linalg-blas
+	NDCORE_LIB=$(abspath $(BLAS_LIB)) PYTHONPATH=python $(PYTHON) -m pytest -q python/tests/test_linalg.py
+
 # Same-process comparison with NumPy (not part of `make test`).
 bench: venv lib
 	@mkdir -p $(BUILD)
@@ -214,6 +232,12 @@ bench: venv lib
 	./$(BUILD)/small_call
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r python/requirements-bench.txt
 	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) bench/compare.py
+
+# The matrix products again with the system-blas build.
+bench-blas: venv
+	$(CARGO) build --release --features system-blas --target-dir $(BLAS_DIR)
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r python/requirements-bench.txt
+	NDCORE_LIB=$(abspath $(BLAS_LIB)) PYTHONPATH=python $(PYTHON) bench/compare.py linalg
 
 clean:
 	$(CARGO) clean

@@ -22,6 +22,13 @@ fn main() {
     // linker records the build path instead (DEPENDENCIES.md, pitfall 4).
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libndcore.so.{major}");
 
+    // `--features system-blas`: link the CBLAS library (src/linalg/blas.rs).
+    println!("cargo:rerun-if-env-changed=NDCORE_BLAS_LIB");
+    if env::var_os("CARGO_FEATURE_SYSTEM_BLAS").is_some() {
+        let lib = env::var("NDCORE_BLAS_LIB").unwrap_or_else(|_| "openblas".into());
+        println!("cargo:rustc-link-lib=dylib={lib}");
+    }
+
     let mut config =
         cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
     config.after_includes = Some(format!(

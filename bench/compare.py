@@ -153,23 +153,32 @@ def files():
 
 
 def flops_row(name, flops, numpy_fn, ndcore_fn, repeat=REPEAT):
-    """A matrix product: GFLOP/s for both and the ratio. Each library is
-    timed after a pause, so the other's idle threads (OpenBLAS spins for
-    a while after each call) have gone to sleep."""
-    def timed(f):
-        time.sleep(0.3)
-        f()  # warm: pages, thread pools
-        return min(_once(f) for _ in range(repeat))
-    tn, tc = timed(numpy_fn), timed(ndcore_fn)
+    """A matrix product: GFLOP/s for both and the ratio. The two libraries
+    take turns, `repeat` runs each, and each keeps its best: this shared
+    2-core machine has slow spells of seconds, which would otherwise land
+    on one library only. Each run starts after a pause, so the other's idle
+    threads (OpenBLAS spins for a while after each call) have gone to
+    sleep."""
+    warm = _once(numpy_fn)  # and pages, thread pools
+    ndcore_fn()
+    calls = max(1, round(0.02 / warm))  # short products: time 20 ms of calls
+    tn = tc = float("inf")
+    for _ in range(repeat):
+        time.sleep(0.25)
+        tn = min(tn, _once(numpy_fn, calls))
+        time.sleep(0.25)
+        tc = min(tc, _once(ndcore_fn, calls))
     RESULTS.append(("linalg", name, tn / tc))
     print(f"{name:<34} {flops / tn / 1e9:8.1f} {flops / tc / 1e9:8.1f} {tn / tc:7.2f}x   (GFLOP/s)",
           flush=True)
 
 
-def _once(f):
+def _once(f, calls=1):
+    """Seconds per call of `calls` calls in a row."""
     t = time.perf_counter()
-    f()
-    return time.perf_counter() - t
+    for _ in range(calls):
+        f()
+    return (time.perf_counter() - t) / calls
 
 
 def linalg():
@@ -179,7 +188,7 @@ def linalg():
             a = rng.random((n, n)).astype(code)
             b = rng.random((n, n)).astype(code)
             A, B = nd.asarray(a), nd.asarray(b)
-            rep = 3 if n == 4000 else REPEAT
+            rep = 4 if n == 4000 else REPEAT
             flops_row(f"{code} gemm {n}", 2 * n**3, lambda: a @ b, lambda: A @ B, rep)
             flops_row(f"{code} gemm {n} a.T @ b", 2 * n**3, lambda: a.T @ b, lambda: A.T @ B, rep)
     x = rng.random((1000, 8, 8))
@@ -191,10 +200,11 @@ def linalg():
     C, P = nd.asarray(cam), nd.asarray(pts)
     flops_row("camera (3x3).dot(points.T).T 1e5", 2 * 9 * 100000,
               lambda: cam.dot(pts.T).T, lambda: C.dot(P.T).T)
-    m = rng.random((4000, 4000))
-    v = rng.random(4000)
-    M, V = nd.asarray(m), nd.asarray(v)
-    flops_row("matrix-vector 4000", 2 * 4000**2, lambda: m @ v, lambda: M @ V)
+    for n in (1000, 4000):
+        m = rng.random((n, n))
+        v = rng.random(n)
+        M, V = nd.asarray(m), nd.asarray(v)
+        flops_row(f"matrix-vector {n}", 2 * n**2, lambda: m @ v, lambda: M @ V, 20)
 
 
 def chart(path):

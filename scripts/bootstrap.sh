@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the tools `make demo` / `make test` need are here: a C compiler,
-# Python 3 with venv, gfortran and cmake. Missing ones are installed with
+# Python 3 with venv, gfortran, cmake, and a CBLAS to link (OpenBLAS, for the
+# `system-blas` build that `make test-blas` checks). Missing ones are installed with
 # apt-get when running as root; otherwise this prints the exact command and
 # fails. Then it creates .venv with the pinned Python test packages.
 set -euo pipefail
@@ -14,6 +15,10 @@ command -v make >/dev/null || missing+=(make)
 command -v gfortran >/dev/null || missing+=(gfortran)
 command -v cmake >/dev/null || missing+=(cmake)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
+if command -v cc >/dev/null && ! echo 'int main(void){return 0;}' \
+        | cc -x c - -lopenblas -o /dev/null >/dev/null 2>&1; then
+    missing+=(libopenblas-dev)
+fi
 if ! command -v python3 >/dev/null; then
     missing+=(python3 python3-venv)
 elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

@@ -96,10 +96,16 @@ unsafe fn float<T: Field + GemmOne>(
             small::<T>(m, n, k, dst, lhs, rhs)
         } else if n * k <= SMALL_SIDE {
             small::<T>(n, m, k, t(dst), t(rhs), t(lhs))
-        } else if matches!(par, gemm::Parallelism::Rayon(_)) {
-            split::<T>(m, n, k, dst, lhs, rhs)
         } else {
-            with_gemm::<T>(m, n, k, dst, lhs, rhs, par)
+            #[cfg(feature = "system-blas")]
+            if super::blas::matmul::<T>(m, n, k, dst, lhs, rhs) {
+                return;
+            }
+            if matches!(par, gemm::Parallelism::Rayon(_)) {
+                split::<T>(m, n, k, dst, lhs, rhs)
+            } else {
+                with_gemm::<T>(m, n, k, dst, lhs, rhs, par)
+            }
         }
     }
 }

@@ -6,6 +6,8 @@
 //! dtype must change, they are byte-swapped or unaligned, or their strides
 //! are not whole elements).
 
+#[cfg(feature = "system-blas")]
+mod blas;
 mod kernel;
 
 use crate::array::Array;
