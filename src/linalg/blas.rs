@@ -8,7 +8,6 @@
 //! for a given BLAS thread count (OPENBLAS_NUM_THREADS).
 
 use std::any::TypeId;
-use std::ffi::c_void;
 
 use num_complex::{Complex32, Complex64};
 
@@ -20,70 +19,28 @@ const TRANS: i32 = 112;
 
 type Int = i32;
 
+// CBLAS's four ?gemm, with the LP64 integers of Debian's OpenBLAS.
+// Complex64/128 are two f32/f64 in C's layout, as the complex routines'
+// arrays and scalars (passed by address) are.
+#[rustfmt::skip]
 unsafe extern "C" {
     fn cblas_sgemm(
-        layout: i32,
-        ta: i32,
-        tb: i32,
-        m: Int,
-        n: Int,
-        k: Int,
-        alpha: f32,
-        a: *const f32,
-        lda: Int,
-        b: *const f32,
-        ldb: Int,
-        beta: f32,
-        c: *mut f32,
-        ldc: Int,
+        layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: f32,
+        a: *const f32, lda: Int, b: *const f32, ldb: Int, beta: f32, c: *mut f32, ldc: Int,
     );
     fn cblas_dgemm(
-        layout: i32,
-        ta: i32,
-        tb: i32,
-        m: Int,
-        n: Int,
-        k: Int,
-        alpha: f64,
-        a: *const f64,
-        lda: Int,
-        b: *const f64,
-        ldb: Int,
-        beta: f64,
-        c: *mut f64,
-        ldc: Int,
+        layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: f64,
+        a: *const f64, lda: Int, b: *const f64, ldb: Int, beta: f64, c: *mut f64, ldc: Int,
     );
     fn cblas_cgemm(
-        layout: i32,
-        ta: i32,
-        tb: i32,
-        m: Int,
-        n: Int,
-        k: Int,
-        alpha: *const c_void,
-        a: *const c_void,
-        lda: Int,
-        b: *const c_void,
-        ldb: Int,
-        beta: *const c_void,
-        c: *mut c_void,
-        ldc: Int,
+        layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: *const Complex32,
+        a: *const Complex32, lda: Int, b: *const Complex32, ldb: Int, beta: *const Complex32,
+        c: *mut Complex32, ldc: Int,
     );
     fn cblas_zgemm(
-        layout: i32,
-        ta: i32,
-        tb: i32,
-        m: Int,
-        n: Int,
-        k: Int,
-        alpha: *const c_void,
-        a: *const c_void,
-        lda: Int,
-        b: *const c_void,
-        ldb: Int,
-        beta: *const c_void,
-        c: *mut c_void,
-        ldc: Int,
+        layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: *const Complex64,
+        a: *const Complex64, lda: Int, b: *const Complex64, ldb: Int, beta: *const Complex64,
+        c: *mut Complex64, ldc: Int,
     );
 }
 
@@ -145,100 +102,42 @@ pub unsafe fn matmul<T: 'static>(
     };
     let t = |x: bool| if x { TRANS } else { NO_TRANS };
     let (mm, nn, kk, ldc) = (mm as Int, nn as Int, k as Int, d.1);
+    // One call shape for the four routines: `$f` on elements of `$ty` with
+    // alpha = 1 and beta = 0 given as `$one`, `$zero`.
+    macro_rules! call {
+        ($f:ident, $ty:ty, $one:expr, $zero:expr) => {
+            $f(
+                ROW_MAJOR,
+                t(ta),
+                t(tb),
+                mm,
+                nn,
+                kk,
+                $one,
+                pa as *const $ty,
+                lda,
+                pb as *const $ty,
+                ldb,
+                $zero,
+                dst.ptr as *mut $ty,
+                ldc,
+            )
+        };
+    }
     let id = TypeId::of::<T>();
+    let (c1, c0) = (Complex32::new(1.0, 0.0), Complex32::new(0.0, 0.0));
+    let (z1, z0) = (Complex64::new(1.0, 0.0), Complex64::new(0.0, 0.0));
     // SAFETY: T is the element type of the routine called; shapes, leading
     // dimensions and transposes describe exactly the caller's elements.
     unsafe {
         if id == TypeId::of::<f64>() {
-            let (a, b, c) = (pa as *const f64, pb as *const f64, dst.ptr as *mut f64);
-            cblas_dgemm(
-                ROW_MAJOR,
-                t(ta),
-                t(tb),
-                mm,
-                nn,
-                kk,
-                1.0,
-                a,
-                lda,
-                b,
-                ldb,
-                0.0,
-                c,
-                ldc,
-            );
+            call!(cblas_dgemm, f64, 1.0, 0.0)
         } else if id == TypeId::of::<f32>() {
-            let (a, b, c) = (pa as *const f32, pb as *const f32, dst.ptr as *mut f32);
-            cblas_sgemm(
-                ROW_MAJOR,
-                t(ta),
-                t(tb),
-                mm,
-                nn,
-                kk,
-                1.0,
-                a,
-                lda,
-                b,
-                ldb,
-                0.0,
-                c,
-                ldc,
-            );
+            call!(cblas_sgemm, f32, 1.0, 0.0)
         } else if id == TypeId::of::<Complex32>() {
-            let (one, zero) = (Complex32::new(1.0, 0.0), Complex32::new(0.0, 0.0));
-            let (a, b, c) = (
-                pa as *const c_void,
-                pb as *const c_void,
-                dst.ptr as *mut c_void,
-            );
-            let (al, be) = (
-                &one as *const _ as *const c_void,
-                &zero as *const _ as *const c_void,
-            );
-            cblas_cgemm(
-                ROW_MAJOR,
-                t(ta),
-                t(tb),
-                mm,
-                nn,
-                kk,
-                al,
-                a,
-                lda,
-                b,
-                ldb,
-                be,
-                c,
-                ldc,
-            );
+            call!(cblas_cgemm, Complex32, &c1, &c0)
         } else if id == TypeId::of::<Complex64>() {
-            let (one, zero) = (Complex64::new(1.0, 0.0), Complex64::new(0.0, 0.0));
-            let (a, b, c) = (
-                pa as *const c_void,
-                pb as *const c_void,
-                dst.ptr as *mut c_void,
-            );
-            let (al, be) = (
-                &one as *const _ as *const c_void,
-                &zero as *const _ as *const c_void,
-            );
-            cblas_zgemm(
-                ROW_MAJOR,
-                t(ta),
-                t(tb),
-                mm,
-                nn,
-                kk,
-                al,
-                a,
-                lda,
-                b,
-                ldb,
-                be,
-                c,
-                ldc,
-            );
+            call!(cblas_zgemm, Complex64, &z1, &z0)
         } else {
             return false;
         }
