@@ -17,32 +17,39 @@ const ROW_MAJOR: i32 = 101;
 const NO_TRANS: i32 = 111;
 const TRANS: i32 = 112;
 
-type Int = i32;
+/// The CBLAS declarations, hidden from the generated header.
+/// cbindgen:ignore
+mod cblas {
+    use num_complex::{Complex32, Complex64};
 
-// CBLAS's four ?gemm, with the LP64 integers of Debian's OpenBLAS.
-// Complex64/128 are two f32/f64 in C's layout, as the complex routines'
-// arrays and scalars (passed by address) are.
-#[rustfmt::skip]
-unsafe extern "C" {
-    fn cblas_sgemm(
-        layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: f32,
-        a: *const f32, lda: Int, b: *const f32, ldb: Int, beta: f32, c: *mut f32, ldc: Int,
-    );
-    fn cblas_dgemm(
-        layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: f64,
-        a: *const f64, lda: Int, b: *const f64, ldb: Int, beta: f64, c: *mut f64, ldc: Int,
-    );
-    fn cblas_cgemm(
-        layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: *const Complex32,
-        a: *const Complex32, lda: Int, b: *const Complex32, ldb: Int, beta: *const Complex32,
-        c: *mut Complex32, ldc: Int,
-    );
-    fn cblas_zgemm(
-        layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: *const Complex64,
-        a: *const Complex64, lda: Int, b: *const Complex64, ldb: Int, beta: *const Complex64,
-        c: *mut Complex64, ldc: Int,
-    );
+    pub type Int = i32;
+
+    // CBLAS's four ?gemm, with the LP64 integers of Debian's OpenBLAS.
+    // Complex64/128 are two f32/f64 in C's layout, as the complex routines'
+    // arrays and scalars (passed by address) are.
+    #[rustfmt::skip]
+    unsafe extern "C" {
+        pub fn cblas_sgemm(
+            layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: f32,
+            a: *const f32, lda: Int, b: *const f32, ldb: Int, beta: f32, c: *mut f32, ldc: Int,
+        );
+        pub fn cblas_dgemm(
+            layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: f64,
+            a: *const f64, lda: Int, b: *const f64, ldb: Int, beta: f64, c: *mut f64, ldc: Int,
+        );
+        pub fn cblas_cgemm(
+            layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: *const Complex32,
+            a: *const Complex32, lda: Int, b: *const Complex32, ldb: Int, beta: *const Complex32,
+            c: *mut Complex32, ldc: Int,
+        );
+        pub fn cblas_zgemm(
+            layout: i32, ta: i32, tb: i32, m: Int, n: Int, k: Int, alpha: *const Complex64,
+            a: *const Complex64, lda: Int, b: *const Complex64, ldb: Int, beta: *const Complex64,
+            c: *mut Complex64, ldc: Int,
+        );
+    }
 }
+use cblas::*;
 
 /// A (rows, cols) operand as BLAS sees it in row-major terms: itself
 /// (`trans` false, rows `ld` elements apart) or the transpose of a
