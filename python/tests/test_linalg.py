@@ -227,6 +227,20 @@ def test_large_and_threaded_paths(code):
     same(nd.dot(cam, pts.T).T, np.dot(cam, pts.T).T)
 
 
+@pytest.mark.parametrize("code", ["f8", "f4", "c8", "c16"])
+def test_batches_of_medium_products(code):
+    """Batches split across threads whose products each reach the large
+    kernel (the gemm crate, or BLAS called from both threads at once in
+    the system-blas build). Small-integer values: exact."""
+    dt = np.dtype(code)
+    for b, m, k, n in [(200, 40, 40, 40), (64, 100, 70, 90), (300, 17, 33, 9)]:
+        x = small(dt, (b, m, k), m)
+        y = small(dt, (b, k, n), n)
+        same(nd.matmul(x, y), np.matmul(x, y))
+        same(nd.matmul(np.swapaxes(y, 1, 2), np.swapaxes(x, 1, 2)),
+             np.matmul(np.swapaxes(y, 1, 2), np.swapaxes(x, 1, 2)))
+
+
 @pytest.mark.parametrize("code", ["f8", "f4", "c8", "c16", "i4", "f2"])
 def test_tiny_products_every_width(code):
     """The register-blocked tiny path at every padded width (n = 1..16),
