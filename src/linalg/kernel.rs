@@ -362,6 +362,10 @@ unsafe fn blocked<T: Copy, S: Sum<T>>(m: usize, n: usize, k: usize, dst: Mat, lh
 mod tests {
     use super::*;
 
+    fn mat(ptr: *mut u8, rs: isize, cs: isize) -> Mat {
+        Mat { ptr, rs, cs }
+    }
+
     /// Every path (gemm, matvec both ways, small with points / tiny /
     /// panel, the own loops) against a naive triple loop, on small
     /// integer values in f64 (exact in any order), with C, F and
@@ -431,21 +435,9 @@ mod tests {
                         m,
                         n,
                         k,
-                        Mat {
-                            ptr: out.as_mut_ptr() as *mut u8,
-                            rs: 8 * n as isize,
-                            cs: 8,
-                        },
-                        Mat {
-                            ptr: p(&mut sa, a0),
-                            rs: ars,
-                            cs: acs,
-                        },
-                        Mat {
-                            ptr: p(&mut sb, b0),
-                            rs: brs,
-                            cs: bcs,
-                        },
+                        mat(out.as_mut_ptr() as *mut u8, 8 * n as isize, 8),
+                        mat(p(&mut sa, a0), ars, acs),
+                        mat(p(&mut sb, b0), brs, bcs),
                     )
                 };
                 assert_eq!(out, want, "m={m} n={n} k={k} layout={layout}");
@@ -459,21 +451,9 @@ mod tests {
                         m,
                         n,
                         k,
-                        Mat {
-                            ptr: oi.as_mut_ptr() as *mut u8,
-                            rs: 4 * n as isize,
-                            cs: 4,
-                        },
-                        Mat {
-                            ptr: ai.as_ptr() as *mut u8,
-                            rs: 4 * k as isize,
-                            cs: 4,
-                        },
-                        Mat {
-                            ptr: bi.as_ptr() as *mut u8,
-                            rs: 4 * n as isize,
-                            cs: 4,
-                        },
+                        mat(oi.as_mut_ptr() as *mut u8, 4 * n as isize, 4),
+                        mat(ai.as_ptr() as *mut u8, 4 * k as isize, 4),
+                        mat(bi.as_ptr() as *mut u8, 4 * n as isize, 4),
                     )
                 };
                 let wi: Vec<i32> = want.iter().map(|&x| x as i32).collect();

@@ -37,20 +37,19 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
         // each load of the vector.
         // SAFETY: the vector is k contiguous elements.
         let x = unsafe { std::slice::from_raw_parts(rhs.ptr as *const T, k) };
-        // SAFETY: rows i..i + ROWS of lhs are k contiguous elements each.
-        let rows = |i: usize| -> [&[T]; ROWS] {
-            std::array::from_fn(|r| unsafe { row_slice(lhs, i + r, k) })
-        };
+        // SAFETY: every row of lhs is k contiguous elements; slices are made
+        // only for rows that exist (the last group may be short).
         let block = |g: usize| {
             let i = g * ROWS;
             if i + ROWS <= m {
-                let y = dot_rows::<T, ROWS>(rows(i), x);
+                let rows = std::array::from_fn(|r| unsafe { row_slice(lhs, i + r, k) });
+                let y = dot_rows::<T, ROWS>(rows, x);
                 for (r, &v) in y.iter().enumerate() {
                     unsafe { put(dst, i + r, 0, v) };
                 }
             } else {
                 for i in i..m {
-                    let y = dot_rows::<T, 1>([rows(i)[0]], x);
+                    let y = dot_rows::<T, 1>([unsafe { row_slice(lhs, i, k) }], x);
                     unsafe { put(dst, i, 0, y[0]) };
                 }
             }
@@ -299,9 +298,7 @@ unsafe fn tiny_np<T: Field, const NP: usize, const R: usize>(
     } else {
         let mut b = [[T::default(); NP]; TINY];
         for (kk, row) in b.iter_mut().enumerate().take(k) {
-            for (j, x) in row.iter_mut().enumerate().take(n) {
-                *x = unsafe { get(rhs, kk, j) };
-            }
+            unsafe { gather_row(rhs, kk, &mut row[..n]) };
         }
         unsafe { tiny_rows::<T, NP, R>(m, n, k, dst, lhs, |kk| b[kk]) }
     }
