@@ -45,6 +45,7 @@ pub struct Array {
 /// copied by `layout::dims_of` (SmallVec's own clone goes element by
 /// element).
 impl Clone for Array {
+    #[inline(always)]
     fn clone(&self) -> Array {
         Array {
             buffer: Arc::clone(&self.buffer),
@@ -144,6 +145,7 @@ impl Array {
     /// path takes it. The kind is passed by value and the flags are known
     /// (C-contiguous, native, and aligned, as every owned block starts on a
     /// 64-byte boundary), so nothing is re-derived.
+    #[inline(always)]
     pub fn empty_scalar(kind: Kind, shape: &[usize]) -> Result<Array> {
         let (strides, nbytes) = layout::contiguous(shape, kind.size(), Order::C)?;
         let buffer = Buffer::alloc_shared(nbytes, false)?;
@@ -363,6 +365,7 @@ impl Array {
 
     /// NumPy's `a.view()`: the same description on the same memory, as a
     /// separate array that does not own the data.
+    #[inline(always)]
     pub fn view(&self) -> Array {
         Array {
             owndata: false,

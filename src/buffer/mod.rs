@@ -143,25 +143,42 @@ impl Buffer {
         if len > INLINE_BYTES {
             return Ok(std::sync::Arc::new(Buffer::alloc(len, zeroed)?));
         }
-        let mut shared = std::sync::Arc::new(Buffer {
-            ptr: NonNull::dangling(),
-            len,
-            cap: len,
-            owner: Owner::Inline,
-            writeable: true,
-            inline: std::mem::MaybeUninit::uninit(),
-        });
-        // The buffer no longer moves: point it at its own storage.
-        let b = std::sync::Arc::get_mut(&mut shared).expect("a new Arc is unique");
-        let base = b.inline.as_mut_ptr() as *mut u8;
-        let start = base.wrapping_add(base.align_offset(ALLOC_ALIGN));
-        if zeroed {
-            // SAFETY: `len` bytes from `start` lie inside `inline`.
-            unsafe { std::ptr::write_bytes(start, 0, len) };
+        // Built in place: `Arc::new(Buffer { .. })` would copy the whole
+        // struct, its unused inline storage included, into the allocation.
+        let mut shared = std::sync::Arc::<Buffer>::new_uninit();
+        let b = std::sync::Arc::get_mut(&mut shared)
+            .expect("a new Arc is unique")
+            .as_mut_ptr();
+        // SAFETY: `b` points to the new, unshared allocation; every field
+        // but `inline` (uninitialised storage by type) is written before
+        // `assume_init`, and `len` bytes from `start` lie inside `inline`.
+        unsafe {
+            let base = std::ptr::addr_of_mut!((*b).inline) as *mut u8;
+            let start = base.wrapping_add(base.align_offset(ALLOC_ALIGN));
+            if zeroed {
+                std::ptr::write_bytes(start, 0, len);
+            }
+            std::ptr::addr_of_mut!((*b).ptr).write(NonNull::new_unchecked(start));
+            std::ptr::addr_of_mut!((*b).len).write(len);
+            std::ptr::addr_of_mut!((*b).cap).write(len);
+            std::ptr::addr_of_mut!((*b).owner).write(Owner::Inline);
+            std::ptr::addr_of_mut!((*b).writeable).write(true);
+            Ok(shared.assume_init())
         }
-        // SAFETY: inside a live allocation, so not null.
-        b.ptr = unsafe { NonNull::new_unchecked(start) };
-        Ok(shared)
+    }
+
+    /// Names every field, so that adding one to `Buffer` fails to compile
+    /// until `alloc_shared`, which writes them one by one, writes it too.
+    #[allow(dead_code)]
+    fn every_field_is_written_by_alloc_shared(&self) {
+        let Buffer {
+            ptr: _,
+            len: _,
+            cap: _,
+            owner: _,
+            writeable: _,
+            inline: _,
+        } = self;
     }
 
     /// Small blocks come from plain malloc (its per-thread cache makes a

@@ -34,6 +34,8 @@ pub use status::nd_status;
 pub use ufunc::*;
 pub use views::*;
 
+use std::mem::MaybeUninit;
+
 use crate::array::Array;
 use crate::dtype::{Casting, DType};
 use crate::error::{Result, bail};
@@ -64,11 +66,26 @@ pub(crate) unsafe fn two_in_one_out(
     out: *const nd_array,
     f: impl FnOnce(&Array, &Array, Option<&Array>) -> Result<Array>,
 ) -> *mut nd_array {
+    unsafe { two_in_one_out_into(a, b, out, |a, b, out, dst| Ok(_ = dst.write(f(a, b, out)?))) }
+}
+
+/// `two_in_one_out` for bodies that write their result in place, into the
+/// new handle's memory (`Ufunc::call_into`).
+///
+/// # Safety
+/// As `two_in_one_out`.
+#[inline(always)]
+pub(crate) unsafe fn two_in_one_out_into(
+    a: *const nd_array,
+    b: *const nd_array,
+    out: *const nd_array,
+    f: impl FnOnce(&Array, &Array, Option<&Array>, &mut MaybeUninit<Array>) -> Result<()>,
+) -> *mut nd_array {
     guard::guard(|| {
         let a = unsafe { nd_array::borrow(a, "a")? };
         let b = unsafe { nd_array::borrow(b, "b")? };
         let out = unsafe { nd_array::borrow_opt(out) };
-        Ok(nd_array::into_raw(f(a, b, out)?))
+        spare::emplace(|dst| f(a, b, out, dst))
     })
 }
 

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::mem::MaybeUninit;
 
 use super::nd_array;
+use crate::array::Array;
 
 /// Boxes kept per thread: enough for the temporaries of an expression.
 const SPARE_MAX: usize = 8;
@@ -26,18 +27,61 @@ thread_local! {
         const { RefCell::new(Vec::new()) };
 }
 
-/// A box holding `h`: a spare one if this thread has one, else a new one.
-pub(super) fn boxed(h: nd_array) -> *mut nd_array {
+/// An empty handle box: a spare one if this thread has one, else a new one.
+#[inline(always)]
+fn take() -> Box<MaybeUninit<nd_array>> {
     let spare = SPARE
         .try_with(|s| s.try_borrow_mut().ok().and_then(|mut v| v.pop()))
         .ok()
         .flatten();
-    match spare {
-        Some(mut b) => {
-            b.write(h);
-            Box::into_raw(b) as *mut nd_array
+    spare.unwrap_or_else(Box::new_uninit)
+}
+
+/// Keep a box (its array dropped, or never written) on the stack, or free
+/// it when the stack is full.
+fn give_back(b: Box<MaybeUninit<nd_array>>) {
+    let kept = SPARE.try_with(|s| match s.try_borrow_mut() {
+        Ok(mut v) if v.len() < SPARE_MAX => {
+            if v.capacity() == 0 {
+                v.reserve_exact(SPARE_MAX);
+            }
+            v.push(b);
+            None
         }
-        None => Box::into_raw(Box::new(h)),
+        _ => Some(b),
+    });
+    // Not kept (stack full or busy, or the thread is exiting): freed here.
+    if let Ok(Some(b)) = kept {
+        drop(b);
+    }
+}
+
+/// A box holding `h`.
+#[inline(always)]
+pub(super) fn boxed(h: nd_array) -> *mut nd_array {
+    let mut b = take();
+    b.write(h);
+    Box::into_raw(b) as *mut nd_array
+}
+
+/// A handle whose array `make` writes in place, straight into the box, so
+/// the array is not moved after it is built; on error the box goes back.
+#[inline(always)]
+pub(super) fn emplace(
+    make: impl FnOnce(&mut MaybeUninit<Array>) -> crate::error::Result<()>,
+) -> crate::error::Result<*mut nd_array> {
+    let mut b = take();
+    // SAFETY: `inner` is the handle's only field, and `MaybeUninit<Array>`
+    // has `Array`'s layout; nothing reads it before `make` writes it.
+    let slot = unsafe {
+        &mut *(std::ptr::addr_of_mut!((*b.as_mut_ptr()).inner) as *mut MaybeUninit<Array>)
+    };
+    match make(slot) {
+        Ok(()) => Ok(Box::into_raw(b) as *mut nd_array),
+        Err(e) => {
+            give_back(b);
+            Err(e)
+        }
     }
 }
 
@@ -66,20 +110,7 @@ pub(super) unsafe fn release(p: *mut nd_array) -> Result<(), AlreadyFreed> {
     // may free other handles (and so use the stack).
     // SAFETY: a live handle holds an initialised array.
     unsafe { b.assume_init_drop() };
-    let kept = SPARE.try_with(|s| match s.try_borrow_mut() {
-        Ok(mut v) if v.len() < SPARE_MAX => {
-            if v.capacity() == 0 {
-                v.reserve_exact(SPARE_MAX);
-            }
-            v.push(b);
-            None
-        }
-        _ => Some(b),
-    });
-    // Not kept (stack full or busy, or the thread is exiting): freed here.
-    if let Ok(Some(b)) = kept {
-        drop(b);
-    }
+    give_back(b);
     Ok(())
 }
 
@@ -90,4 +121,43 @@ pub(super) fn clear() {
         .ok()
         .and_then(|r| r.ok());
     drop(spare);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dtype::Kind;
+    use crate::error::{Error, ErrorKind};
+
+    fn stack_len() -> usize {
+        SPARE.with(|s| s.borrow().len())
+    }
+
+    #[test]
+    fn emplace_builds_in_the_box_and_gives_it_back_on_error() {
+        clear();
+        // A failing body leaves nothing handed out: its box joins the stack.
+        let failed = emplace(|_| Err(Error::new(ErrorKind::Value, "no")));
+        assert!(failed.is_err());
+        assert_eq!(stack_len(), 1);
+        let spare = SPARE.with(|s| &**s.borrow().last().unwrap() as *const _ as usize);
+        // The next handle reuses that box and holds what the body wrote.
+        let h = emplace(|dst| {
+            dst.write(Array::empty_scalar(Kind::Int32, &[3, 2])?);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(h as usize, spare);
+        assert_eq!(stack_len(), 0);
+        // SAFETY: `h` is the live handle just made.
+        let a = unsafe { &(*h).inner };
+        assert_eq!(a.shape(), &[3, 2]);
+        assert_eq!(a.dtype().kind(), Some(Kind::Int32));
+        // SAFETY: `h` is live; released once, then refused the second time.
+        assert!(unsafe { release(h) }.is_ok());
+        assert_eq!(stack_len(), 1);
+        assert!(unsafe { release(h) }.is_err());
+        clear();
+        assert_eq!(stack_len(), 0);
+    }
 }

@@ -61,7 +61,7 @@ unsafe fn unary(u: &Ufunc, a: *const nd_array, out: *const nd_array) -> *mut nd_
     guard(|| {
         let a = unsafe { nd_array::borrow(a, "a")? };
         let out = unsafe { nd_array::borrow_opt(out) };
-        Ok(nd_array::into_raw(u.call(&[a], out)?))
+        super::spare::emplace(|dst| u.call_into(&[a], out, dst))
     })
 }
 
@@ -71,7 +71,9 @@ unsafe fn binary(
     b: *const nd_array,
     out: *const nd_array,
 ) -> *mut nd_array {
-    unsafe { super::two_in_one_out(a, b, out, |a, b, out| u.call(&[a, b], out)) }
+    unsafe {
+        super::two_in_one_out_into(a, b, out, |a, b, out, dst| u.call_into(&[a, b], out, dst))
+    }
 }
 
 /// NumPy's `add(a, b, out=out)`: elementwise sum (bool: logical or; integers

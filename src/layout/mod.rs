@@ -29,7 +29,7 @@ pub type LoopSteps<const N: usize> = smallvec::SmallVec<[[isize; N]; INLINE_DIMS
 /// value into the inline buffer (`SmallVec::from_slice`, or a copying loop,
 /// becomes a call to `memcpy`): every view and every new array copies its
 /// shape this way.
-#[inline]
+#[inline(always)]
 pub fn dims_of<T: Copy + Default>(s: &[T]) -> smallvec::SmallVec<[T; INLINE_DIMS]> {
     const _: () = assert!(INLINE_DIMS == 4, "dims_of spells out four cases");
     let z = T::default();
@@ -119,6 +119,7 @@ pub fn default_strides(shape: &[usize], itemsize: usize, order: Order) -> Stride
 /// otherwise): `default_strides` and `nbytes` in one pass, with the same
 /// errors (more than 64 dimensions; a size beyond `isize`). Every new array
 /// is laid out here, so it is on the path of every small ufunc call.
+#[inline]
 pub fn contiguous(shape: &[usize], itemsize: usize, order: Order) -> Result<(Strides, usize)> {
     check_ndim(shape.len())?;
     match fill_contiguous(shape, itemsize, order) {
@@ -131,6 +132,7 @@ pub fn contiguous(shape: &[usize], itemsize: usize, order: Order) -> Result<(Str
 /// overflows `isize`. As NumPy, overflow is judged on the non-zero
 /// dimensions (`(0, 2**62)` of float64 is too big), and a zero-length axis
 /// makes every stride zero.
+#[inline]
 fn fill_contiguous(shape: &[usize], itemsize: usize, order: Order) -> (Strides, Option<usize>) {
     let ndim = shape.len();
     if ndim <= INLINE_DIMS {

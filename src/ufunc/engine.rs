@@ -7,6 +7,7 @@
 //! first then outputs, as NumPy's inner loops do, so a later fused-expression
 //! engine can call them block by block.
 
+use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use crate::array::Array;
@@ -186,6 +187,36 @@ impl Ufunc {
     /// must have the broadcast shape and accept the result under same_kind
     /// casting); returns the result (a view of `out` when given).
     pub fn call(&self, inputs: &[&Array], out: Option<&Array>) -> Result<Array> {
+        let mut result = MaybeUninit::uninit();
+        self.call_into(inputs, out, &mut result)?;
+        // SAFETY: `call_into` wrote the result when it returned Ok.
+        Ok(unsafe { result.assume_init() })
+    }
+
+    /// `call` writing the result into `dst` (initialised on `Ok`, untouched
+    /// on error): the C boundary passes the new handle's own memory, so the
+    /// small call's result is built where it will live instead of being
+    /// moved there field by field (those moves were a fifth of a 10-element
+    /// `nd_add`, mostly stalls reading back bytes just written).
+    #[inline(always)]
+    pub fn call_into(
+        &self,
+        inputs: &[&Array],
+        out: Option<&Array>,
+        dst: &mut MaybeUninit<Array>,
+    ) -> Result<()> {
+        if inputs.len() == self.nin {
+            if let Some(done) = self.try_small_contiguous(inputs, out, dst) {
+                return done;
+            }
+        }
+        dst.write(self.call_general(inputs, out)?);
+        Ok(())
+    }
+
+    /// `call` for the calls the small path declined.
+    #[inline(never)]
+    fn call_general(&self, inputs: &[&Array], out: Option<&Array>) -> Result<Array> {
         if inputs.len() != self.nin {
             bail!(
                 Type,
@@ -195,17 +226,16 @@ impl Ufunc {
                 inputs.len()
             );
         }
-        if let Some(done) = self.try_small_contiguous(inputs, out) {
-            return done;
-        }
         let had_weak = inputs.iter().any(|a| a.is_weak());
         let converted = self.weak_operands(inputs)?;
         let inputs: Vec<&Array> = converted.iter().collect();
         let inputs = inputs.as_slice();
         // With Python scalars converted (`x * 3`), the small path may fit.
         if had_weak && converted.iter().all(|a| !a.is_weak()) {
-            if let Some(done) = self.try_small_contiguous(inputs, out) {
-                return done;
+            let mut result = MaybeUninit::uninit();
+            if let Some(done) = self.try_small_contiguous(inputs, out, &mut result) {
+                // SAFETY: the small path wrote the result when it gave Ok.
+                return done.map(|()| unsafe { result.assume_init() });
             }
         }
         let (lp, shape) = self.loop_and_shape(inputs)?;
@@ -261,11 +291,13 @@ impl Ufunc {
     /// contiguous `out` of the loop's output type that overlaps no input
     /// (or is one exactly), below the parallel threshold. None: take the
     /// general path.
+    #[inline(always)]
     fn try_small_contiguous(
         &self,
         inputs: &[&Array],
         out: Option<&Array>,
-    ) -> Option<Result<Array>> {
+        dst: &mut MaybeUninit<Array>,
+    ) -> Option<Result<()>> {
         const MAX_IN: usize = 3;
         let n_in = inputs.len();
         if n_in != self.nin || n_in > MAX_IN || self.check.is_some() {
@@ -288,7 +320,7 @@ impl Ufunc {
             if !s.is_empty() {
                 if shape.is_empty() {
                     shape = s;
-                } else if shape != s {
+                } else if !same_dims(shape, s) {
                     return None;
                 }
                 steps[i] = k.size() as isize;
@@ -306,13 +338,14 @@ impl Ufunc {
             return None;
         }
         let out_kind = lp.types[n_in];
-        let result = match out {
+        // Every check is done: from here the result is written to `dst`.
+        let result = dst.write(match out {
             None => match Array::empty_scalar(out_kind, shape) {
                 Ok(r) => r,
                 Err(e) => return Some(Err(e)),
             },
             Some(o) => {
-                if o.shape() != shape
+                if !same_dims(o.shape(), shape)
                     || !o.is_writeable()
                     || o.dtype().kind() != Some(out_kind)
                     || !o.is_dense()
@@ -335,14 +368,14 @@ impl Ufunc {
                 }
                 o.view()
             }
-        };
+        });
         ptrs[n_in] = result.data_ptr();
         steps[n_in] = out_kind.size() as isize;
         // SAFETY: every operand is a dense, aligned run of `n` elements of
         // the loop's types, or one element read with step 0; the output is
         // writable and overlaps an input only exactly (elementwise in place).
         unsafe { (lp.func)(&ptrs[..n_in + 1], &steps[..n_in + 1], n) };
-        Some(Ok(result))
+        Some(Ok(()))
     }
 
     /// May this call write its result into `inputs[k]` (a binding's
@@ -652,6 +685,13 @@ impl Ufunc {
 }
 
 /// The broadcast shape of the operands, or NumPy's message listing them.
+/// `a == b` for shapes, element by element: the slice comparison is a call
+/// to libc's `memcmp`, measurable on a small call's path.
+#[inline(always)]
+fn same_dims(a: &[usize], b: &[usize]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 fn broadcast_operands(shapes: &[&[usize]]) -> Result<Vec<usize>> {
     layout::broadcast_shapes(shapes).map_err(|_| {
         let listed: String = shapes
