@@ -90,6 +90,29 @@ def test_large_in_place_and_overlap():
     assert np.array_equal(r, np.arange(400_000.0)[::-1] * 3.0)
 
 
+@pytest.mark.parametrize("code", ["f8", "f4", "i2", "u1", "c16"])
+def test_outputs_beyond_the_streaming_minimum_match_numpy(code):
+    # Outputs of 16 MiB and more are written through a scratch block with
+    # streaming stores (iter/stream.rs): a head up to the first cache line,
+    # whole blocks, a tail. Offsets of one element shift the head; `out=`
+    # in place, reversed and broadcast inputs go the same way.
+    n = (16 << 20) // np.dtype(code).itemsize + 4099
+    rng = np.random.default_rng(7)
+    a = (rng.standard_normal(n + 1) * 50).astype(code)
+    b = (rng.standard_normal(n + 1) * 50).astype(code)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for x, y in [(a[1:], b[:-1]), (a[:-1], b[1:][::-1]), (a[1:], b[:1])]:
+            assert np.array_equal(np.asarray(nd.add(x, y)), np.add(x, y))
+            out = np.zeros(n + 1, code)[1:]
+            assert nd.multiply(x, y, out=out) is out
+            assert np.array_equal(out, np.multiply(x, y))
+        ours, theirs = a.copy(), a.copy()
+        nd.subtract(ours, b, out=ours)
+        np.subtract(theirs, b, out=theirs)
+        assert np.array_equal(ours, theirs)
+
+
 def test_zero_stride_output_is_written_in_order():
     # An output whose elements share memory: one thread writes, last wins,
     # as NumPy's sequential loop.

@@ -42,7 +42,10 @@ macro_rules! with_uint_of_size {
     };
 }
 
+mod stream;
 mod units;
+
+pub(crate) use stream::{STREAM_MIN, streamed};
 
 use crate::layout::{self, Dims};
 use units::Grid;

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Kind, can_cast};
 use crate::error::{Result, bail, err};
-use crate::iter::{for_each_run, for_each_run_par};
+use crate::iter::{STREAM_MIN, for_each_run, for_each_run_par, streamed};
 use crate::layout::{self, Order};
 use crate::ufunc::cast::{assign, astype, may_share_memory};
 
@@ -638,14 +638,26 @@ impl Ufunc {
         // A self-overlapping output (zero strides from `as_strided`) is
         // written by one thread, so the last write wins as in NumPy.
         let parallel = !layout::may_self_overlap(shape, out.strides(), out.itemsize());
+        // An output too large to stay in cache is written with streaming
+        // stores (`iter::streamed`), saving the read of each line first.
+        let out_size = out.itemsize();
+        let stream = out.nbytes() >= STREAM_MIN;
         macro_rules! walk {
-            ($ptrs:expr, $strides:expr, $sizes:expr, $run:expr) => {
+            ($ptrs:expr, $strides:expr, $sizes:expr, $run:expr) => {{
+                let kernel = $run;
+                let run = |p, s, n| {
+                    if stream {
+                        streamed(p, s, n, out_size, &kernel)
+                    } else {
+                        kernel(p, s, n)
+                    }
+                };
                 if parallel {
-                    for_each_run_par(shape, $ptrs, $strides, $sizes, self.parallel_min(), $run)
+                    for_each_run_par(shape, $ptrs, $strides, $sizes, self.parallel_min(), run)
                 } else {
-                    for_each_run(shape, $ptrs, $strides, $run)
+                    for_each_run(shape, $ptrs, $strides, run)
                 }
-            };
+            }};
         }
         // The output is operand 0 for the engine (it follows the output's
         // layout); kernels get inputs first, as NumPy's loops do.
@@ -660,19 +672,27 @@ impl Ufunc {
                     [out.data_ptr(), a.data_ptr()],
                     [out.strides(), a.strides()],
                     [0, a.itemsize()],
-                    |[o, x], [so, sx], n| (lp.func)(&[x, o], &[sx, so], n)
+                    |[o, x]: [*mut u8; 2], [so, sx]: [isize; 2], n: usize| (lp.func)(
+                        &[x, o],
+                        &[sx, so],
+                        n
+                    )
                 ),
                 [a, b] => walk!(
                     [out.data_ptr(), a.data_ptr(), b.data_ptr()],
                     [out.strides(), a.strides(), b.strides()],
                     [0, a.itemsize(), b.itemsize()],
-                    |[o, x, y], [so, sx, sy], n| (lp.func)(&[x, y, o], &[sx, sy, so], n)
+                    |[o, x, y]: [*mut u8; 3], [so, sx, sy]: [isize; 3], n: usize| (lp.func)(
+                        &[x, y, o],
+                        &[sx, sy, so],
+                        n
+                    )
                 ),
                 [a, b, c] => walk!(
                     [out.data_ptr(), a.data_ptr(), b.data_ptr(), c.data_ptr()],
                     [out.strides(), a.strides(), b.strides(), c.strides()],
                     [0, a.itemsize(), b.itemsize(), c.itemsize()],
-                    |[o, x, y, z], [so, sx, sy, sz], n| (lp.func)(
+                    |[o, x, y, z]: [*mut u8; 4], [so, sx, sy, sz]: [isize; 4], n: usize| (lp.func)(
                         &[x, y, z, o],
                         &[sx, sy, sz, so],
                         n
@@ -684,7 +704,6 @@ impl Ufunc {
     }
 }
 
-/// The broadcast shape of the operands, or NumPy's message listing them.
 /// `a == b` for shapes, element by element: the slice comparison is a call
 /// to libc's `memcmp`, measurable on a small call's path.
 #[inline(always)]
@@ -692,6 +711,7 @@ fn same_dims(a: &[usize], b: &[usize]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
+/// The broadcast shape of the operands, or NumPy's message listing them.
 fn broadcast_operands(shapes: &[&[usize]]) -> Result<Vec<usize>> {
     layout::broadcast_shapes(shapes).map_err(|_| {
         let listed: String = shapes
