@@ -52,10 +52,25 @@ class _DType:
 
 def _numpy_dtype_of_string(s):
     """numpy.dtype from ndcore's own dtype string (a typestr, or a Python
-    literal for records and sub-arrays, read without evaluation)."""
+    literal for records and sub-arrays, read without evaluation). Builtin
+    typestrs are remembered: every new array's `dtype` comes here."""
+    dt = _TYPESTR_DTYPES.get(s)
+    if dt is not None:
+        return dt
     if s[:1] in "[{(":
         return _np.dtype(ast.literal_eval(s))
-    return _np.dtype(s)
+    dt = _np.dtype(s)
+    if len(_TYPESTR_DTYPES) < 64:
+        _TYPESTR_DTYPES[s] = dt
+    return dt
+
+
+_TYPESTR_DTYPES = {}
+# Native numbers whose ctypes value converts exactly to the NumPy scalar.
+_NATIVE_CTYPES = {_np.dtype(k): v for k, v in [
+    ("f8", ctypes.c_double), ("f4", ctypes.c_float), ("i8", ctypes.c_int64), ("i4", ctypes.c_int32),
+    ("i2", ctypes.c_int16), ("i1", ctypes.c_int8), ("u8", ctypes.c_uint64), ("u4", ctypes.c_uint32),
+    ("u2", ctypes.c_uint16), ("u1", ctypes.c_uint8), ("?", ctypes.c_bool)]}
 
 
 def _describe(dt):
@@ -188,8 +203,11 @@ class ndarray:
     @property
     def dtype(self):
         if self._dtype is None:
-            d = _DType(_c.nd_array_dtype(self._h))
-            self._dtype = _numpy_dtype_of_string(_dtype_string(d.h))
+            d = check_handle(_c.nd_array_dtype(self._h))
+            try:
+                self._dtype = _numpy_dtype_of_string(_dtype_string(d))
+            finally:
+                _c.nd_dtype_free(d)
         return self._dtype
 
     @property
@@ -306,6 +324,11 @@ class ndarray:
     def _item(self):
         """The single element of a 0-d array as a NumPy scalar."""
         dt = self.dtype
+        ctype = _NATIVE_CTYPES.get(dt)
+        if ctype is not None:
+            # Read in place: a reduction's result comes here.
+            p = check_handle(_c.nd_array_data(self._h))
+            return dt.type(ctype.from_address(p).value)
         if dt.fields is not None:
             p = check_handle(_c.nd_array_data(self._h))
             return _np.frombuffer(ctypes.string_at(p, dt.itemsize), dtype=dt)[0]
@@ -981,10 +1004,16 @@ def _huge_int_operands(x1, x2):
 
 
 def _binary_operands(x1, x2):
-    """The two operands of a binary ufunc as arrays (Python scalars weak)."""
-    if type(x1) is int or type(x2) is int:
+    """The two operands of a binary ufunc as arrays (Python scalars weak).
+    Spelled out for the common cases: on a small array the Python work
+    around the C call is most of an operation's time."""
+    t1, t2 = type(x1), type(x2)
+    if t1 is ndarray and t2 is ndarray:
+        return x1, x2
+    if (t1 is int and not -(2**63) <= x1 < 2**64) or (t2 is int and not -(2**63) <= x2 < 2**64):
         x1, x2 = _huge_int_operands(x1, x2)
-    return _ufunc_operand(x1), _ufunc_operand(x2)
+    return (x1 if type(x1) is ndarray else _ufunc_operand(x1),
+            x2 if type(x2) is ndarray else _ufunc_operand(x2))
 
 
 def _new_operand(x):
