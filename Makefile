@@ -230,8 +230,11 @@ bench: venv lib
 	$(CC) -std=c11 -O2 -Iinclude bench/small_call.c -L$(RELEASE) -lndcore \
 	    -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/small_call
 	./$(BUILD)/small_call
+	$(CC) -std=c11 -O2 -Iinclude bench/paper_fx.c -L$(RELEASE) -lndcore \
+	    -Wl,-rpath,$(abspath $(RELEASE)) -o $(BUILD)/paper_fx
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r python/requirements-bench.txt
-	NDCORE_LIB=$(abspath $(SHARED)) PYTHONPATH=python $(PYTHON) bench/compare.py
+	NDCORE_LIB=$(abspath $(SHARED)) NDCORE_PAPER_FX=$(abspath $(BUILD))/paper_fx PYTHONPATH=python \
+	    $(PYTHON) bench/compare.py
 
 # The matrix products again with the system-blas build.
 bench-blas: venv

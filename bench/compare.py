@@ -103,10 +103,35 @@ def paper():
         wx = nd.asarray(x)
         row("paper", f"f(x) = x**2 - 3x + 4 at {n:.0e}", 8 * x.nbytes, lambda: x**2 - 3 * x + 4,
             lambda: wx**2 - 3 * wx + 4)
+    paper_from_c()
     i, j, k = np.ogrid[-100:100, -100:100, -100:100]
     wi, wj, wk = nd.asarray(i), nd.asarray(j), nd.asarray(k)
     row("paper", "distance grid 200^3", 8 * 200**3 * 4, lambda: np.sqrt(i**2 + j**2 + k**2),
         lambda: nd.sqrt(wi**2 + wj**2 + wk**2))
+
+
+def paper_from_c():
+    """f(x) through the C API (bench/paper_fx.c, built by `make bench` and
+    named by NDCORE_PAPER_FX) against NumPy's Python expression: the C
+    library's own time, without the ctypes binding's ~2 us a call."""
+    exe = os.environ.get("NDCORE_PAPER_FX")
+    if not exe:
+        return
+    import subprocess
+    sizes = (10**5, 10**7)
+    out = subprocess.run([exe, *map(str, sizes)], check=True, capture_output=True, text=True).stdout
+    seconds = {int(n): float(t) for n, t in (line.split() for line in out.splitlines())}
+    for n in sizes:
+        x = np.arange(n, dtype=np.float64)
+        f = lambda: x**2 - 3 * x + 4  # noqa: E731
+        warm = _once(f)
+        calls = max(1, round(0.02 / warm)) if warm < 0.002 else 1
+        tn = min(_best_call(f, calls) for _ in range(REPEAT))
+        tc = seconds[n]
+        name = f"f(x) at {n:.0e}, ndcore from C"
+        RESULTS.append(("paper", name, tn / tc))
+        print(f"{name:<34} {8 * x.nbytes / tn / 1e9:8.1f} {8 * x.nbytes / tc / 1e9:8.1f} {tn / tc:7.2f}x",
+              flush=True)
 
 
 def reductions():
