@@ -205,10 +205,8 @@ impl Ufunc {
         out: Option<&Array>,
         dst: &mut MaybeUninit<Array>,
     ) -> Result<()> {
-        if inputs.len() == self.nin {
-            if let Some(done) = self.try_small_contiguous(inputs, out, dst) {
-                return done;
-            }
+        if let Some(done) = self.try_small_contiguous(inputs, out, dst) {
+            return done;
         }
         dst.write(self.call_general(inputs, out)?);
         Ok(())
@@ -338,7 +336,8 @@ impl Ufunc {
             return None;
         }
         let out_kind = lp.types[n_in];
-        // Every check is done: from here the result is written to `dst`.
+        // `dst` is written once the result exists: the checks of `out`
+        // below return before that.
         let result = dst.write(match out {
             None => match Array::empty_scalar(out_kind, shape) {
                 Ok(r) => r,
