@@ -57,7 +57,15 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
         let groups = m.div_ceil(ROWS);
         if m * k >= PARALLEL_MIN / 4 && m >= 64 {
             use rayon::prelude::*;
-            (0..groups).into_par_iter().with_min_len(4).for_each(block);
+            // One contiguous range of rows a thread: each streams its part
+            // of the matrix, and a call makes as many tasks as threads
+            // (rayon's adaptive split made about sixteen; measured
+            // 118-139 us against 138-148 us on 1000^2, alternating).
+            let threads = rayon::current_num_threads();
+            let per = groups.div_ceil(threads);
+            (0..threads)
+                .into_par_iter()
+                .for_each(|t| (t * per..((t + 1) * per).min(groups)).for_each(block));
         } else {
             (0..groups).for_each(block);
         }
