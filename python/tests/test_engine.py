@@ -113,6 +113,20 @@ def test_outputs_beyond_the_streaming_minimum_match_numpy(code):
         assert np.array_equal(ours, theirs)
 
 
+@pytest.mark.parametrize("src,dst", [("f4", "f8"), ("f8", "c16"), ("i2", "f4"), ("f8", "u1")])
+def test_casts_beyond_the_streaming_minimum_match_numpy(src, dst):
+    # Cast destinations of 16 MiB and more are streamed as ufunc outputs
+    # are; a destination one element into its buffer shifts the head.
+    n = (16 << 20) // np.dtype(dst).itemsize + 3001
+    a = (np.random.default_rng(3).standard_normal(n + 1) * 100).astype(src)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.array_equal(np.asarray(nd.asarray(a[1:]).astype(dst)), a[1:].astype(dst))
+        out = np.zeros(n + 1, dst)
+        nd.asarray(out)[1:] = a[:-1][::-1]  # assignment casts as NumPy's
+        assert np.array_equal(out[1:], a[:-1][::-1].astype(dst)) and out[0] == 0
+
+
 def test_zero_stride_output_is_written_in_order():
     # An output whose elements share memory: one thread writes, last wins,
     # as NumPy's sequential loop.

@@ -6,7 +6,8 @@ use crate::array::Array;
 use crate::dtype::{Casting, DType, Element, ScalarType, Value, can_cast};
 use crate::error::{Result, bail};
 use crate::iter::{
-    PARALLEL_MIN, copy_elements, copy_elements_where, for_each_run, for_each_run_par,
+    PARALLEL_MIN, STREAM_MIN, copy_elements, copy_elements_where, for_each_run, for_each_run_par,
+    streamed,
 };
 use crate::layout::Order;
 use crate::with_element_type;
@@ -251,6 +252,18 @@ unsafe fn walk_pair(
 ) {
     let sizes = [0, src.dtype.itemsize()];
     let (ptrs, strides) = ([dst.ptr, src.ptr], [dst.strides, src.strides]);
+    // A destination too large to stay in cache is written with streaming
+    // stores, as the ufunc engine's outputs are.
+    let out_size = dst.dtype.itemsize();
+    let stream = shape.iter().product::<usize>().saturating_mul(out_size) >= STREAM_MIN;
+    let run = |p, s, n| {
+        if stream {
+            // SAFETY: as `run` itself (forwarded from the caller).
+            unsafe { streamed(p, s, n, out_size, &run) }
+        } else {
+            run(p, s, n)
+        }
+    };
     // SAFETY: forwarded from the caller.
     unsafe { for_each_run_par(shape, ptrs, strides, sizes, min_parallel, run) }
 }
