@@ -45,7 +45,7 @@ macro_rules! with_uint_of_size {
 mod stream;
 mod units;
 
-pub(crate) use stream::{STREAM_MIN, streamed};
+pub(crate) use stream::with_streaming;
 
 use crate::layout::{self, Dims};
 use units::Grid;

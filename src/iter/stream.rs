@@ -30,7 +30,30 @@ const CAN_STREAM: bool = cfg!(target_arch = "x86_64");
 /// there for the next operation anyway. Measured on 2^25 float64 `add`
 /// into `out=`: 24-25 ms streamed against 25-29 ms (best of 15, five
 /// alternations).
-pub(crate) const STREAM_MIN: usize = 16 << 20;
+const STREAM_MIN: usize = 16 << 20;
+
+/// `run` for an output of `out_bytes` in all (operand 0, `out_size`-byte
+/// elements): as it is below `STREAM_MIN`, else each run through
+/// `streamed`. The one place the engine and the casts decide to stream.
+///
+/// # Safety
+/// The returned closure may only be called as `run` may (`streamed`'s
+/// contract).
+pub(crate) unsafe fn with_streaming<const N: usize>(
+    out_bytes: usize,
+    out_size: usize,
+    run: impl Fn([*mut u8; N], [isize; N], usize) + Sync,
+) -> impl Fn([*mut u8; N], [isize; N], usize) + Sync {
+    let stream = out_bytes >= STREAM_MIN;
+    move |p, s, n| {
+        if stream {
+            // SAFETY: the caller calls this only as it may call `run`.
+            unsafe { streamed(p, s, n, out_size, &run) }
+        } else {
+            run(p, s, n)
+        }
+    }
+}
 
 /// Call `run(ptrs, steps, len)` over the run of `n` elements at `ptrs`
 /// (operand 0 the output, `out_size`-byte elements, contiguous), in blocks

@@ -6,8 +6,8 @@ use crate::array::Array;
 use crate::dtype::{Casting, DType, Element, ScalarType, Value, can_cast};
 use crate::error::{Result, bail};
 use crate::iter::{
-    PARALLEL_MIN, STREAM_MIN, copy_elements, copy_elements_where, for_each_run, for_each_run_par,
-    streamed,
+    PARALLEL_MIN, copy_elements, copy_elements_where, for_each_run, for_each_run_par,
+    with_streaming,
 };
 use crate::layout::Order;
 use crate::with_element_type;
@@ -255,17 +255,12 @@ unsafe fn walk_pair(
     // A destination too large to stay in cache is written with streaming
     // stores, as the ufunc engine's outputs are.
     let out_size = dst.dtype.itemsize();
-    let stream = shape.iter().product::<usize>().saturating_mul(out_size) >= STREAM_MIN;
-    let run = |p, s, n| {
-        if stream {
-            // SAFETY: as `run` itself (forwarded from the caller).
-            unsafe { streamed(p, s, n, out_size, &run) }
-        } else {
-            run(p, s, n)
-        }
-    };
-    // SAFETY: forwarded from the caller.
-    unsafe { for_each_run_par(shape, ptrs, strides, sizes, min_parallel, run) }
+    let out_bytes = shape.iter().product::<usize>().saturating_mul(out_size);
+    // SAFETY: forwarded from the caller (the runs are `run`'s).
+    unsafe {
+        let run = with_streaming(out_bytes, out_size, run);
+        for_each_run_par(shape, ptrs, strides, sizes, min_parallel, run)
+    }
 }
 
 /// Convert every element of `src` into `dst` over `shape`.

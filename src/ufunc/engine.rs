@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Kind, can_cast};
 use crate::error::{Result, bail, err};
-use crate::iter::{STREAM_MIN, for_each_run, for_each_run_par, streamed};
+use crate::iter::{for_each_run, for_each_run_par, with_streaming};
 use crate::layout::{self, Order};
 use crate::ufunc::cast::{assign, astype, may_share_memory};
 
@@ -318,7 +318,7 @@ impl Ufunc {
             if !s.is_empty() {
                 if shape.is_empty() {
                     shape = s;
-                } else if !same_dims(shape, s) {
+                } else if !layout::same_shape(shape, s) {
                     return None;
                 }
                 steps[i] = k.size() as isize;
@@ -344,7 +344,7 @@ impl Ufunc {
                 Err(e) => return Some(Err(e)),
             },
             Some(o) => {
-                if !same_dims(o.shape(), shape)
+                if !layout::same_shape(o.shape(), shape)
                     || !o.is_writeable()
                     || o.dtype().kind() != Some(out_kind)
                     || !o.is_dense()
@@ -637,20 +637,11 @@ impl Ufunc {
         // A self-overlapping output (zero strides from `as_strided`) is
         // written by one thread, so the last write wins as in NumPy.
         let parallel = !layout::may_self_overlap(shape, out.strides(), out.itemsize());
-        // An output too large to stay in cache is written with streaming
-        // stores (`iter::streamed`), saving the read of each line first.
-        let out_size = out.itemsize();
-        let stream = out.nbytes() >= STREAM_MIN;
         macro_rules! walk {
             ($ptrs:expr, $strides:expr, $sizes:expr, $run:expr) => {{
-                let kernel = $run;
-                let run = |p, s, n| {
-                    if stream {
-                        streamed(p, s, n, out_size, &kernel)
-                    } else {
-                        kernel(p, s, n)
-                    }
-                };
+                // An output too large to stay in cache is written with
+                // streaming stores, saving the read of each line first.
+                let run = with_streaming(out.nbytes(), out.itemsize(), $run);
                 if parallel {
                     for_each_run_par(shape, $ptrs, $strides, $sizes, self.parallel_min(), run)
                 } else {
@@ -701,13 +692,6 @@ impl Ufunc {
             }
         }
     }
-}
-
-/// `a == b` for shapes, element by element: the slice comparison is a call
-/// to libc's `memcmp`, measurable on a small call's path.
-#[inline(always)]
-fn same_dims(a: &[usize], b: &[usize]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The broadcast shape of the operands, or NumPy's message listing them.
