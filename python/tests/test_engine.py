@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import ndcore as nd
 
-# Above the engine's PARALLEL_MIN (2**18 elements; 2**13 for libm ufuncs),
+# Above the engine's PARALLEL_MIN (2**15 elements; 2**13 for libm ufuncs),
 # so threads and tiles run.
 LAYOUTS = ["c", "f", "t", "neg", "step2", "bcast_row", "bcast_col"]
 
@@ -348,8 +348,10 @@ def test_python_ints_beyond_64_bits(dtype):
 
 # In place: the output is exactly an input (a += b, add(a, b, out=b),
 # clip(a, lo, hi, out=a)), with run lengths around the dense loop's groups
-# (8 elements, 32 for bytes) and array or scalar operands on either side.
-IN_PLACE_SIZES = [1, 7, 8, 9, 31, 32, 33, 100, 1001]
+# (8 elements, 32 for bytes) and array or scalar operands on either side,
+# and above the thread threshold (2**15), where the dense call is cut into
+# pieces for the team.
+IN_PLACE_SIZES = [1, 7, 8, 9, 31, 32, 33, 100, 1001, 2**15 + 9, 100_003]
 
 
 def _values(code, n, seed):
@@ -435,6 +437,31 @@ def test_unary_clip_and_operators_in_place_match_numpy(code, n):
     t *= 2
     t -= t
     assert np.array_equal(a, t)
+
+
+@pytest.mark.parametrize("code", ["u1", "i4", "f4", "f8", "c16"])
+@pytest.mark.parametrize("n", [2**15 - 1, 2**15, 2**15 + 513, 100_003, 2**18 + 5])
+def test_dense_calls_split_for_threads_match_numpy(code, n):
+    # One to three dense inputs (0-d and Python scalars read with step 0)
+    # into new results, around the size where the call is cut into pieces.
+    x, y = _values(code, n, 11 * n), _values(code, n, 13 * n)
+    a, b = nd.asarray(x), nd.asarray(y)
+    cond = x.real > 0 if code != "u1" else x > 50
+    c = nd.asarray(cond)
+    pairs = [
+        (np.negative(x), nd.negative(a)),
+        (np.add(x, y), nd.add(a, b)),
+        (np.multiply(3, x), 3 * a),
+        (np.subtract(x, 2), a - 2),
+        (np.maximum(np.asarray(y[5]), x), nd.maximum(nd.asarray(np.asarray(y[5])), a)),
+        (np.where(cond, x, y), nd.where(c, a, b)),
+        (np.where(cond, x, 0), nd.where(c, a, 0)),
+    ]
+    if code != "c16":
+        pairs.append((np.clip(x, 2, 9), nd.clip(a, 2, 9)))
+    for i, (want, got) in enumerate(pairs):
+        assert got.dtype == want.dtype, i
+        assert np.array_equal(np.asarray(got), want), i
 
 
 # Temporary elision (NumPy's): the binding writes `t <op> y` into `t` when

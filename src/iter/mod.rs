@@ -7,7 +7,7 @@
 //! the tile axis times a block of the inner axis), so that:
 //! - operands whose layouts disagree (`M.T + M`) are read in cache-sized
 //!   tiles (`layout::tile_axis` picks the axis);
-//! - large work is split across threads (rayon) as ranges of units, with
+//! - large work is split across threads (the `team`) as ranges of units, with
 //!   no thread overhead below `PARALLEL_MIN` elements;
 //! - a later fused-expression engine can run a chain of kernels per unit.
 
@@ -43,6 +43,7 @@ macro_rules! with_uint_of_size {
 }
 
 mod stream;
+pub(crate) mod team;
 mod units;
 
 pub(crate) use stream::with_streaming;
@@ -50,10 +51,15 @@ pub(crate) use stream::with_streaming;
 use crate::layout::{self, Dims};
 use units::Grid;
 
-/// Below this many elements a memory-bound call stays on the calling
-/// thread: measured here, an in-cache add of 2^17 float64 is slower on two
-/// threads than on one (waking the pool costs tens of microseconds).
-pub(crate) const PARALLEL_MIN: usize = 1 << 18;
+/// Below this many elements a memory-bound elementwise call stays on the
+/// calling thread. Measured here with the team (`team`), `add` of float64
+/// into `out=`: 2^15 elements 7.9-8.0 us on two threads against 8.5 on
+/// one, 2^14 equal, 2^13 slower (5.4-7.1 us against 4.8).
+pub(crate) const PARALLEL_MIN: usize = 1 << 15;
+/// The same for reductions, which split less evenly (pairwise halves,
+/// accumulator rows): an in-cache sum of 2^17 float64 is no faster on two
+/// threads.
+pub(crate) const REDUCE_PARALLEL_MIN: usize = 1 << 18;
 /// The same for loops that compute much per element (libm calls: exp of
 /// 2^16 float64 runs 1.8x faster on two threads).
 pub(crate) const PARALLEL_MIN_COMPUTE: usize = 1 << 13;
@@ -96,7 +102,7 @@ pub unsafe fn for_each_run<const N: usize>(
 
 /// For elementwise work: as `for_each_run`, but mismatched layouts are
 /// walked in tiles (inner runs in pieces) and large work is split across
-/// the rayon pool: `run` is called concurrently on disjoint runs, in no
+/// the team (`team::for_pieces`): `run` is called concurrently on disjoint runs, in no
 /// particular order. Elementwise kernels give the same result either way.
 /// `sizes` gives each input operand's element size (0 for outputs): an
 /// input that strides far along the inner run may then be read through a
@@ -123,7 +129,7 @@ pub unsafe fn for_each_run_par<const N: usize>(
         return;
     }
     let threads = if total >= min_parallel {
-        rayon::current_num_threads()
+        team::threads()
     } else {
         1
     };
@@ -132,7 +138,7 @@ pub unsafe fn for_each_run_par<const N: usize>(
         run(ptrs, steps[0], dims[0]);
         return;
     }
-    // Four pieces a thread lets the pool even out uneven cores.
+    // Four pieces a thread let the team even out uneven cores.
     let pieces = if threads > 1 { threads * 4 } else { 1 };
     let grid = Grid::new(&dims, &steps, Some(sizes), Some(pieces));
     let pieces = pieces.min(grid.units());
@@ -141,7 +147,7 @@ pub unsafe fn for_each_run_par<const N: usize>(
 }
 
 /// Walk all of `grid`'s units: on the calling thread when `pieces <= 1`,
-/// else as `pieces` contiguous ranges of units spawned on the rayon pool.
+/// else as `pieces` contiguous ranges of units shared by the team.
 ///
 /// # Safety
 /// As `Grid::walk` for every unit; concurrently run ranges must touch
@@ -160,17 +166,12 @@ unsafe fn walk_in_pieces<const N: usize>(
         return;
     }
     let shared = Shared(ptrs);
-    let run = &run;
-    rayon::scope(|s| {
-        for piece in 0..pieces {
-            let (start, end) = (units * piece / pieces, units * (piece + 1) / pieces);
-            s.spawn(move |_| {
-                let shared = shared;
-                let mut call = |p, st, n| run(p, st, n);
-                // SAFETY: forwarded from the caller; ranges are disjoint.
-                unsafe { grid.walk(shared.0, start, end, &mut call) };
-            });
-        }
+    team::for_pieces(pieces, &|piece| {
+        let (start, end) = (units * piece / pieces, units * (piece + 1) / pieces);
+        let shared = shared;
+        let mut call = |p, st, n| run(p, st, n);
+        // SAFETY: forwarded from the caller; ranges are disjoint.
+        unsafe { grid.walk(shared.0, start, end, &mut call) };
     });
 }
 
@@ -219,7 +220,7 @@ pub unsafe fn copy_elements(
 }
 
 /// For reductions: as `for_each_run` (inner runs whole, outer axes in
-/// order), but large work goes to the rayon pool in pieces that never
+/// order), but large work goes to the team in pieces that never
 /// share an accumulator element, each of which sees its values in the same
 /// order as on one thread, so results are identical: when every outer axis
 /// moves operand `key` (the accumulator), ranges of outer iterations;
@@ -243,8 +244,8 @@ pub unsafe fn for_each_run_outer_par<const N: usize>(
         return;
     }
     let inner = dims.len() - 1;
-    let threads = rayon::current_num_threads();
-    if total >= PARALLEL_MIN
+    let threads = team::threads();
+    if total >= REDUCE_PARALLEL_MIN
         && threads > 1
         && inner > 0
         && steps[inner][key] != 0
@@ -261,9 +262,10 @@ pub unsafe fn for_each_run_outer_par<const N: usize>(
     }
     let grid = Grid::new(&dims, &steps, None, None);
     let units = grid.units();
-    let split = total >= PARALLEL_MIN && threads > 1 && steps[..inner].iter().all(|s| s[key] != 0);
+    let split =
+        total >= REDUCE_PARALLEL_MIN && threads > 1 && steps[..inner].iter().all(|s| s[key] != 0);
     let pieces = if split {
-        (rayon::current_num_threads() * 4).min(units)
+        (team::threads() * 4).min(units)
     } else {
         1
     };
@@ -276,7 +278,7 @@ pub unsafe fn for_each_run_outer_par<const N: usize>(
 const COLUMN_MIN: usize = 64;
 
 /// Walk loop dimensions `dims` as up to `pieces` column ranges of the inner
-/// axis on the rayon pool; each range visits the outer axes in order.
+/// axis shared by the team; each range visits the outer axes in order.
 /// Inner runs are cut at range boundaries.
 ///
 /// # Safety
@@ -292,22 +294,17 @@ unsafe fn walk_columns<const N: usize>(
     let len = dims[inner];
     let width = len.div_ceil(pieces).max(COLUMN_MIN).next_multiple_of(8);
     let shared = Shared(ptrs);
-    let run = &run;
-    rayon::scope(|s| {
-        for start in (0..len).step_by(width) {
-            s.spawn(move |_| {
-                let shared = shared;
-                let mut piece: Dims = dims.iter().copied().collect();
-                piece[inner] = width.min(len - start);
-                let p = std::array::from_fn(|k| {
-                    shared.0[k].wrapping_offset(start as isize * steps[inner][k])
-                });
-                let grid = Grid::new(&piece, steps, None, None);
-                let mut call = |p, st, n| run(p, st, n);
-                // SAFETY: forwarded from the caller; ranges are disjoint.
-                unsafe { grid.walk(p, 0, grid.units(), &mut call) };
-            });
-        }
+    team::for_pieces(len.div_ceil(width), &|piece| {
+        let start = piece * width;
+        let shared = shared;
+        let mut piece: Dims = dims.iter().copied().collect();
+        piece[inner] = width.min(len - start);
+        let p =
+            std::array::from_fn(|k| shared.0[k].wrapping_offset(start as isize * steps[inner][k]));
+        let grid = Grid::new(&piece, steps, None, None);
+        let mut call = |p, st, n| run(p, st, n);
+        // SAFETY: forwarded from the caller; ranges are disjoint.
+        unsafe { grid.walk(p, 0, grid.units(), &mut call) };
     });
 }
 
@@ -421,7 +418,7 @@ mod tests {
         // the next row expected), whatever thread runs it.
         for &(r, c) in &[
             (600usize, 1000usize),
-            (PARALLEL_MIN / 128 + 1, 128),
+            (REDUCE_PARALLEL_MIN / 128 + 1, 128),
             (2, 1 << 18),
         ] {
             let x: Vec<u32> = (0..r * c).map(|i| (i / c) as u32).collect();

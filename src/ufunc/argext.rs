@@ -159,7 +159,7 @@ fn arg_dense<T: ArgElem + PartialOrd, const MAX: bool>(s: &[T]) -> usize {
 }
 
 /// `arg_run` for the types whose dense runs vectorise: contiguous aligned
-/// runs by blocks (halves on the rayon pool from `PARALLEL_MIN` elements:
+/// runs by blocks (halves on the rayon pool from `REDUCE_PARALLEL_MIN` elements:
 /// the right half wins only if strictly past the left, or if it alone
 /// holds a NaN, so the first index still wins), others element by element.
 unsafe fn arg_fast<T: ArgElem + PartialOrd + Send + Sync, const MAX: bool>(
@@ -178,7 +178,7 @@ unsafe fn arg_fast<T: ArgElem + PartialOrd + Send + Sync, const MAX: bool>(
 }
 
 fn arg_split<T: ArgElem + PartialOrd + Send + Sync, const MAX: bool>(s: &[T]) -> usize {
-    if s.len() < crate::iter::PARALLEL_MIN {
+    if s.len() < crate::iter::REDUCE_PARALLEL_MIN {
         return crate::ufunc::simd::dispatch(
             #[inline(always)]
             || arg_dense::<T, MAX>(s),
@@ -330,7 +330,15 @@ mod tests {
     fn blocks_and_halves_find_the_scalar_loops_index() {
         // Pseudo-random values with many ties, over sizes around the block
         // and the parallel split, with NaNs in either half.
-        for n in [1, 7, 255, 256, 513, 5000, crate::iter::PARALLEL_MIN + 77] {
+        for n in [
+            1,
+            7,
+            255,
+            256,
+            513,
+            5000,
+            crate::iter::REDUCE_PARALLEL_MIN + 77,
+        ] {
             let v: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1009) as f64 - 500.0).collect();
             let mut cases = vec![v.clone()];
             for at in [n / 2 + 1, n - 1, 3] {

@@ -283,12 +283,13 @@ impl Ufunc {
         }
     }
 
-    /// The common small call without the general machinery's allocations:
-    /// C-contiguous, aligned, native inputs of one shape (or 0-d, read with
-    /// a zero step) already in the loop's types, a new result or a
+    /// The common dense call without the general machinery's allocations:
+    /// C-contiguous, aligned, native inputs of one shape (or 0-d, read
+    /// with a zero step) already in the loop's types, a new result or a
     /// contiguous `out` of the loop's output type that overlaps no input
-    /// (or is one exactly), below the parallel threshold. None: take the
-    /// general path.
+    /// (or is one exactly). Small calls run the kernel
+    /// directly; from the thread threshold the run is cut into pieces for
+    /// the team (`run_dense`). None: take the general path.
     #[inline(always)]
     fn try_small_contiguous(
         &self,
@@ -326,9 +327,7 @@ impl Ufunc {
         }
         // A shape an array has is valid: its product does not overflow.
         let n: usize = shape.iter().product();
-        if n >= self.parallel_min()
-            || (self.resolver == Resolver::NoBool && kinds[..n_in].iter().all(|&k| k == Kind::Bool))
-        {
+        if self.resolver == Resolver::NoBool && kinds[..n_in].iter().all(|&k| k == Kind::Bool) {
             return None;
         }
         let lp = self.find_loop(&kinds[..n_in])?;
@@ -373,8 +372,70 @@ impl Ufunc {
         // SAFETY: every operand is a dense, aligned run of `n` elements of
         // the loop's types, or one element read with step 0; the output is
         // writable and overlaps an input only exactly (elementwise in place).
-        unsafe { (lp.func)(&ptrs[..n_in + 1], &steps[..n_in + 1], n) };
+        unsafe {
+            if n < self.parallel_min() {
+                (lp.func)(&ptrs[..n_in + 1], &steps[..n_in + 1], n)
+            } else {
+                self.run_dense(lp, n_in, ptrs, steps, n)
+            }
+        };
         Some(Ok(()))
+    }
+
+    /// The small path's kernel call for work worth the team's threads (or
+    /// an output large enough to stream): the dense operands (inputs, then
+    /// the output) as one run of `n` elements for the loop engine.
+    ///
+    /// # Safety
+    /// As the kernel call in `try_small_contiguous`.
+    #[inline(never)]
+    unsafe fn run_dense(
+        &self,
+        lp: &Loop,
+        n_in: usize,
+        ptrs: [*mut u8; 4],
+        steps: [isize; 4],
+        n: usize,
+    ) {
+        // The engine takes the output first; unused operands stay null
+        // with step 0 and are never read.
+        let mut order = [0, 1, 2, 3];
+        order[0] = n_in;
+        for (i, o) in order[1..=n_in].iter_mut().enumerate() {
+            *o = i;
+        }
+        let eptrs = order.map(|i| {
+            if i <= n_in {
+                ptrs[i]
+            } else {
+                std::ptr::null_mut()
+            }
+        });
+        let esteps = order.map(|i| [if i <= n_in { steps[i] } else { 0 }]);
+        let out_size = steps[n_in] as usize;
+        let kernel = |p: [*mut u8; 4], s: [isize; 4], len: usize| {
+            let mut kp = [std::ptr::null_mut(); 4];
+            let mut ks = [0isize; 4];
+            for k in 0..=n_in {
+                kp[order[k]] = p[k];
+                ks[order[k]] = s[k];
+            }
+            // SAFETY: a piece of the caller's run (see below).
+            unsafe { (lp.func)(&kp[..n_in + 1], &ks[..n_in + 1], len) }
+        };
+        // SAFETY: forwarded from the caller; pieces write disjoint output
+        // elements, and an input is the output only exactly.
+        unsafe {
+            let run = with_streaming(n * out_size, out_size, kernel);
+            for_each_run_par(
+                &[n],
+                eptrs,
+                [&esteps[0], &esteps[1], &esteps[2], &esteps[3]],
+                [0; 4],
+                self.parallel_min(),
+                run,
+            )
+        }
     }
 
     /// May this call write its result into `inputs[k]` (a binding's

@@ -14,7 +14,7 @@ use super::{arith, compare, logic};
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Kind, KindClass, Value};
 use crate::error::{Result, bail, err};
-use crate::iter::{PARALLEL_MIN, for_each_run, for_each_run_outer_par};
+use crate::iter::{REDUCE_PARALLEL_MIN, for_each_run, for_each_run_outer_par};
 use crate::layout::{self, Order};
 use crate::ufunc::Ufunc;
 use crate::ufunc::cast::{
@@ -462,7 +462,7 @@ impl CastBlocks {
 }
 
 /// Fold elements `start..start + n` of a run into the accumulator at
-/// address `acc`, in halves on the rayon pool from `PARALLEL_MIN` elements:
+/// address `acc`, in halves on the rayon pool from `REDUCE_PARALLEL_MIN` elements:
 /// the left half into `acc`, the right into a scratch accumulator that
 /// starts as its first element (`first`), then `combine(acc, scratch)`.
 /// Only for reductions whose result does not depend on the grouping.
@@ -479,7 +479,7 @@ unsafe fn fold_halves(
     first: &(impl Fn(*mut u8, usize) + Sync),
     combine: &(impl Fn(*mut u8, *const u8) + Sync),
 ) {
-    if n < PARALLEL_MIN {
+    if n < REDUCE_PARALLEL_MIN {
         return fold(acc as *mut u8, start, n);
     }
     let mid = n / 2;
@@ -538,7 +538,7 @@ unsafe fn run_reduction(
             }
         };
         let combine = |acc: *mut u8, other: *const u8| unsafe { run(acc, other, size as isize, 1) };
-        if split && n >= PARALLEL_MIN {
+        if split && n >= REDUCE_PARALLEL_MIN {
             unsafe { fold_halves(pa as usize, 0, n, &fold, &first, &combine) };
         } else {
             fold(pa, 0, n);

@@ -1,0 +1,305 @@
+//! The loop engine's threads: the calling thread and a team of helpers
+//! share the pieces of one call, and helpers stay awake between calls.
+//!
+//! Why not the rayon pool: rayon's workers go to sleep a few microseconds
+//! after their queue empties, and on this machine waking a sleeping thread
+//! takes tens of microseconds. A chain of mid-size ufunc calls
+//! (`x**2 - 3*x + 4` on 1e5 float64, about 20 us a call) then pays a
+//! wake-up per call and gains nothing from the second core. OpenBLAS, which
+//! NumPy calls for products, keeps its threads spinning for the same
+//! reason. Here:
+//! - the caller never sleeps: it publishes the job, takes pieces itself
+//!   from a shared counter, and waits only for pieces a helper has taken,
+//!   so a helper slow to wake costs nothing but its help;
+//! - a helper that finishes a job polls for the next one for `SPIN`, then
+//!   sleeps on a condition variable; a caller wakes sleepers (one system
+//!   call) only when there are any;
+//! - one job at a time: a caller that finds the team busy (another thread's
+//!   call, or a piece of a job starting work of its own) runs its pieces
+//!   alone, so nesting cannot deadlock.
+//!
+//! Which thread runs a piece never changes what the piece computes, so
+//! results do not depend on the split's timing.
+
+use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How long a helper polls for the next job before it sleeps. Long enough
+/// to span the interpreter's work between two operators of an expression
+/// (a few microseconds) and a short pause in a loop; short enough that an
+/// idle program gives its core back quickly.
+const SPIN: Duration = Duration::from_micros(300);
+
+/// A job: `pieces` calls of `f(piece)`, borrowed from the caller's frame
+/// for the duration of `for_pieces` (which does not return while a helper
+/// may still call it).
+type Job = *const (dyn Fn(usize) + Sync);
+
+struct Team {
+    /// Helper threads started (set once, after they are spawned).
+    helpers: AtomicUsize,
+    /// A caller owns the team (publishes, runs, closes one job).
+    busy: AtomicBool,
+    /// Twice the job's sequence number, plus one while it is open.
+    state: AtomicUsize,
+    /// Written by the owning caller while no helper is inside a job.
+    job: UnsafeCell<Option<Job>>,
+    pieces: AtomicUsize,
+    /// The next piece to take, and how many are finished.
+    next: AtomicUsize,
+    done: AtomicUsize,
+    /// Helpers between joining a job and leaving it.
+    active: AtomicUsize,
+    /// A piece run by a helper panicked (the caller re-raises).
+    panicked: AtomicBool,
+    /// Helpers asleep, and what they sleep on.
+    sleepers: AtomicUsize,
+    lock: Mutex<()>,
+    wake: Condvar,
+}
+
+// SAFETY: `job` is written only by the caller that holds `busy`, while no
+// helper is active, and read by helpers only while they are counted in
+// `active` and see the job open (the protocol in `for_pieces`); the job
+// itself is `Sync`.
+unsafe impl Sync for Team {}
+
+fn team() -> &'static Team {
+    static TEAM: OnceLock<&'static Team> = OnceLock::new();
+    TEAM.get_or_init(|| {
+        let wanted = rayon::current_num_threads().saturating_sub(1);
+        let team: &'static Team = Box::leak(Box::new(Team {
+            helpers: AtomicUsize::new(0),
+            busy: AtomicBool::new(false),
+            state: AtomicUsize::new(0),
+            job: UnsafeCell::new(None),
+            pieces: AtomicUsize::new(0),
+            next: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+            active: AtomicUsize::new(0),
+            panicked: AtomicBool::new(false),
+            sleepers: AtomicUsize::new(0),
+            lock: Mutex::new(()),
+            wake: Condvar::new(),
+        }));
+        let mut started = 0;
+        for i in 0..wanted {
+            let spawned = std::thread::Builder::new()
+                .name(format!("ndcore-team-{}", i + 1))
+                .spawn(move || helper(team));
+            if spawned.is_err() {
+                break;
+            }
+            started += 1;
+        }
+        team.helpers.store(started, Ordering::Relaxed);
+        team
+    })
+}
+
+/// Threads that share a call's pieces: the caller and its helpers.
+pub(crate) fn threads() -> usize {
+    team().helpers.load(Ordering::Relaxed) + 1
+}
+
+/// Run `f(piece)` for every piece in `0..pieces`, on the calling thread and
+/// the team's helpers, each piece once, in no particular order and possibly
+/// at the same time; returns when all have finished. A panic in a piece is
+/// re-raised here once every piece has finished.
+pub(crate) fn for_pieces(pieces: usize, f: &(dyn Fn(usize) + Sync)) {
+    let team = team();
+    if pieces <= 1
+        || team.helpers.load(Ordering::Relaxed) == 0
+        || team.busy.swap(true, Ordering::Acquire)
+    {
+        for piece in 0..pieces {
+            f(piece);
+        }
+        return;
+    }
+    // SAFETY: the erased lifetime is not relied on: helpers call the job
+    // only while the state shows it open, and this function closes it and
+    // waits until no helper is active before returning.
+    let job: Job = unsafe { std::mem::transmute::<*const (dyn Fn(usize) + Sync + '_), Job>(f) };
+    // SAFETY: this caller holds `busy` and no helper is active (the last
+    // owner waited for `active == 0` before releasing `busy`).
+    unsafe { *team.job.get() = Some(job) };
+    team.pieces.store(pieces, Ordering::Relaxed);
+    team.next.store(0, Ordering::Relaxed);
+    team.done.store(0, Ordering::Relaxed);
+    team.panicked.store(false, Ordering::Relaxed);
+    let closed = (team.state.load(Ordering::Relaxed) | 1) + 1;
+    team.state.store(closed | 1, Ordering::SeqCst);
+    if team.sleepers.load(Ordering::SeqCst) > 0 {
+        let _guard = team.lock.lock().unwrap_or_else(|e| e.into_inner());
+        team.wake.notify_all();
+    }
+    let mut mine = None;
+    loop {
+        let piece = team.next.fetch_add(1, Ordering::Relaxed);
+        if piece >= pieces {
+            break;
+        }
+        if let Err(e) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(piece))) {
+            mine.get_or_insert(e);
+        }
+        team.done.fetch_add(1, Ordering::Release);
+    }
+    // Pieces helpers took are still running.
+    wait_until(|| team.done.load(Ordering::Acquire) >= pieces);
+    team.state.store(closed, Ordering::SeqCst);
+    wait_until(|| team.active.load(Ordering::SeqCst) == 0);
+    let helper_panicked = team.panicked.load(Ordering::Relaxed);
+    team.busy.store(false, Ordering::Release);
+    if let Some(e) = mine {
+        std::panic::resume_unwind(e);
+    }
+    if helper_panicked {
+        panic!("a piece of a parallel loop panicked on a helper thread");
+    }
+}
+
+/// Poll `ready`, yielding the core after a short while (a helper may have
+/// been descheduled in the middle of its piece).
+fn wait_until(ready: impl Fn() -> bool) {
+    let mut polls = 0u32;
+    while !ready() {
+        if polls < 1 << 12 {
+            polls += 1;
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
+}
+
+fn helper(team: &'static Team) {
+    let mut seen = 0;
+    loop {
+        let state = wait_for_job(team, seen);
+        team.active.fetch_add(1, Ordering::SeqCst);
+        // Joining counts only if the job is still open: then the caller,
+        // which closes before it waits for `active` to drop, waits for us.
+        let now = team.state.load(Ordering::SeqCst);
+        if now & 1 == 1 {
+            seen = now;
+            // SAFETY: the job is open and we are active, so its owner is
+            // inside `for_pieces` and keeps the closure alive until we leave.
+            let f = unsafe { (*team.job.get()).expect("an open job") };
+            let pieces = team.pieces.load(Ordering::Relaxed);
+            loop {
+                let piece = team.next.fetch_add(1, Ordering::Relaxed);
+                if piece >= pieces {
+                    break;
+                }
+                // SAFETY: as above.
+                let run = std::panic::AssertUnwindSafe(|| unsafe { (*f)(piece) });
+                if std::panic::catch_unwind(run).is_err() {
+                    team.panicked.store(true, Ordering::Relaxed);
+                }
+                team.done.fetch_add(1, Ordering::Release);
+            }
+        } else {
+            seen = state;
+        }
+        team.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The state of an open job other than `seen`: polled for `SPIN`, then
+/// slept for.
+fn wait_for_job(team: &Team, seen: usize) -> usize {
+    let fresh = |s: usize| s & 1 == 1 && s != seen;
+    let start = Instant::now();
+    let mut polls = 0u32;
+    loop {
+        let s = team.state.load(Ordering::Acquire);
+        if fresh(s) {
+            return s;
+        }
+        polls = polls.wrapping_add(1);
+        std::hint::spin_loop();
+        if polls % 256 == 0 && start.elapsed() >= SPIN {
+            break;
+        }
+    }
+    let mut guard = team.lock.lock().unwrap_or_else(|e| e.into_inner());
+    team.sleepers.fetch_add(1, Ordering::SeqCst);
+    let mut s = team.state.load(Ordering::SeqCst);
+    while !fresh(s) {
+        guard = team.wake.wait(guard).unwrap_or_else(|e| e.into_inner());
+        s = team.state.load(Ordering::SeqCst);
+    }
+    team.sleepers.fetch_sub(1, Ordering::SeqCst);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU64;
+
+    #[test]
+    fn every_piece_runs_once() {
+        for pieces in [0, 1, 2, 3, 8, 100] {
+            let counts: Vec<AtomicU64> = (0..pieces).map(|_| AtomicU64::new(0)).collect();
+            for_pieces(pieces, &|p| {
+                counts[p].fetch_add(1, Ordering::Relaxed);
+            });
+            assert!(
+                counts.iter().all(|c| c.load(Ordering::Relaxed) == 1),
+                "{pieces}"
+            );
+        }
+    }
+
+    #[test]
+    fn after_the_helpers_sleep_and_from_many_threads() {
+        // Calls after a pause (helpers asleep), nested calls (team busy:
+        // the inner runs alone), and calls from several threads at once.
+        std::thread::sleep(SPIN * 3);
+        let total = AtomicU64::new(0);
+        for_pieces(4, &|p| {
+            for_pieces(3, &|q| {
+                total.fetch_add((p * 3 + q) as u64 + 1, Ordering::Relaxed);
+            });
+        });
+        assert_eq!(total.load(Ordering::Relaxed), (1..=12).sum::<u64>());
+        std::thread::scope(|s| {
+            for t in 0..4u64 {
+                s.spawn(move || {
+                    for round in 0..200u64 {
+                        let sum = AtomicU64::new(0);
+                        for_pieces(8, &|p| {
+                            sum.fetch_add(p as u64 * t + round, Ordering::Relaxed);
+                        });
+                        assert_eq!(sum.load(Ordering::Relaxed), 28 * t + 8 * round);
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
+    fn a_panicking_piece_is_reraised_after_the_others() {
+        let finished = AtomicU64::new(0);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for_pieces(16, &|p| {
+                if p == 5 {
+                    panic!("piece 5");
+                }
+                finished.fetch_add(1, Ordering::Relaxed);
+            });
+        }));
+        assert!(caught.is_err());
+        assert_eq!(finished.load(Ordering::Relaxed), 15);
+        // The team still works.
+        let sum = AtomicU64::new(0);
+        for_pieces(10, &|p| {
+            sum.fetch_add(p as u64, Ordering::Relaxed);
+        });
+        assert_eq!(sum.load(Ordering::Relaxed), 45);
+    }
+}
