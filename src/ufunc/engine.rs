@@ -224,18 +224,9 @@ impl Ufunc {
                 inputs.len()
             );
         }
-        let had_weak = inputs.iter().any(|a| a.is_weak());
         let converted = self.weak_operands(inputs)?;
         let inputs: Vec<&Array> = converted.iter().collect();
         let inputs = inputs.as_slice();
-        // With Python scalars converted (`x * 3`), the small path may fit.
-        if had_weak && converted.iter().all(|a| !a.is_weak()) {
-            let mut result = MaybeUninit::uninit();
-            if let Some(done) = self.try_small_contiguous(inputs, out, &mut result) {
-                // SAFETY: the small path wrote the result when it gave Ok.
-                return done.map(|()| unsafe { result.assume_init() });
-            }
-        }
         let (lp, shape) = self.loop_and_shape(inputs)?;
         let out_dtype = DType::scalar(lp.types[self.nin]);
 
@@ -284,10 +275,10 @@ impl Ufunc {
     }
 
     /// The common dense call without the general machinery's allocations:
-    /// C-contiguous, aligned, native inputs of one shape (or 0-d, read
-    /// with a zero step) already in the loop's types, a new result or a
-    /// contiguous `out` of the loop's output type that overlaps no input
-    /// (or is one exactly). Small calls run the kernel
+    /// C-contiguous, aligned, native inputs of one shape (or 0-d, or one
+    /// Python scalar, read with a zero step) already in the loop's types, a
+    /// new result or a contiguous `out` of the loop's output type that
+    /// overlaps no input (or is one exactly). Small calls run the kernel
     /// directly; from the thread threshold the run is cut into pieces for
     /// the team (`run_dense`). None: take the general path.
     #[inline(always)]
@@ -308,8 +299,15 @@ impl Ufunc {
         let mut kinds = [Kind::Bool; MAX_IN];
         let mut ptrs = [std::ptr::null_mut(); MAX_IN + 1];
         let mut steps = [0isize; MAX_IN + 1];
+        let mut weak = None;
         for (i, a) in inputs.iter().enumerate() {
-            if a.is_weak() || !a.is_dense() {
+            if a.is_weak() {
+                if weak.replace(i).is_some() {
+                    return None;
+                }
+                continue;
+            }
+            if !a.is_dense() {
                 return None;
             }
             let k = a.dtype().kind()?;
@@ -324,6 +322,39 @@ impl Ufunc {
                 }
                 steps[i] = k.size() as isize;
             }
+        }
+        // A Python scalar (one) next to value arrays of one kind: converted
+        // as `weak_operands` would, into a value on the stack read with
+        // step 0 instead of a new 0-d array. Other mixes (and conversions
+        // that fail) take the general path, which reports the error.
+        let mut scalar = [0u64; 2];
+        if let Some(w) = weak {
+            let skip = usize::from(self.resolver == Resolver::Select);
+            let mut values = (skip..n_in).filter(|&i| i != w).map(|i| kinds[i]);
+            let strong = values.next()?;
+            if values.any(|k| k != strong) || w < skip {
+                return None;
+            }
+            let scalar_in = inputs[w];
+            let target = self
+                .weak_dtype(scalar_in, &DType::scalar(strong))
+                .ok()?
+                .kind()?;
+            let from = scalar_in.dtype().kind()?;
+            let cast = crate::ufunc::cast::cast_run_fn(from, target);
+            // SAFETY: the weak scalar holds one native element of `from`;
+            // `scalar` has room and alignment for any kind's element.
+            unsafe {
+                cast(
+                    scalar_in.data_ptr(),
+                    0,
+                    false,
+                    scalar.as_mut_ptr().cast(),
+                    1,
+                )
+            };
+            kinds[w] = target;
+            ptrs[w] = scalar.as_mut_ptr().cast();
         }
         // A shape an array has is valid: its product does not overflow.
         let n: usize = shape.iter().product();
