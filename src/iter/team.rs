@@ -161,6 +161,32 @@ pub(crate) fn for_pieces(pieces: usize, f: &(dyn Fn(usize) + Sync)) {
     }
 }
 
+/// `(a(), b())`, the two on the team's threads when it has a free helper
+/// (as `for_pieces` with two pieces), else one after the other here.
+pub(crate) fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    let (a, b) = (Mutex::new(Some(a)), Mutex::new(Some(b)));
+    let (ra, rb) = (Mutex::new(None), Mutex::new(None));
+    // Each piece runs once, so each lock is taken once, uncontended.
+    for_pieces(2, &|piece| {
+        if piece == 0 {
+            let f = a.lock().unwrap_or_else(|e| e.into_inner()).take();
+            *ra.lock().unwrap_or_else(|e| e.into_inner()) = f.map(|f| f());
+        } else {
+            let f = b.lock().unwrap_or_else(|e| e.into_inner()).take();
+            *rb.lock().unwrap_or_else(|e| e.into_inner()) = f.map(|f| f());
+        }
+    });
+    let ra = ra.into_inner().unwrap_or_else(|e| e.into_inner());
+    let rb = rb.into_inner().unwrap_or_else(|e| e.into_inner());
+    (ra.expect("piece 0 ran"), rb.expect("piece 1 ran"))
+}
+
 /// Poll `ready`, yielding the core after a short while (a helper may have
 /// been descheduled in the middle of its piece).
 fn wait_until(ready: impl Fn() -> bool) {
@@ -280,6 +306,21 @@ mod tests {
                 });
             }
         });
+    }
+
+    #[test]
+    fn join_returns_both_results_nested_too() {
+        let v: Vec<u64> = (0..1000).collect();
+        fn sum(v: &[u64]) -> u64 {
+            if v.len() <= 10 {
+                return v.iter().sum();
+            }
+            let (a, b) = join(|| sum(&v[..v.len() / 2]), || sum(&v[v.len() / 2..]));
+            a + b
+        }
+        assert_eq!(sum(&v), 499_500);
+        let (s, n) = join(|| String::from("left"), || 7u8);
+        assert_eq!((s.as_str(), n), ("left", 7));
     }
 
     #[test]

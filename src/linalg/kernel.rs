@@ -113,21 +113,21 @@ unsafe fn float<T: Field + GemmOne>(
     }
 }
 
-/// A large product on every thread of the pool: the longer of the
+/// A large product on every thread of the team: the longer of the
 /// output's two sides is cut into one slab per thread and each slab is a
 /// single-threaded gemm call (measured here, 2000² float64 on two cores:
 /// 46 GFLOP/s with gemm's own threads, 50-71 with two slabs). Each output
 /// element is computed by one call with the same k blocking, whatever the
 /// thread count.
 unsafe fn split<T: Field + GemmOne>(m: usize, n: usize, k: usize, dst: Mat, lhs: Mat, rhs: Mat) {
-    let parts = rayon::current_num_threads().max(1);
+    let parts = crate::iter::team::threads();
     let (long, by_rows) = if m >= n { (m, true) } else { (n, false) };
     // Slabs a multiple of 64 long, so the kernels' tiles stay whole.
     let chunk = long.div_ceil(parts).div_ceil(64) * 64;
     let slabs: Vec<usize> = (0..long).step_by(chunk.max(1)).collect();
     let (d, l, r) = (dst, lhs, rhs);
-    use rayon::prelude::*;
-    slabs.par_iter().for_each(|&start| {
+    crate::iter::team::for_pieces(slabs.len(), &|slab| {
+        let start = slabs[slab];
         let len = chunk.min(long - start);
         let none = gemm::Parallelism::None;
         unsafe {

@@ -115,8 +115,11 @@ fn batched(kind: Kind, dst: &Array, lhs: &Array, rhs: &Array) -> Result<()> {
     // computed by one thread, so the result does not depend on the split).
     let work = m.saturating_mul(n).saturating_mul(k.max(1));
     if offsets.len() >= 64 && work < kernel::PARALLEL_MIN && work * offsets.len() >= 1 << 18 {
-        use rayon::prelude::*;
-        offsets.par_iter().with_min_len(16).for_each(one);
+        crate::iter::team::for_pieces(offsets.len().div_ceil(16), &|g| {
+            offsets[g * 16..(g * 16 + 16).min(offsets.len())]
+                .iter()
+                .for_each(&one)
+        });
     } else {
         offsets.iter().for_each(one);
     }

@@ -56,23 +56,14 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
         };
         let groups = m.div_ceil(ROWS);
         if m * k >= PARALLEL_MIN / 4 && m >= 64 {
-            // One contiguous range of rows a thread: each streams its part
-            // of the matrix, and a call makes as many tasks as threads
-            // (rayon's adaptive split made about sixteen; measured
-            // 118-139 us against 138-148 us on 1000^2, alternating). The
-            // calling thread takes the first range instead of sleeping
-            // until the pool is done: on this VM waking a sleeping thread
-            // is slow, and after a pause the first calls converged faster
-            // (466-650 us, then under 200, against 570-720, then ~300).
-            let threads = rayon::current_num_threads();
-            let per = groups.div_ceil(threads);
+            // Four contiguous ranges of rows a thread, shared by the team
+            // (`iter::team`): its helpers are awake between calls, and
+            // when one is still waking up after a pause, the caller takes
+            // the ranges it has not reached.
+            let pieces = crate::iter::team::threads() * 4;
+            let per = groups.div_ceil(pieces);
             let range = |t: usize| (t * per..((t + 1) * per).min(groups)).for_each(&block);
-            rayon::in_place_scope(|s| {
-                for t in 1..threads {
-                    s.spawn(move |_| range(t));
-                }
-                range(0);
-            });
+            crate::iter::team::for_pieces(pieces, &range);
         } else {
             (0..groups).for_each(block);
         }
@@ -86,11 +77,12 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
         s
     };
     if m * k >= PARALLEL_MIN / 4 && m >= 64 {
-        use rayon::prelude::*;
-        (0..m)
-            .into_par_iter()
-            .with_min_len(16)
-            .for_each(|i| unsafe { put(dst, i, 0, row(i)) });
+        // Ranges of 16 rows shared by the team.
+        crate::iter::team::for_pieces(m.div_ceil(16), &|g| {
+            for i in g * 16..(g * 16 + 16).min(m) {
+                unsafe { put(dst, i, 0, row(i)) };
+            }
+        });
     } else {
         for i in 0..m {
             unsafe { put(dst, i, 0, row(i)) };

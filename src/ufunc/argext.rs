@@ -185,7 +185,7 @@ fn arg_split<T: ArgElem + PartialOrd + Send + Sync, const MAX: bool>(s: &[T]) ->
         );
     }
     let mid = s.len() / 2;
-    let (l, r) = rayon::join(
+    let (l, r) = crate::iter::team::join(
         || arg_split::<T, MAX>(&s[..mid]),
         || arg_split::<T, MAX>(&s[mid..]),
     );

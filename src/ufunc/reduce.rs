@@ -488,7 +488,7 @@ unsafe fn fold_halves(
     let r = right.as_mut_ptr() as usize;
     // SAFETY: forwarded; the halves are disjoint and `right` outlives both.
     unsafe {
-        rayon::join(
+        crate::iter::team::join(
             || fold_halves(acc, start, mid, fold, first, combine),
             || {
                 first(r as *mut u8, start + mid);

@@ -253,11 +253,11 @@ macro_rules! pairwise_real {
                     let mut n2 = n / 2;
                     n2 -= n2 % 8;
                     let second = x.wrapping_offset(n2 as isize * stride);
-                    if n2 >= PARALLEL_HALVES && rayon::current_num_threads() > 1 {
+                    if n2 >= PARALLEL_HALVES && crate::iter::team::threads() > 1 {
                         // Addresses cross threads as integers; both halves
                         // are readable (caller) and only read.
                         let (xa, xb) = (x as usize, second as usize);
-                        let (a, b) = rayon::join(
+                        let (a, b) = crate::iter::team::join(
                             || $name(xa as *const u8, stride, n2, load),
                             || $name(xb as *const u8, stride, n - n2, load),
                         );
