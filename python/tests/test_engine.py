@@ -156,7 +156,7 @@ def test_power_one_exponent_matches_numpy(code, e):
 
 
 @pytest.mark.parametrize("code", ["f8", "f4", "f2"])
-@pytest.mark.parametrize("n", [2**18 + 5, 2**20 + 13, 3 * 2**19])
+@pytest.mark.parametrize("n", [2**16 + 9, 100_003, 2**18 + 5, 2**20 + 13, 3 * 2**19])
 def test_large_sums_split_across_threads_match_numpy_bit_for_bit(code, n):
     # Pairwise halves of 2^17+ elements run on two threads: the same tree
     # of additions as NumPy's pairwise_sum, so the same bits.

@@ -187,12 +187,13 @@ unsafe fn elem<T: Copy, Op: BinaryOp<T, T, Out = T>>(
 }
 
 /// Halves of a pairwise sum at least this long are summed on two threads
-/// (rayon::join): the same tree of additions, so the same result. Handing
-/// work to the pool costs tens of microseconds; measured against NumPy's
-/// one-thread sum of float64 (ratio, best of 200): with halves from 2^17
-/// elements, 2^18 summed at 0.84x; from 2^18, at 1.0x with 2^19 at 1.3x and
-/// 2^20 at 1.6x; from 2^19 on, 2^20 fell back to 1.15x.
-const PARALLEL_HALVES: usize = 1 << 18;
+/// (`team::join`): the same tree of additions, so the same result.
+/// Measured against NumPy's one-thread sum of float64 from Python (ratio,
+/// alternating rounds): with halves from 2^18 elements, 2^17 / 2^18 / 2^19
+/// summed at 0.96x / 1.08x / 1.79x; from 2^15, at 1.35x / 1.72x / 2.18x
+/// (2^16 0.95x: the binding's own cost). With rayon's pool, whose workers
+/// must be woken, halves from 2^17 had made 2^18 slower (0.84x).
+const PARALLEL_HALVES: usize = 1 << 15;
 
 /// NumPy's `pairwise_sum` for real floats: below 8 elements a plain loop,
 /// up to `PW_BLOCKSIZE` eight accumulators, above that the two halves
