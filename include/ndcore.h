@@ -1426,11 +1426,12 @@ struct nd_array *nd_npz_load(const char *path, const char *name);
  * mismatched core dimensions and unbroadcastable batches (ND_ERR_VALUE,
  * NumPy's messages), record dtypes (ND_ERR_TYPE), `out` of the wrong shape
  * (ND_ERR_VALUE), dtype (ND_ERR_TYPE) or read-only (ND_ERR_READONLY).
- * Large products use every thread of the pool; the result does not
- * depend on timing for a given thread count. In a library built with the
- * `system-blas` feature, large float and complex products whose operands
- * each have one unit stride run the linked BLAS's ?gemm instead (its own
- * threads: OPENBLAS_NUM_THREADS for OpenBLAS).
+ * Large products use every thread of ndcore's team (RAYON_NUM_THREADS
+ * sets the count); the result does not depend on timing for a given
+ * thread count. In a library built with the `system-blas` feature,
+ * large float and complex products whose operands each have one unit
+ * stride run the linked BLAS's ?gemm instead (its own threads:
+ * OPENBLAS_NUM_THREADS for OpenBLAS).
  *
  * # Safety
  * Handles NULL or live.

@@ -54,11 +54,12 @@ use units::Grid;
 /// Below this many elements a memory-bound elementwise call stays on the
 /// calling thread. Measured here with the team (`team`), `add` of float64
 /// into `out=`: 2^15 elements 7.9-8.0 us on two threads against 8.5 on
-/// one, 2^14 equal, 2^13 slower (5.4-7.1 us against 4.8).
+/// one, 2^14 equal (5.3 us), 2^13 slower (7.1 us against 4.8).
 pub(crate) const PARALLEL_MIN: usize = 1 << 15;
-/// The same for reductions, which split less evenly (pairwise halves,
-/// accumulator rows): an in-cache sum of 2^17 float64 is no faster on two
-/// threads.
+/// The same for reductions split by rows, column ranges or halves (min,
+/// max, integer sums, argmax): the value measured with rayon's pool, not
+/// yet measured again on the team. Pairwise float sums split from their
+/// own threshold (`reduce_kernels::PARALLEL_HALVES`).
 pub(crate) const REDUCE_PARALLEL_MIN: usize = 1 << 18;
 /// The same for loops that compute much per element (libm calls: exp of
 /// 2^16 float64 runs 1.8x faster on two threads).

@@ -159,7 +159,7 @@ fn arg_dense<T: ArgElem + PartialOrd, const MAX: bool>(s: &[T]) -> usize {
 }
 
 /// `arg_run` for the types whose dense runs vectorise: contiguous aligned
-/// runs by blocks (halves on the rayon pool from `REDUCE_PARALLEL_MIN` elements:
+/// runs by blocks (halves on the team from `REDUCE_PARALLEL_MIN` elements:
 /// the right half wins only if strictly past the left, or if it alone
 /// holds a NaN, so the first index still wins), others element by element.
 unsafe fn arg_fast<T: ArgElem + PartialOrd + Send + Sync, const MAX: bool>(

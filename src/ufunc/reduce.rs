@@ -462,7 +462,7 @@ impl CastBlocks {
 }
 
 /// Fold elements `start..start + n` of a run into the accumulator at
-/// address `acc`, in halves on the rayon pool from `REDUCE_PARALLEL_MIN` elements:
+/// address `acc`, in halves on the team from `REDUCE_PARALLEL_MIN` elements:
 /// the left half into `acc`, the right into a scratch accumulator that
 /// starts as its first element (`first`), then `combine(acc, scratch)`.
 /// Only for reductions whose result does not depend on the grouping.
@@ -515,7 +515,7 @@ unsafe fn run_reduction(
 ) {
     let shape = x.shape();
     let size = acc.itemsize();
-    // Fold the reduce run at `px` into `pa`, in halves on the pool when
+    // Fold the reduce run at `px` into `pa`, in halves on the team when
     // long and `split` (see `fold_halves`).
     // SAFETY (the closures): they run only on runs and accumulators the
     // engine hands out below, which the caller vouches for.
