@@ -101,10 +101,12 @@ pub(crate) unsafe fn streamed<const N: usize>(
         let mut through = at;
         through[0] = buf;
         run(through, steps, block);
+        let next = advance(at, block);
+        let ahead = Ahead::new(next, steps, block, out_size);
         // SAFETY: `at[0]` is 64-byte aligned with `BLOCK_BYTES` output
         // bytes ahead (whole blocks remain); `buf` holds them.
-        unsafe { stream_copy(at[0], buf, BLOCK_BYTES) };
-        at = advance(at, block);
+        unsafe { stream_copy(at[0], buf, BLOCK_BYTES, ahead) };
+        at = next;
         left -= block;
     }
     // The tail, shorter than a block, in place.
@@ -118,25 +120,107 @@ pub(crate) unsafe fn streamed<const N: usize>(
     };
 }
 
+/// The inputs' next block, prefetched while the current block's output is
+/// streamed out, so that reads are in flight during the burst of
+/// non-temporal stores instead of memory's read side idling until the
+/// next block's loads. In C, on two threads over 2^25 float64, `c = a +
+/// b` through a scratch block ran about 15% slower than a loop storing as
+/// it computes, and at that loop's speed with these prefetches. In ndcore
+/// (both libraries loaded in one process, alternating, best of 12 rounds
+/// in each order), `add` into `out=` is 8-11% faster with them.
+///
+/// Only inputs no wider a step than the output are prefetched: where the
+/// inputs are wider (`less` of float64 into bool, casts to uint8) the
+/// stores are a small share of the traffic, and prefetching the inputs'
+/// whole next block measured 17-19% slower.
+struct Ahead<const N: usize> {
+    /// Where each input's next block starts (operand 0, the output,
+    /// step-0 and wider inputs are skipped: `lines` 0).
+    from: [*const u8; N],
+    /// Bytes between prefetches, signed like the input's step: a line, or
+    /// one element when elements are further apart.
+    step: [isize; N],
+    /// Prefetches for the whole block.
+    lines: [usize; N],
+}
+
+impl<const N: usize> Ahead<N> {
+    fn new(next: [*mut u8; N], steps: [isize; N], block: usize, out_size: usize) -> Self {
+        let mut ahead = Ahead {
+            from: next.map(|p| p as *const u8),
+            step: [0; N],
+            lines: [0; N],
+        };
+        for k in 1..N {
+            let s = steps[k].unsigned_abs();
+            if s == 0 || s > out_size {
+                continue;
+            }
+            let gap = s.max(64);
+            ahead.step[k] = gap as isize * steps[k].signum();
+            ahead.lines[k] = (block * s).div_ceil(gap);
+        }
+        ahead
+    }
+
+    /// Hand `fetch` (`prefetch`) every input's block spread over `of`
+    /// calls, one a line of output: each call its share (`lines[k] / of`
+    /// on average; counted by remainders, with no division in the loop).
+    #[inline(always)]
+    fn fetch(&self, cursor: &mut [(usize, usize); N], of: usize, mut fetch: impl FnMut(*const u8)) {
+        for k in 1..N {
+            let (mut next, mut owed) = cursor[k];
+            owed += self.lines[k];
+            while owed >= of {
+                fetch(self.from[k].wrapping_offset(self.step[k] * next as isize));
+                next += 1;
+                owed -= of;
+            }
+            cursor[k] = (next, owed);
+        }
+    }
+}
+
+/// Ask for the line holding `p` in L1: a hint, which never faults, so
+/// `p` may point anywhere (past an input's end, on its last block).
+#[inline(always)]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing architecturally and cannot fault,
+    // whatever the address.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(p as *const i8)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Copy `len` bytes (a multiple of 64) from `src` to `dst` with
-/// non-temporal stores.
+/// non-temporal stores, prefetching `ahead` as it goes.
 ///
 /// # Safety
 /// Both 64-byte aligned and valid for `len` bytes; no overlap.
 #[inline(always)]
-unsafe fn stream_copy(dst: *mut u8, src: *const u8, len: usize) {
+unsafe fn stream_copy<const N: usize>(dst: *mut u8, src: *const u8, len: usize, ahead: Ahead<N>) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{__m128i, _mm_load_si128, _mm_stream_si128};
         let (d, s) = (dst as *mut __m128i, src as *const __m128i);
-        for i in 0..len / 16 {
-            // SAFETY: forwarded; 16-byte steps inside the aligned blocks.
-            unsafe { _mm_stream_si128(d.add(i), _mm_load_si128(s.add(i))) };
+        let lines = len / 64;
+        let mut cursor = [(0, 0); N];
+        for i in 0..lines {
+            ahead.fetch(&mut cursor, lines, prefetch);
+            for j in 4 * i..4 * i + 4 {
+                // SAFETY: forwarded; 16-byte steps inside the aligned blocks.
+                unsafe { _mm_stream_si128(d.add(j), _mm_load_si128(s.add(j))) };
+            }
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
     // SAFETY: forwarded (never called: `CAN_STREAM` is false).
     unsafe {
+        let _ = ahead;
         std::ptr::copy_nonoverlapping(src, dst, len)
     };
 }
@@ -176,6 +260,72 @@ mod tests {
                 assert!(out[..skip].iter().chain(&out[skip + n..]).all(|&x| x == 0));
             }
         }
+    }
+
+    /// `out[i] = a[i] + b[i]` with a narrower `a` (u16: prefetched over
+    /// half as many lines as the output has) and a wider `b` (u64: not
+    /// prefetched), into u32.
+    fn widening(p: [*mut u8; 3], s: [isize; 3], n: usize) {
+        for i in 0..n as isize {
+            // SAFETY: the test's runs hold `n` elements at these steps.
+            unsafe {
+                let a = (p[1].offset(i * s[1]) as *const u16).read_unaligned();
+                let b = (p[2].offset(i * s[2]) as *const u64).read_unaligned();
+                (p[0].offset(i * s[0]) as *mut u32).write_unaligned(a as u32 + b as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn streamed_inputs_of_other_widths() {
+        let n = 9 * (BLOCK_BYTES / 4) + 3;
+        let a: Vec<u16> = (0..n).map(|i| (i * 7) as u16).collect();
+        let b: Vec<u64> = (0..n as u64).map(|i| i << 3).collect();
+        for skip in [0, 1, 15] {
+            let mut out = vec![0u32; n + 16];
+            let ptrs = [
+                out[skip..].as_mut_ptr() as *mut u8,
+                a.as_ptr() as *mut u8,
+                b.as_ptr() as *mut u8,
+            ];
+            // SAFETY: each run holds `n` elements.
+            unsafe { streamed(ptrs, [4, 2, 8], n, 4, widening) };
+            assert!(
+                (0..n).all(|i| out[skip + i] == a[i] as u32 + b[i] as u32),
+                "skip={skip}"
+            );
+            // Reversed narrow input.
+            let last = a[n - 1..].as_ptr() as *mut u8;
+            let ptrs = [
+                out[skip..].as_mut_ptr() as *mut u8,
+                last,
+                b.as_ptr() as *mut u8,
+            ];
+            // SAFETY: the reversed run reads `a` backwards from its end.
+            unsafe { streamed(ptrs, [4, -2, 8], n, 4, widening) };
+            assert!((0..n).all(|i| out[skip + i] == a[n - 1 - i] as u32 + b[i] as u32));
+        }
+    }
+
+    #[test]
+    fn prefetches_cover_each_line_of_the_next_block_once() {
+        let base = 1 << 20;
+        let block = BLOCK_BYTES / 8;
+        let next = [base, base + 8192, base + 65536, base, base].map(|p: usize| p as *mut u8);
+        // Output f8; inputs: f8, f4 reversed, f8 repeated (step 0), u16
+        // strided by 16 (wider than the output: skipped).
+        let ahead = Ahead::new(next, [8, 8, -4, 0, 16], block, 8);
+        let lines = BLOCK_BYTES / 64;
+        let mut cursor = [(0, 0); 5];
+        let mut seen = Vec::new();
+        for _ in 0..lines {
+            ahead.fetch(&mut cursor, lines, |p| seen.push(p as usize));
+        }
+        let mut want: Vec<usize> = (0..block * 8 / 64).map(|j| base + 8192 + 64 * j).collect();
+        want.extend((0..block * 4 / 64).map(|j| base + 65536 - 64 * j));
+        seen.sort();
+        want.sort();
+        assert_eq!(seen, want);
     }
 
     #[test]
