@@ -103,6 +103,25 @@ def _dtype_string(h):
     return take_string(_c.nd_dtype_str(h))
 
 
+# NumPy dtypes of the builtin nd_types, by (nd_type, byte order): a
+# builtin dtype is fixed by the two, so its text is parsed once. Reading
+# the text and parsing it took ~5 us of every new array's first `.dtype`
+# (a reduction's scalar result, an integer index).
+_BUILTIN_DTYPES = {}
+_ND_RECORD = 14
+
+
+def _numpy_dtype(h):
+    """The NumPy dtype of ndcore dtype handle `h`."""
+    key = (_c.nd_dtype_type(h), _c.nd_dtype_byteorder(h))
+    dt = _BUILTIN_DTYPES.get(key)
+    if dt is None:
+        dt = _numpy_dtype_of_string(_dtype_string(h))
+        if 0 <= key[0] < _ND_RECORD:
+            _BUILTIN_DTYPES[key] = dt
+    return dt
+
+
 # ---------------------------------------------------------------- arrays
 
 class _Flags:
@@ -205,7 +224,7 @@ class ndarray:
         if self._dtype is None:
             d = check_handle(_c.nd_array_dtype(self._h))
             try:
-                self._dtype = _numpy_dtype_of_string(_dtype_string(d))
+                self._dtype = _numpy_dtype(d)
             finally:
                 _c.nd_dtype_free(d)
         return self._dtype
@@ -830,7 +849,7 @@ def result_type(*arrays_and_dtypes):
     handles = [_nd_dtype(_dtype_arg(x)) for x in arrays_and_dtypes]
     arr = (ctypes.c_void_p * _builtins.max(len(handles), 1))(*[h.h for h in handles])
     out = _DType(_c.nd_result_type(len(handles), arr))
-    return _numpy_dtype_of_string(_dtype_string(out.h))
+    return _numpy_dtype(out.h)
 
 
 def can_cast(from_, to, casting="safe"):

@@ -79,6 +79,8 @@ _SIGNATURES = {
     "nd_dtype_free": (None, [nd_dtype_p]),
     "nd_dtype_str": (c_void_p, [nd_dtype_p]),
     "nd_dtype_itemsize": (c_int64, [nd_dtype_p]),
+    "nd_dtype_type": (c_int32, [nd_dtype_p]),
+    "nd_dtype_byteorder": (ctypes.c_char, [nd_dtype_p]),
     "nd_dtype_equal": (c_bool, [nd_dtype_p, nd_dtype_p]),
     "nd_result_type": (nd_dtype_p, [c_size_t, POINTER(nd_dtype_p)]),
     "nd_can_cast": (c_bool, [nd_dtype_p, nd_dtype_p, c_int32]),

@@ -30,6 +30,20 @@ def test_builtin_dtype_strings_round_trip(dt):
     assert back.isnative == dt.isnative
 
 
+@pytest.mark.parametrize("order", ["<", ">"])
+@pytest.mark.parametrize("code", BUILTIN)
+def test_array_dtype_of_every_builtin_in_both_byte_orders(code, order):
+    """`a.dtype` for builtin types comes from a table by (nd_type, byte
+    order) after the first: asked twice, each order keeps its own."""
+    dt = np.dtype(code).newbyteorder(order)
+    for _ in range(2):
+        a = nd.asarray(np.zeros(3, dtype=dt))
+        assert a.dtype == dt
+        assert a.dtype.str == dt.str
+    r = nd.asarray(np.zeros((2, 2), dtype=dt))[0]
+    assert r.dtype.str == dt.str
+
+
 @given(record_dtypes())
 def test_record_dtype_strings_round_trip(dt):
     back = nd_round_trip(dt)
