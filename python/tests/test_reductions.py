@@ -381,3 +381,37 @@ def test_cumsum_cumprod_bit_for_bit_in_every_layout(code, dt):
                 got = np.asarray(ours_call(name, nd.asarray(arr), axis=ax, dtype=dt))
                 assert got.dtype == want.dtype
                 assert got.tobytes() == want.tobytes(), (shape, ax, name)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 129, 2**15 - 1, 2**15])
+@pytest.mark.parametrize("code", BUILTIN)
+def test_whole_dense_reductions_bit_for_bit(code, n):
+    """Whole C-contiguous arrays reduced with no out/where/initial take
+    the library's one-run path below 2^15 elements (the general path from
+    2^15): same values, signs of zero, NaNs, dtypes and shapes as NumPy,
+    1-d and 2-d, with and without keepdims, and NumPy's error for empty
+    min/max."""
+    rng = np.random.default_rng(n)
+    a = (rng.standard_normal(n) * 50).astype(code) if code != "?" else rng.random(n) < 0.5
+    if a.dtype.kind in "fc" and n >= 7:
+        a[3] = -0.0
+        a[n // 2] = np.nan if n % 2 else np.inf
+    shapes = [(n,)] + ([(3, n // 3)] if n % 3 == 0 and n else [])
+    for shape in shapes:
+        x = np.ascontiguousarray(a.reshape(shape))
+        for name in ("sum", "prod", "max", "min", "any", "all", "mean"):
+            for keepdims in (False, True):
+                kw = {"keepdims": keepdims}
+                with np.errstate(all="ignore"):
+                    try:
+                        want = getattr(np, name)(x, **kw)
+                    except ValueError:
+                        with pytest.raises(ValueError):
+                            getattr(nd, name)(nd.asarray(x), **kw)
+                        continue
+                    got = np.asarray(getattr(nd, name)(nd.asarray(x), **kw))
+                want = np.asarray(want)
+                assert got.dtype == want.dtype and got.shape == want.shape, (name, shape)
+                assert np.array_equal(got, want, equal_nan=True), (name, shape, got, want)
+                if got.dtype.kind == "f":
+                    assert np.array_equal(np.signbit(got), np.signbit(want)), (name, shape)
