@@ -1,6 +1,7 @@
 /* Time a 10-element float64 add called from C (nd_add with a new result,
  * into an existing out=, and with a weak scalar operand as Python's
- * `x + 3.0` passes it), the per-call cost of the ufunc machinery.
+ * `x + 3.0` passes it), the per-call cost of the ufunc machinery, and a
+ * 10-element nd_sum, the per-call cost of a reduction.
  * Prints nanoseconds per call; `make bench` runs it. */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
@@ -24,7 +25,8 @@ int main(void) {
      * is interrupted only loses its own repetition. */
     const int calls = getenv("CALLS") ? atoi(getenv("CALLS")) : 20000;
     const int reps = getenv("REPS") ? atoi(getenv("REPS")) : 50;
-    double best_new = 1e9, best_out = 1e9, best_scalar = 1e9;
+    const nd_reduce_args whole = {0};
+    double best_new = 1e9, best_out = 1e9, best_scalar = 1e9, best_sum = 1e9;
     for (int rep = 0; rep < reps; rep++) {
         double t = now();
         for (int i = 0; i < calls; i++) nd_array_free(nd_add(a, b, NULL));
@@ -38,10 +40,15 @@ int main(void) {
         for (int i = 0; i < calls; i++) nd_array_free(nd_add(a, three, NULL));
         dt = (now() - t) / calls;
         if (dt < best_scalar) best_scalar = dt;
+        t = now();
+        for (int i = 0; i < calls; i++) nd_array_free(nd_sum(a, &whole));
+        dt = (now() - t) / calls;
+        if (dt < best_sum) best_sum = dt;
     }
     printf("10-element add from C: %.0f ns per call (new result), %.0f ns (into out=, incl. freeing the returned view), "
-           "%.0f ns (a + weak scalar 3.0, new result)\n",
-           best_new * 1e9, best_out * 1e9, best_scalar * 1e9);
+           "%.0f ns (a + weak scalar 3.0, new result)\n"
+           "10-element sum from C: %.0f ns per call\n",
+           best_new * 1e9, best_out * 1e9, best_scalar * 1e9, best_sum * 1e9);
     nd_array_free(three);
     nd_array_free(a);
     nd_array_free(b);
