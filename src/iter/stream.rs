@@ -126,8 +126,9 @@ pub(crate) unsafe fn streamed<const N: usize>(
 /// next block's loads. In C, on two threads over 2^25 float64, `c = a +
 /// b` through a scratch block ran about 15% slower than a loop storing as
 /// it computes, and at that loop's speed with these prefetches. In ndcore
-/// (both libraries loaded in one process, alternating, best of 12 rounds
-/// in each order), `add` into `out=` is 8-11% faster with them.
+/// (both libraries loaded in one process, alternating, 12 rounds in each
+/// order), `add` into `out=` is 8-10% faster with them in best times,
+/// 3-5% in mean times.
 ///
 /// Only inputs no wider a step than the output are prefetched: where the
 /// inputs are wider (`less` of float64 into bool, casts to uint8) the

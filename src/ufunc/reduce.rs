@@ -373,7 +373,8 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
 /// of a small array): the one run call the general path below would make
 /// (the engine merges such an input into a single run with the
 /// accumulator's stride 0), without its views, copies and walk. From C, a
-/// ten-element float64 sum took ~1.2 us, most of it that setup. `None`
+/// ten-element float64 sum took 1.16-1.52 us, most of it that setup; it
+/// takes 0.20-0.23 us this way. `None`
 /// when the general path must run. Min and max, which start from the first
 /// element, take it only in one dimension, where the rest is one part.
 fn reduce_dense(
