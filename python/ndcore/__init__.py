@@ -108,7 +108,6 @@ def _dtype_string(h):
 # the text and parsing it took ~5 us of every new array's first `.dtype`
 # (a reduction's scalar result, an integer index).
 _BUILTIN_DTYPES = {}
-_ND_RECORD = 14
 
 
 def _numpy_dtype(h):
@@ -117,7 +116,7 @@ def _numpy_dtype(h):
     dt = _BUILTIN_DTYPES.get(key)
     if dt is None:
         dt = _numpy_dtype_of_string(_dtype_string(h))
-        if 0 <= key[0] < _ND_RECORD:
+        if 0 <= key[0] < _lib.ND_RECORD:
             _BUILTIN_DTYPES[key] = dt
     return dt
 

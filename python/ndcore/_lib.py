@@ -272,6 +272,10 @@ for _name, (_res, _args) in _SIGNATURES.items():
     _f.restype = _res
     _f.argtypes = _args
 
+# nd_type values of the structured dtypes; the builtin types come below
+# them (fixed forever; see ndcore.h).
+ND_RECORD, ND_SUBARRAY = 14, 15
+
 # Status codes (fixed forever; see ndcore.h).
 ND_OK = 0
 ND_ERR_NULL, ND_ERR_VALUE, ND_ERR_TYPE, ND_ERR_INDEX, ND_ERR_AXIS = 1, 2, 3, 4, 5

@@ -387,8 +387,10 @@ def test_cumsum_cumprod_bit_for_bit_in_every_layout(code, dt):
 @pytest.mark.parametrize("code", BUILTIN)
 def test_whole_dense_reductions_bit_for_bit(code, n):
     """Whole C-contiguous arrays reduced with no out/where/initial take
-    the library's one-run path below 2^15 elements (the general path from
-    2^15): same values, signs of zero, NaNs, dtypes and shapes as NumPy,
+    the library's one-run path below 2^15 elements where the input is
+    already of the loop dtype (bool any/all, float sums, min/max of every
+    type; small-integer sums and float any/all cast, so run the general
+    path, as does everything from 2^15): same values, signs of zero, NaNs, dtypes and shapes as NumPy,
     1-d and 2-d, with and without keepdims, and NumPy's error for empty
     min/max."""
     rng = np.random.default_rng(n)

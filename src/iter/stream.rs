@@ -97,15 +97,17 @@ pub(crate) unsafe fn streamed<const N: usize>(
     let mut left = n - head;
     let mut scratch = Scratch(MaybeUninit::uninit());
     let buf = scratch.0.as_mut_ptr() as *mut u8;
+    // What to prefetch is the same every block; only where moves.
+    let mut ahead = Ahead::new(at, steps, block, out_size);
     while left >= block {
         let mut through = at;
         through[0] = buf;
         run(through, steps, block);
         let next = advance(at, block);
-        let ahead = Ahead::new(next, steps, block, out_size);
+        ahead.from = next.map(|p| p as *const u8);
         // SAFETY: `at[0]` is 64-byte aligned with `BLOCK_BYTES` output
         // bytes ahead (whole blocks remain); `buf` holds them.
-        unsafe { stream_copy(at[0], buf, BLOCK_BYTES, ahead) };
+        unsafe { stream_copy(at[0], buf, BLOCK_BYTES, &ahead) };
         at = next;
         left -= block;
     }
@@ -203,7 +205,7 @@ fn prefetch(p: *const u8) {
 /// # Safety
 /// Both 64-byte aligned and valid for `len` bytes; no overlap.
 #[inline(always)]
-unsafe fn stream_copy<const N: usize>(dst: *mut u8, src: *const u8, len: usize, ahead: Ahead<N>) {
+unsafe fn stream_copy<const N: usize>(dst: *mut u8, src: *const u8, len: usize, ahead: &Ahead<N>) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{__m128i, _mm_load_si128, _mm_stream_si128};

@@ -374,9 +374,9 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
 /// (the engine merges such an input into a single run with the
 /// accumulator's stride 0), without its views, copies and walk. From C, a
 /// ten-element float64 sum took 1.16-1.52 us, most of it that setup; it
-/// takes 0.20-0.23 us this way. `None`
-/// when the general path must run. Min and max, which start from the first
-/// element, take it only in one dimension, where the rest is one part.
+/// takes 0.20-0.23 us this way. `None` when the general path must run.
+/// Min and max, which start from the first element, take it only in one
+/// dimension, where the rest is one part.
 fn reduce_dense(
     op: ReduceOp,
     a: &Array,
@@ -730,8 +730,12 @@ mod tests {
 
     /// The one-run path for whole dense arrays against the general path
     /// (the same values every other element of a twice-as-long array):
-    /// bit for bit, float64 and int16 (which sums in int64), with a NaN and
-    /// a negative zero, and the empty cases.
+    /// bit for bit, with a NaN and a negative zero, and the empty cases.
+    /// The dense side takes the one-run path where the input is already
+    /// of the loop dtype: every float64 op but any/all (bool loops), and
+    /// int16 min/max; int16 sum/prod (int64 loops) and any/all run the
+    /// general path on both sides. Bool any/all on the one-run path are
+    /// compared with NumPy in test_reductions.py.
     #[test]
     fn dense_path_matches_the_general_path() {
         for (kind, n) in [
