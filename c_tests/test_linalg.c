@@ -135,6 +135,45 @@ static void test_camera(void) {
     nd_dtype_free(f8);
 }
 
+/* Products large enough for the packed float kernels and both threads
+ * (130 x 300 x 140 is past the split into slabs): C memory wrapped without
+ * copies, an operand transposed by strides, `out` in F order, float64 and
+ * float32, against a naive loop. Small integers: exact in any order. */
+static void test_large_products(void) {
+    enum { M = 130, K = 300, N = 140 };
+    static double a[M * K], bt[N * K], want[M * N], outf[N * M];
+    static float a4[M * K], bt4[N * K], out4[M * N];
+    for (int i = 0; i < M * K; i++) a4[i] = (float)(a[i] = (i * 7 % 11) - 5);
+    for (int i = 0; i < N * K; i++) bt4[i] = (float)(bt[i] = (i * 5 % 9) - 4);
+    /* b = bt.T: element (p, j) at bt[j * K + p]. */
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double s = 0;
+            for (int p = 0; p < K; p++) s += a[i * K + p] * bt[j * K + p];
+            want[i * N + j] = s;
+        }
+    nd_dtype *f8 = nd_dtype_new(ND_FLOAT64), *f4 = nd_dtype_new(ND_FLOAT32);
+    nd_array *A = nd_array_wrap(a, f8, 2, (int64_t[]){M, K}, NULL, false, NULL, NULL);
+    nd_array *B = nd_array_wrap(bt, f8, 2, (int64_t[]){K, N}, (int64_t[]){8, 8 * K}, false, NULL, NULL);
+    nd_array *O = nd_array_wrap(outf, f8, 2, (int64_t[]){M, N}, (int64_t[]){8, 8 * M}, true, NULL, NULL);
+    nd_array *r = nd_matmul(A, B, O);
+    int ok = r != NULL;
+    for (int i = 0; i < M && ok; i++)
+        for (int j = 0; j < N; j++) ok &= outf[j * M + i] == want[i * N + j];
+    CHECK(ok);
+    nd_array *A4 = nd_array_wrap(a4, f4, 2, (int64_t[]){M, K}, NULL, false, NULL, NULL);
+    nd_array *B4 = nd_array_wrap(bt4, f4, 2, (int64_t[]){K, N}, (int64_t[]){4, 4 * K}, false, NULL, NULL);
+    nd_array *O4 = nd_array_wrap(out4, f4, 2, (int64_t[]){M, N}, NULL, true, NULL, NULL);
+    nd_array *r4 = nd_matmul(A4, B4, O4);
+    ok = r4 != NULL;
+    for (int i = 0; i < M * N && ok; i++) ok &= out4[i] == (float)want[i];
+    CHECK(ok);
+    nd_array *all[] = {A, B, O, r, A4, B4, O4, r4};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) nd_array_free(all[i]);
+    nd_dtype_free(f8);
+    nd_dtype_free(f4);
+}
+
 static void test_out(void) {
     nd_array *a = range(ND_FLOAT64, 4, 2, (int64_t[]){2, 2});
     /* out aliasing both inputs: NumPy's result, as if copied first. */
@@ -248,6 +287,7 @@ int main(void) {
     test_values();
     test_batches_and_kinds();
     test_camera();
+    test_large_products();
     test_out();
     test_bad_input();
     return check_summary("test_linalg");

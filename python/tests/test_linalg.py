@@ -11,7 +11,7 @@ bound that grows with k."""
 import numpy as np
 import pytest
 from conftest import BUILTIN, builtin_dtypes
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ndcore as nd
@@ -239,6 +239,63 @@ def test_batches_of_medium_products(code):
         same(nd.matmul(x, y), np.matmul(x, y))
         same(nd.matmul(np.swapaxes(y, 1, 2), np.swapaxes(x, 1, 2)),
              np.matmul(np.swapaxes(y, 1, 2), np.swapaxes(x, 1, 2)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["f8", "f4"]), st.integers(2, 130), st.integers(2, 70),
+       st.integers(33, 600), st.sampled_from(["C", "F", "step", "reversed"]),
+       st.integers(0, 2**32), st.data())
+def test_packed_kernels_every_edge_and_out_layout(code, m, n, k, out_layout, seed, data):
+    """float32 and float64 products large enough for the packed kernels
+    (both sides past the small path): partial register tiles, k across
+    256-deep blocks, m across 120-row blocks, strided, transposed and
+    reversed operands, and `out` in C order, F order (the kernels compute
+    the transposed product), stepped or reversed. Exact."""
+    dt = np.dtype(code)
+    a = varied(small(dt, (m, k), seed), data)
+    b = varied(small(dt, (k, n), seed + 1), data)
+    want = np.matmul(a, b)
+    if out_layout == "C":
+        out = np.full((m, n), 99, dt)
+    elif out_layout == "F":
+        out = np.full((m, n), 99, dt, order="F")
+    elif out_layout == "step":
+        big = np.full((2 * m, 3 * n), 99, dt)
+        out = big[::2, ::3]
+    else:
+        out = np.full((m, n), 99, dt)[::-1, ::-1]
+    r = nd.matmul(a, b, out=out)
+    same(out, want)
+    same(r, want)
+    if out_layout == "step":
+        # Nothing written between the elements of `out`.
+        mask = np.ones(big.shape, bool)
+        mask[::2, ::3] = False
+        assert np.all(big[mask] == 99)
+
+
+@pytest.mark.parametrize("code", ["f8", "f4"])
+def test_packed_kernels_nan_and_inf(code):
+    """NaN and inf reach the packed kernels' results as in NumPy's: a NaN
+    row of `a` or column of `b` makes NaN, inf times a zero makes NaN,
+    inf times finite values keeps its sign."""
+    dt = np.dtype(code)
+    a = small(dt, (70, 300), 1)
+    b = small(dt, (300, 50), 2)
+    a[3, 7] = np.nan
+    b[11, 5] = np.nan
+    a[9, :] = 0
+    a[9, 20] = np.inf
+    b[20, :] = 1
+    b[20, 6] = 0
+    a[12, :] = 1
+    a[12, 40] = -np.inf
+    b[40, :] = 2
+    with np.errstate(invalid="ignore"):
+        want = np.matmul(a, b)
+    same(nd.matmul(a, b), want)
+    assert np.isnan(want[3]).all() and np.isnan(want[:, 5]).all()
+    assert np.isposinf(want[9, 0]) and np.isnan(want[9, 6]) and np.isneginf(want[12, 0])
 
 
 @pytest.mark.parametrize("code", ["f8", "f4", "c8", "c16", "i4", "f2"])

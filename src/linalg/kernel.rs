@@ -1,8 +1,9 @@
 //! The 2-d product `dst[m, n] = lhs[m, k] · rhs[k, n]` on strided memory,
-//! one entry point for every kind. Float and complex kinds go to the `gemm`
-//! crate, which takes any signed strides (in elements) without copies of
-//! ours (or to the system BLAS, `blas`), unless a side is small (`small`'s
-//! loops). float16, integers and bool run loops of our own with NumPy's
+//! one entry point for every kind. float32 and float64 go to our packed
+//! kernels (`packed`, AVX2 and FMA), complex kinds and machines without
+//! those to the `gemm` crate, which takes any signed strides (in elements)
+//! without copies of ours, or all four to the system BLAS (`blas`), unless
+//! a side is small (`small`'s loops). float16, integers and bool run loops of our own with NumPy's
 //! arithmetic: float16 sums in float32 in k order and rounds once, as
 //! NumPy's float16 matmul does; integers wrap; bool is "any a and b".
 
@@ -11,7 +12,7 @@ use num_complex::{Complex32, Complex64};
 
 use crate::dtype::Kind;
 
-use super::small;
+use super::{packed, small};
 
 /// One operand of a 2-d product: element (i, j) is at `ptr + i*rs + j*cs`
 /// (byte strides).
@@ -36,11 +37,7 @@ pub unsafe fn matmul_2d(kind: Kind, m: usize, n: usize, k: usize, dst: Mat, lhs:
         return;
     }
     let work = m.saturating_mul(n).saturating_mul(k);
-    let par = if work >= PARALLEL_MIN {
-        gemm::Parallelism::Rayon(0)
-    } else {
-        gemm::Parallelism::None
-    };
+    let par = work >= PARALLEL_MIN;
     unsafe {
         match kind {
             Kind::Float32 => float::<f32>(m, n, k, dst, lhs, rhs, par),
@@ -77,7 +74,9 @@ pub(super) const SMALL_SIDE: usize = 64;
 /// Float and complex kinds: matrix-vector products (either side) and
 /// products with a small operand (the camera matrix times many points, or
 /// batches of tiny matrices) run our loops, which need no packing and no
-/// threads; everything else goes to gemm.
+/// threads; everything else goes to the packed kernels (float32 and
+/// float64 with AVX2 and FMA) or the gemm crate, on every thread when
+/// `par`.
 unsafe fn float<T: Field + GemmOne>(
     m: usize,
     n: usize,
@@ -85,7 +84,7 @@ unsafe fn float<T: Field + GemmOne>(
     dst: Mat,
     lhs: Mat,
     rhs: Mat,
-    par: gemm::Parallelism,
+    par: bool,
 ) {
     unsafe {
         if k == 0 {
@@ -104,22 +103,26 @@ unsafe fn float<T: Field + GemmOne>(
             if super::blas::matmul::<T>(m, n, k, dst, lhs, rhs) {
                 return;
             }
-            if matches!(par, gemm::Parallelism::Rayon(_)) {
-                split::<T>(m, n, k, dst, lhs, rhs)
+            let one = T::one_thread();
+            if par {
+                split(m, n, k, dst, lhs, rhs, one)
             } else {
-                with_gemm::<T>(m, n, k, dst, lhs, rhs, par)
+                one(m, n, k, dst, lhs, rhs)
             }
         }
     }
 }
 
+/// A product on one thread: `dst := lhs · rhs`, with `float`'s contract.
+type OneThread = unsafe fn(usize, usize, usize, Mat, Mat, Mat);
+
 /// A large product on every thread of the team: the longer of the
 /// output's two sides is cut into one slab per thread and each slab is a
-/// single-threaded gemm call (measured here, 2000² float64 on two cores:
-/// 46 GFLOP/s with gemm's own threads, 50-71 with two slabs). Each output
-/// element is computed by one call with the same k blocking, whatever the
-/// thread count.
-unsafe fn split<T: Field + GemmOne>(m: usize, n: usize, k: usize, dst: Mat, lhs: Mat, rhs: Mat) {
+/// single-threaded product `one` (measured here, 2000² float64 on two
+/// cores through the gemm crate: 46 GFLOP/s with its own threads, 50-71
+/// with two slabs). Each output element is computed by one call with the
+/// same k blocking, whatever the thread count.
+unsafe fn split(m: usize, n: usize, k: usize, dst: Mat, lhs: Mat, rhs: Mat, one: OneThread) {
     let parts = crate::iter::team::threads();
     let (long, by_rows) = if m >= n { (m, true) } else { (n, false) };
     // Slabs a multiple of 64 long, so the kernels' tiles stay whole.
@@ -129,20 +132,19 @@ unsafe fn split<T: Field + GemmOne>(m: usize, n: usize, k: usize, dst: Mat, lhs:
     crate::iter::team::for_pieces(slabs.len(), &|slab| {
         let start = slabs[slab];
         let len = chunk.min(long - start);
-        let none = gemm::Parallelism::None;
         unsafe {
             if by_rows {
                 let at = |x: Mat| Mat {
                     ptr: x.ptr.wrapping_offset(start as isize * x.rs),
                     ..x
                 };
-                with_gemm::<T>(len, n, k, at(d), at(l), r, none)
+                one(len, n, k, at(d), at(l), r)
             } else {
                 let at = |x: Mat| Mat {
                     ptr: x.ptr.wrapping_offset(start as isize * x.cs),
                     ..x
                 };
-                with_gemm::<T>(m, len, k, at(d), l, at(r), none)
+                one(m, len, k, at(d), l, at(r))
             }
         }
     });
@@ -188,6 +190,7 @@ fn el<T>(bytes: isize) -> isize {
     bytes / std::mem::size_of::<T>() as isize
 }
 
+/// The gemm crate on one thread.
 unsafe fn with_gemm<T: Field + GemmOne>(
     m: usize,
     n: usize,
@@ -195,7 +198,6 @@ unsafe fn with_gemm<T: Field + GemmOne>(
     dst: Mat,
     lhs: Mat,
     rhs: Mat,
-    par: gemm::Parallelism,
 ) {
     // `float` handles k == 0 (gemm would leave dst unwritten).
     // gemm computes dst := alpha·dst + beta·lhs·rhs and takes the column
@@ -220,23 +222,43 @@ unsafe fn with_gemm<T: Field + GemmOne>(
             false,
             false,
             false,
-            par,
+            gemm::Parallelism::None,
         )
     }
 }
 
-/// The multiplicative identity, for gemm's `beta`.
-trait GemmOne {
+/// What `float` needs of the gemm crate's kinds: the multiplicative
+/// identity (gemm's `beta`) and the one-thread product to use.
+trait GemmOne: Field + Sized {
     fn one() -> Self;
+    /// The packed kernels for float32 and float64 where the machine has
+    /// them (see `packed`), else the gemm crate.
+    fn one_thread() -> OneThread {
+        with_gemm::<Self>
+    }
 }
 impl GemmOne for f32 {
     fn one() -> Self {
         1.0
     }
+    fn one_thread() -> OneThread {
+        if packed::available() {
+            packed::matmul::<f32>
+        } else {
+            with_gemm::<f32>
+        }
+    }
 }
 impl GemmOne for f64 {
     fn one() -> Self {
         1.0
+    }
+    fn one_thread() -> OneThread {
+        if packed::available() {
+            packed::matmul::<f64>
+        } else {
+            with_gemm::<f64>
+        }
     }
 }
 impl GemmOne for Complex32 {
@@ -359,11 +381,39 @@ unsafe fn blocked<T: Copy, S: Sum<T>>(m: usize, n: usize, k: usize, dst: Mat, lh
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn mat(ptr: *mut u8, rs: isize, cs: isize) -> Mat {
         Mat { ptr, rs, cs }
+    }
+
+    /// An (r, c) matrix `v` (C order) stored as C order (layout 0), F
+    /// order (1) or C order read backwards from its last element (2):
+    /// the storage, byte strides, and the element the view starts at.
+    pub(in crate::linalg) fn store<T: Copy + Default>(
+        v: &[T],
+        r: usize,
+        c: usize,
+        layout: usize,
+    ) -> (Vec<T>, isize, isize, usize) {
+        let s = std::mem::size_of::<T>() as isize;
+        match layout {
+            0 => (v.to_vec(), s * c as isize, s, 0),
+            1 => {
+                let mut f = vec![T::default(); r * c];
+                for i in 0..r {
+                    for j in 0..c {
+                        f[j * r + i] = v[i * c + j];
+                    }
+                }
+                (f, s, s * r as isize, 0)
+            }
+            _ => {
+                let rev: Vec<T> = v.iter().rev().copied().collect();
+                (rev, -s * c as isize, -s, (r * c).saturating_sub(1))
+            }
+        }
     }
 
     /// Every path (gemm, matvec both ways, small with points / tiny /
@@ -405,28 +455,8 @@ mod tests {
                         want[i * n + j] = (0..k).map(|kk| a[i * k + kk] * b[kk * n + j]).sum();
                     }
                 }
-                // Store the operands in C order, F order, or C order read
-                // backwards (negative strides from the last element).
-                let store = |v: &[f64], r: usize, c: usize| -> (Vec<f64>, isize, isize, usize) {
-                    match layout {
-                        0 => (v.to_vec(), 8 * c as isize, 8, 0),
-                        1 => {
-                            let mut f = vec![0.0; r * c];
-                            for i in 0..r {
-                                for j in 0..c {
-                                    f[j * r + i] = v[i * c + j];
-                                }
-                            }
-                            (f, 8, 8 * r as isize, 0)
-                        }
-                        _ => {
-                            let rev: Vec<f64> = v.iter().rev().copied().collect();
-                            (rev, -8 * c as isize, -8, (r * c).saturating_sub(1))
-                        }
-                    }
-                };
-                let (mut sa, ars, acs, a0) = store(&a, m, k);
-                let (mut sb, brs, bcs, b0) = store(&b, k, n);
+                let (mut sa, ars, acs, a0) = store(&a, m, k, layout);
+                let (mut sb, brs, bcs, b0) = store(&b, k, n, layout);
                 let mut out = vec![f64::NAN; m * n];
                 let p = |v: &mut Vec<f64>, at: usize| v.as_mut_ptr().wrapping_add(at) as *mut u8;
                 unsafe {

@@ -9,6 +9,7 @@
 #[cfg(feature = "system-blas")]
 mod blas;
 mod kernel;
+mod packed;
 mod small;
 
 use crate::array::Array;
