@@ -103,26 +103,24 @@ unsafe fn float<T: Field + GemmOne>(
             if super::blas::matmul::<T>(m, n, k, dst, lhs, rhs) {
                 return;
             }
-            let one = T::one_thread();
-            if par {
-                split(m, n, k, dst, lhs, rhs, one)
+            if let Some(packed) = T::packed() {
+                packed(m, n, k, dst, lhs, rhs, par)
+            } else if par {
+                split::<T>(m, n, k, dst, lhs, rhs)
             } else {
-                one(m, n, k, dst, lhs, rhs)
+                with_gemm::<T>(m, n, k, dst, lhs, rhs)
             }
         }
     }
 }
 
-/// A product on one thread: `dst := lhs · rhs`, with `float`'s contract.
-type OneThread = unsafe fn(usize, usize, usize, Mat, Mat, Mat);
-
-/// A large product on every thread of the team: the longer of the
-/// output's two sides is cut into one slab per thread and each slab is a
-/// single-threaded product `one` (measured here, 2000² float64 on two
-/// cores through the gemm crate: 46 GFLOP/s with its own threads, 50-71
-/// with two slabs). Each output element is computed by one call with the
-/// same k blocking, whatever the thread count.
-unsafe fn split(m: usize, n: usize, k: usize, dst: Mat, lhs: Mat, rhs: Mat, one: OneThread) {
+/// A large product through the gemm crate on every thread of the team:
+/// the longer of the output's two sides is cut into one slab per thread
+/// and each slab is a single-threaded gemm call (measured here, 2000²
+/// float64 on two cores: 46 GFLOP/s with gemm's own threads, 50-71 with
+/// two slabs). Each output element is computed by one call with the same
+/// k blocking, whatever the thread count.
+unsafe fn split<T: Field + GemmOne>(m: usize, n: usize, k: usize, dst: Mat, lhs: Mat, rhs: Mat) {
     let parts = crate::iter::team::threads();
     let (long, by_rows) = if m >= n { (m, true) } else { (n, false) };
     // Slabs a multiple of 64 long, so the kernels' tiles stay whole.
@@ -138,13 +136,13 @@ unsafe fn split(m: usize, n: usize, k: usize, dst: Mat, lhs: Mat, rhs: Mat, one:
                     ptr: x.ptr.wrapping_offset(start as isize * x.rs),
                     ..x
                 };
-                one(len, n, k, at(d), at(l), r)
+                with_gemm::<T>(len, n, k, at(d), at(l), r)
             } else {
                 let at = |x: Mat| Mat {
                     ptr: x.ptr.wrapping_offset(start as isize * x.cs),
                     ..x
                 };
-                one(m, len, k, at(d), l, at(r))
+                with_gemm::<T>(m, len, k, at(d), l, at(r))
             }
         }
     });
@@ -227,38 +225,33 @@ unsafe fn with_gemm<T: Field + GemmOne>(
     }
 }
 
+/// The packed kernels' entry (`packed::matmul`): a product, on every
+/// thread when the flag is set.
+type PackedFn = unsafe fn(usize, usize, usize, Mat, Mat, Mat, bool);
+
 /// What `float` needs of the gemm crate's kinds: the multiplicative
-/// identity (gemm's `beta`) and the one-thread product to use.
-trait GemmOne: Field + Sized {
+/// identity (gemm's `beta`), and our packed kernels where this kind has
+/// them on this machine (float32 and float64 with AVX2 and FMA).
+trait GemmOne: Sized {
     fn one() -> Self;
-    /// The packed kernels for float32 and float64 where the machine has
-    /// them (see `packed`), else the gemm crate.
-    fn one_thread() -> OneThread {
-        with_gemm::<Self>
+    fn packed() -> Option<PackedFn> {
+        None
     }
 }
 impl GemmOne for f32 {
     fn one() -> Self {
         1.0
     }
-    fn one_thread() -> OneThread {
-        if packed::available() {
-            packed::matmul::<f32>
-        } else {
-            with_gemm::<f32>
-        }
+    fn packed() -> Option<PackedFn> {
+        packed::available().then_some(packed::matmul::<f32> as PackedFn)
     }
 }
 impl GemmOne for f64 {
     fn one() -> Self {
         1.0
     }
-    fn one_thread() -> OneThread {
-        if packed::available() {
-            packed::matmul::<f64>
-        } else {
-            with_gemm::<f64>
-        }
+    fn packed() -> Option<PackedFn> {
+        packed::available().then_some(packed::matmul::<f64> as PackedFn)
     }
 }
 impl GemmOne for Complex32 {
