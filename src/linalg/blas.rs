@@ -4,7 +4,8 @@
 //! ...), the same routine NumPy's wheels call. BLAS takes operands with one
 //! unit stride and a positive leading dimension; anything else (reversed
 //! views, steps on both axes, sizes past its 32-bit integers) returns
-//! false and the caller uses the `gemm` crate. Results are deterministic
+//! false and the caller uses the default kernels (`packed`, or the `gemm`
+//! crate for complex kinds). Results are deterministic
 //! for a given BLAS thread count (OPENBLAS_NUM_THREADS).
 
 use std::any::TypeId;
