@@ -3,9 +3,10 @@
 //! kernels (`packed`, AVX2 and FMA), complex kinds and machines without
 //! those to the `gemm` crate, which takes any signed strides (in elements)
 //! without copies of ours, or all four to the system BLAS (`blas`), unless
-//! a side is small (`small`'s loops). float16, integers and bool run loops of our own with NumPy's
-//! arithmetic: float16 sums in float32 in k order and rounds once, as
-//! NumPy's float16 matmul does; integers wrap; bool is "any a and b".
+//! a side is small (`small`'s loops). float16, integers and bool run loops
+//! of our own with NumPy's arithmetic: float16 sums in float32 in k order
+//! and rounds once, as NumPy's float16 matmul does; integers wrap; bool is
+//! "any a and b".
 
 use half::f16;
 use num_complex::{Complex32, Complex64};

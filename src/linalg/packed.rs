@@ -18,7 +18,7 @@
 //!
 //! Each output element is the sum over KC blocks in k order, each block
 //! summed in k order by one FMA chain: the same bits for any thread count
-//! and any slab a thread is given.
+//! and whichever thread runs a piece.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -26,10 +26,10 @@ use super::kernel::Mat;
 
 /// Rows of a register tile (one broadcast of `lhs` each per k).
 const MR: usize = 6;
-// KC 128-384 with MC 48-168 (eight pairs, both threads, 1000^2 and 2000^2
-// float64 and 2000^2 float32, alternated in one process) measured within
-// the machine's noise of each other.
-/// k-depth of a packed block.
+/// k-depth of a packed block. KC 128-384 with MC 48-168 (eight pairs, both
+/// threads, 1000^2 and 2000^2 float64 and 2000^2 float32, alternated in
+/// one process) measured within the machine's noise of each other, and so
+/// did MC 120-360 for float32 alone.
 const KC: usize = 256;
 /// Rows of `lhs` packed at a time: MC x KC float64 is 240 KiB, half the
 /// 512 KiB L2.
@@ -246,7 +246,6 @@ pub(super) fn available() -> bool {
 }
 
 /// A 64-byte aligned scratch block; panels start on cache lines.
-#[derive(Clone, Copy)]
 #[repr(C, align(64))]
 struct Line([u8; 64]);
 
@@ -355,11 +354,12 @@ fn each(threads: usize, pieces: usize, f: &(dyn Fn(usize) + Sync)) {
 /// the threads first pack its panels between them (one shared copy),
 /// then share the register tiles in pieces of up to MC rows (`plan`):
 /// each piece packs its rows of `lhs` into a slot of its own and runs
-/// them against the whole block. Against a copy of `rhs` per thread (a
-/// slab of rows each, as the gemm crate is given), best of 8 rounds
-/// alternating in one process: 2000^2 float64 74 against 70 GFLOP/s,
-/// float32 1000^2 138 against 131, 4000^2 70 against 66; tall (4000 x 200
-/// x 100), wide and 300^2 products within the noise.
+/// them against the block (or, when there are fewer row blocks than
+/// threads, against a range of its panels). Against a copy of `rhs` per
+/// thread (a slab of rows each, as the gemm crate is given), best of 8
+/// rounds alternating in one process: float64 2000^2 74 against 70
+/// GFLOP/s and 4000^2 70 against 66, float32 1000^2 138 against 131; tall
+/// (4000 x 200 x 100), wide and 300^2 products within the noise.
 ///
 /// # Safety
 /// `available()`; every element the shapes and strides reach is valid;
