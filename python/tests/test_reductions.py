@@ -390,9 +390,9 @@ def test_whole_dense_reductions_bit_for_bit(code, n):
     the library's one-run path below 2^15 elements where the input is
     already of the loop dtype (bool any/all, float sums, min/max of every
     type; small-integer sums and float any/all cast, so run the general
-    path, as does everything from 2^15): same values, signs of zero, NaNs, dtypes and shapes as NumPy,
-    1-d and 2-d, with and without keepdims, and NumPy's error for empty
-    min/max."""
+    path, as does everything from 2^15): same values, signs of zero,
+    NaNs, dtypes and shapes as NumPy, 1-d and 2-d, with and without
+    keepdims, and NumPy's error for empty min/max."""
     rng = np.random.default_rng(n)
     a = (rng.standard_normal(n) * 50).astype(code) if code != "?" else rng.random(n) < 0.5
     if a.dtype.kind in "fc" and n >= 7:
