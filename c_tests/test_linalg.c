@@ -190,6 +190,29 @@ static void test_out(void) {
     double v = 0;
     CHECK(r != NULL && nd_array_get_f64(o, 3, idx, &v) == ND_OK && v == 11);
     nd_array_free(r);
+    /* 1-d results into a reversed out, and a 0-d out: b @ v is
+     * [1, 3]; v @ v is 1 (v = [0, 1]). */
+    nd_array *v1 = range(ND_FLOAT64, 2, 1, (int64_t[]){2});
+    nd_array *o1 = nd_zeros(f8, 1, (int64_t[]){2}, ND_ORDER_C);
+    nd_index back[1] = {{ND_INDEX_SLICE, INT64_MIN, INT64_MIN, -1, NULL}};
+    nd_array *o1r = nd_array_index(o1, 1, back);
+    r = nd_matmul(b, v1, o1r);
+    CHECK(r != NULL && at1(o1, 0) == 3 && at1(o1, 1) == 1);
+    nd_array_free(r);
+    r = nd_matmul(v1, b, o1r); /* v @ b = [2, 3], written reversed */
+    CHECK(r != NULL && at1(o1, 0) == 3 && at1(o1, 1) == 2);
+    nd_array_free(r);
+    nd_array *o0 = nd_zeros(f8, 0, NULL, ND_ORDER_C);
+    r = nd_matmul(v1, v1, o0);
+    double d = -1;
+    CHECK(r != NULL && nd_array_get_f64(o0, 0, NULL, &d) == ND_OK && d == 1);
+    nd_array_free(r);
+    /* An out with a batch axis the 0-d result broadcasts to (NumPy). */
+    r = nd_matmul(v1, v1, o1r);
+    CHECK(r != NULL && at1(o1, 0) == 1 && at1(o1, 1) == 1);
+    nd_array_free(r);
+    nd_array *more[] = {v1, o1, o1r, o0};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) nd_array_free(more[i]);
     /* Errors: nothing written. */
     nd_array *bad = nd_zeros(f8, 2, (int64_t[]){2, 3}, ND_ORDER_C);
     CHECK(nd_matmul(b, b, bad) == NULL);

@@ -76,6 +76,45 @@ def test_matmul_matches_numpy(dt1, dt2, shapes, seed, data):
     same(nd.asarray(a) @ nd.asarray(b), expect)
 
 
+@given(dtypes, dtypes, st.booleans(), st.booleans(), st.integers(0, 6), st.integers(0, 6),
+       st.integers(0, 6), st.sampled_from(["new", "stepped", "reversed", "wider", "alias"]),
+       st.integers(0, 2**32), st.data())
+def test_single_products_every_rank_and_out(dt1, dt2, a_1d, b_1d, m, k, n, out_kind, seed, data):
+    """Products without batch axes (each operand 1-d or 2-d) take a path
+    of their own (no views made): every rank pair, strided, transposed and
+    reversed operands, byte-swapped ones (copied first), and `out`
+    stepped, reversed, of a wider dtype, or aliasing an operand."""
+    a = varied(small(dt1, (k,) if a_1d else (m, k), seed), data)
+    b = varied(small(dt2, (k,) if b_1d else (k, n), seed + 1), data)
+    want = np.matmul(a, b)
+    if out_kind == "new":
+        same(nd.matmul(a, b), want)
+        return
+    if out_kind == "alias":
+        # An operand of the result's dtype and shape, written in place.
+        if a.shape != want.shape or a.dtype != want.dtype:
+            return
+        ours = nd.array(a)
+        r = nd.matmul(ours, b, out=ours)
+        assert r is ours
+        same(ours, want)
+        return
+    dt = want.dtype
+    if out_kind == "wider":
+        dt = np.result_type(want.dtype, np.float64) if want.dtype.kind != "c" else np.dtype("c16")
+    big = np.full(tuple(2 * d for d in want.shape), 7, dt)
+    step = -2 if out_kind == "reversed" else 2
+    # (Ellipsis first: a 0-d result's out is then a 0-d view, not a scalar.)
+    out = big[(Ellipsis,) + tuple(slice(None, None, step) for _ in want.shape)]
+    r = nd.matmul(a, b, out=out)
+    np.testing.assert_array_equal(out, want.astype(dt))
+    # The gaps between the stepped elements are untouched.
+    gaps = np.ones(big.shape, bool)
+    gaps[tuple(slice(None, None, step) for _ in want.shape)] = False
+    assert (big[gaps] == np.full((), 7, dt)).all()
+    assert np.asarray(r).shape == want.shape
+
+
 @given(st.sampled_from(BUILTIN), st.integers(1, 4), st.integers(0, 2**32))
 def test_matmul_out_and_aliasing(code, n, seed):
     dt = np.dtype(code)

@@ -12,6 +12,8 @@ mod kernel;
 mod packed;
 mod small;
 
+use std::borrow::Cow;
+
 use crate::array::Array;
 use crate::dtype::{Casting, DType, Kind};
 use crate::error::{Result, bail};
@@ -53,11 +55,39 @@ fn kernel_ready(a: &Array, kind: Kind) -> bool {
 /// `a` as the kernel takes it: native `kind`, aligned, strides in whole
 /// elements; a view when it already is, else a C-ordered copy.
 fn operand(a: &Array, kind: Kind) -> Result<Array> {
+    Ok(match ready(a, kind)? {
+        Cow::Borrowed(a) => a.view(),
+        Cow::Owned(copy) => copy,
+    })
+}
+
+/// `a` itself when the kernel can read it in place (`kernel_ready`), else
+/// a C-ordered copy of `kind`.
+fn ready(a: &Array, kind: Kind) -> Result<Cow<'_, Array>> {
     if kernel_ready(a, kind) {
-        Ok(a.view())
+        Ok(Cow::Borrowed(a))
     } else {
-        astype(a, &DType::scalar(kind), Casting::Unsafe, Order::C)
+        Ok(Cow::Owned(astype(
+            a,
+            &DType::scalar(kind),
+            Casting::Unsafe,
+            Order::C,
+        )?))
     }
+}
+
+/// A 0-, 1- or 2-d array as the kernel's 2-d operand: a 1-d array is a
+/// row when `row` (else a column) and a 0-d one a single element, the
+/// axes it lacks of stride 0 (as `expand_dims` gives them).
+fn core_mat(a: &Array, row: bool) -> Mat {
+    let (rs, cs) = match *a.strides() {
+        [] => (0, 0),
+        [s] if row => (0, s),
+        [s] => (s, 0),
+        [rs, cs] => (rs, cs),
+        _ => unreachable!("a product's operand or result has at most two axes"),
+    };
+    mat(a, 0, rs, cs)
 }
 
 fn mat(a: &Array, offset: isize, rs: isize, cs: isize) -> Mat {
@@ -175,34 +205,36 @@ pub fn matmul(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
         }
     }
     let kind = common_kind("matmul", a, b)?;
-    // 1-d operands as a row (1, k) and a column (k, 1).
-    let a2 = if a.ndim() == 1 {
-        a.expand_dims(&[0])?
+    // A 1-d `a` is a row (1, k) and a 1-d `b` a column (k, 1).
+    let (sa, sb) = (a.shape(), b.shape());
+    let (m, k) = if a.ndim() == 1 {
+        (1, sa[0])
     } else {
-        a.view()
+        (sa[sa.len() - 2], sa[sa.len() - 1])
     };
-    let b2 = if b.ndim() == 1 {
-        b.expand_dims(&[1])?
+    let (k2, n) = if b.ndim() == 1 {
+        (sb[0], 1)
     } else {
-        b.view()
+        (sb[sb.len() - 2], sb[sb.len() - 1])
     };
-    let (an, bn) = (a2.ndim(), b2.ndim());
-    let (m, k) = (a2.shape()[an - 2], a2.shape()[an - 1]);
-    let (k2, n) = (b2.shape()[bn - 2], b2.shape()[bn - 1]);
     if k != k2 {
         bail!(
             Value,
             "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature {MATMUL_SIGNATURE} (size {k2} is different from {k})"
         );
     }
-    let batch = layout::broadcast_shapes(&[&a2.shape()[..an - 2], &b2.shape()[..bn - 2]]).map_err(|_| {
+    let (a_batch, b_batch) = (
+        &sa[..a.ndim().saturating_sub(2)],
+        &sb[..b.ndim().saturating_sub(2)],
+    );
+    let batch = layout::broadcast_shapes(&[a_batch, b_batch]).map_err(|_| {
         crate::error::err!(
             Value,
             "operands could not be broadcast together with remapped shapes [original->remapped]: {}->{} {}->{}  and requested shape {}",
-            tuple_compact(a.shape()),
-            remapped(&a.shape()[..a.ndim().saturating_sub(2)], a.ndim()),
-            tuple_compact(b.shape()),
-            remapped(&b.shape()[..b.ndim().saturating_sub(2)], b.ndim()),
+            tuple_compact(sa),
+            remapped(a_batch, a.ndim()),
+            tuple_compact(sb),
+            remapped(b_batch, b.ndim()),
             tuple_compact(&[m, n])
         )
     })?;
@@ -219,6 +251,38 @@ pub fn matmul(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
     };
     let mut shape = batch.clone();
     shape.extend_from_slice(&core_shape);
+    if batch.is_empty() {
+        // One product (operands at most 2-d, `out` without batch axes):
+        // the kernel reads the operands and writes the result as they
+        // are, with no views made to give them both core axes.
+        let lhs = ready(a, kind)?;
+        let rhs = ready(b, kind)?;
+        let r = destination(kind, &shape, out, [a, b])?;
+        // SAFETY: as in `batched`: the operands' elements lie in their
+        // buffers, `r` is writable and shares no memory with them.
+        unsafe {
+            kernel::matmul_2d(
+                kind,
+                m,
+                n,
+                k,
+                core_mat(&r, a.ndim() == 1),
+                core_mat(&lhs, true),
+                core_mat(&rhs, false),
+            )
+        };
+        return finish(r, out);
+    }
+    let a2 = if a.ndim() == 1 {
+        a.expand_dims(&[0])?
+    } else {
+        a.view()
+    };
+    let b2 = if b.ndim() == 1 {
+        b.expand_dims(&[1])?
+    } else {
+        b.view()
+    };
     let full = |x: &Array, r: usize, c: usize| -> Result<Array> {
         let mut target = batch.clone();
         target.extend([r, c]);
