@@ -818,6 +818,18 @@ def asarray(a, dtype=None, *, copy=None):
     return out.astype(dtype)
 
 
+def _out_array(out, refused="return arrays must be of ArrayType"):
+    """`out` as an ndcore array: an ndcore array, or a NumPy array wrapped
+    so that results land in its memory. Anything else is NumPy's
+    TypeError (`refused`, its message for the calling function):
+    converting it would write the result into a copy nobody sees."""
+    if type(out) is ndarray:
+        return out
+    if isinstance(out, (ndarray, _np.ndarray)):
+        return asarray(out)
+    raise TypeError(refused)
+
+
 def array(obj, dtype=None, copy=True, order="K"):
     """numpy.array: a new ndcore array holding a copy of `obj`."""
     if isinstance(obj, ndarray):
@@ -1154,7 +1166,7 @@ def _masked_call(name, operands, out, where):
     mask = asarray(mask)
     ops = [_ufunc_operand(x) for x in operands]
     arr = (_lib.nd_array_p * len(ops))(*[o._h for o in ops])
-    o = None if out is None else asarray(out)
+    o = None if out is None else _out_array(out)
     h = _c.nd_ufunc_call(name.encode(), len(ops), arr, None if o is None else o._h, mask._h)
     if o is None:
         return ndarray._from_handle(h)
@@ -1173,7 +1185,7 @@ def _binary(cfn):
             return ndarray._from_handle(cfn(a._h, b._h, None))
         if isinstance(out, tuple):
             (out,) = out
-        o = asarray(out)
+        o = _out_array(out)
         _c.nd_array_free(check_handle(cfn(a._h, b._h, o._h)))
         return out
     ufunc.__name__ = name
@@ -1193,7 +1205,7 @@ def _unary(cfn, name):
             return ndarray._from_handle(cfn(a._h, None))
         if isinstance(out, tuple):
             (out,) = out
-        o = asarray(out)
+        o = _out_array(out)
         _c.nd_array_free(check_handle(cfn(a._h, o._h)))
         return out
     ufunc.__name__ = name
@@ -1304,7 +1316,7 @@ def clip(a, a_min=None, a_max=None, out=None):
     lo = None if a_min is None else _ufunc_operand(a_min)
     hi = None if a_max is None else _ufunc_operand(a_max)
     out = _out_arg(out) if out is not None else None
-    o = None if out is None else asarray(out)
+    o = None if out is None else _out_array(out)
     h = _c.nd_clip(x._h, None if lo is None else lo._h, None if hi is None else hi._h,
                    None if o is None else o._h)
     if o is None:
@@ -1372,7 +1384,7 @@ def _reduce(cfn, a, axis, dtype, out, keepdims, initial=_NoValue, where=True):
         args.where_mask = w._h
     out = _out_arg(out)
     if out is not None:
-        o = asarray(out)
+        o = _out_array(out)
         keep.append(o)
         args.out = o._h
         _c.nd_array_free(check_handle(cfn(a._h, ctypes.byref(args))))
@@ -1426,7 +1438,7 @@ def _arg(cfn, a, axis, out, keepdims):
     a = asarray(a)
     out = _out_arg(out)
     if out is not None:
-        o = asarray(out)
+        o = _out_array(out, "output must be an array")
         _c.nd_array_free(check_handle(cfn(a._h, _axis_arg(axis), bool(keepdims), o._h)))
         return out
     return _scalar_result(ndarray._from_handle(cfn(a._h, _axis_arg(axis), bool(keepdims), None)))
@@ -1448,7 +1460,7 @@ def _accumulate(cfn, a, axis, dtype, out):
     dh = d.h if d is not None else None
     out = _out_arg(out)
     if out is not None:
-        o = asarray(out)
+        o = _out_array(out, "output must be an array")
         _c.nd_array_free(check_handle(cfn(a._h, _axis_arg(axis), dh, o._h)))
         return out
     return ndarray._from_handle(cfn(a._h, _axis_arg(axis), dh, None))
@@ -1487,11 +1499,12 @@ __all__ += ["memmap", "save", "load", "savez", "savez_compressed", "fromfile", "
 
 # ------------------------------------------------- matrix products
 
-def _with_out(cfn, a, b, out):
-    """Call a product taking `out`: the new array, or `out` after writing."""
+def _with_out(cfn, a, b, out, refused="return arrays must be of ArrayType"):
+    """Call a product taking `out`: the new array, or `out` after writing
+    (`refused`: NumPy's message for an `out` that is not an array)."""
     if out is None:
         return ndarray._from_handle(cfn(a._h, b._h, None))
-    o = asarray(out)
+    o = _out_array(out, refused)
     _c.nd_array_free(check_handle(cfn(a._h, b._h, o._h)))
     return out
 
@@ -1505,7 +1518,7 @@ def matmul(x1, x2, /, out=None):
 def dot(a, b, out=None):
     """numpy.dot."""
     x, y = _binary_operands(a, b)
-    r = _with_out(_c.nd_dot, x, y, out)
+    r = _with_out(_c.nd_dot, x, y, out, "'out' must be an array")
     return _scalar_result(r) if out is None else r
 
 
@@ -1550,7 +1563,7 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     d = _nd_dtype(dtype) if dtype is not None else None
     r = ndarray._from_handle(_c.nd_trace(x._h, offset, axis1, axis2, d.h if d is not None else None))
     if out is not None:
-        o = asarray(out)
+        o = _out_array(out, "output must be an array")
         check_status(_c.nd_copyto(o._h, r._h, _lib.CASTINGS["same_kind"]))
         return out
     return _scalar_result(r)

@@ -423,3 +423,33 @@ def test_numpy_scalars_are_strong_operands(scalar):
     x = np.arange(3, dtype=np.float32)
     assert nd.add(x, scalar).dtype == np.add(x, scalar).dtype
     assert nd.multiply(scalar, x).dtype == np.multiply(scalar, x).dtype
+
+
+@pytest.mark.parametrize("bad_out", [np.float64(0.0), [0.0, 0.0], 0.0, (np.float64(0.0),)])
+@pytest.mark.parametrize("call", [
+    lambda m, x, out: m.add(x, x, out=out),
+    lambda m, x, out: m.add(x, x, out=out, where=x > 1),
+    lambda m, x, out: m.negative(x, out=out),
+    lambda m, x, out: m.clip(x, 0, 1, out=out),
+    lambda m, x, out: m.sum(x, out=out),
+    lambda m, x, out: m.min(x, out=out),
+    lambda m, x, out: m.mean(x, out=out),
+    lambda m, x, out: m.argmax(x, out=out),
+    lambda m, x, out: m.argmin(x, out=out),
+    lambda m, x, out: m.cumsum(x, out=out),
+    lambda m, x, out: m.matmul(x, x, out=out),
+    lambda m, x, out: m.dot(x, x, out=out),
+    lambda m, x, out: m.outer(x, x, out=out),
+    lambda m, x, out: m.trace(m.ones((2, 2)), out=out),
+])
+def test_out_that_is_not_an_array_is_refused(call, bad_out):
+    """NumPy refuses an `out` that is not an array (a NumPy scalar, a list,
+    a float): converting it would write the result into a copy nobody
+    sees. Every entry point taking `out` gives NumPy's TypeError, with
+    NumPy's message for that function."""
+    x = np.array([0.5, 2.0])
+    with pytest.raises(TypeError) as theirs:
+        call(np, x, bad_out)
+    with pytest.raises(TypeError) as ours:
+        call(nd, nd.asarray(x), bad_out)
+    assert str(ours.value) == str(theirs.value)
