@@ -1161,7 +1161,7 @@ def _masked_call(name, operands, out, where):
                        "If this is intentional, use out=None.", UserWarning, stacklevel=3)
         out = None
     if isinstance(out, tuple):
-        (out,) = out
+        out = _one_out(out)
     mask = where if isinstance(where, (ndarray, _np.ndarray)) else _np.asarray(where, dtype=bool)
     mask = asarray(mask)
     ops = [_ufunc_operand(x) for x in operands]
@@ -1184,7 +1184,7 @@ def _binary(cfn):
         if out is None or out is _NO_OUT:
             return ndarray._from_handle(cfn(a._h, b._h, None))
         if isinstance(out, tuple):
-            (out,) = out
+            out = _one_out(out)
         o = _out_array(out)
         _c.nd_array_free(check_handle(cfn(a._h, b._h, o._h)))
         return out
@@ -1204,7 +1204,7 @@ def _unary(cfn, name):
         if out is None or out is _NO_OUT:
             return ndarray._from_handle(cfn(a._h, None))
         if isinstance(out, tuple):
-            (out,) = out
+            out = _one_out(out)
         o = _out_array(out)
         _c.nd_array_free(check_handle(cfn(a._h, o._h)))
         return out
@@ -1295,9 +1295,24 @@ for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), 
     _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=, where=)."
 
 
-def where(condition, x, y, /):
+class _NoValueType:
+    """An argument not given (None may be a value)."""
+
+    def __repr__(self):
+        return "<no value>"
+
+
+_NoValue = _NoValueType()
+
+
+def where(condition, x=_NoValue, y=_NoValue, /):
     """numpy.where(condition, x, y): x where condition is true, else y
     (the one-argument form, nonzero, is not provided yet)."""
+    if (x is _NoValue) != (y is _NoValue):
+        raise ValueError("either both or neither of x and y should be given")
+    if x is _NoValue:
+        raise NotImplementedError("where(condition) (numpy.nonzero) is not provided yet; "
+                                  "give x and y")
     c, a, b = asarray(condition), _ufunc_operand(x), _ufunc_operand(y)
     return ndarray._from_handle(_c.nd_where(c._h, a._h, b._h))
 
@@ -1327,11 +1342,15 @@ def clip(a, a_min=None, a_max=None, out=None):
 
 def divmod(x1, x2, /, out=(None, None)):
     """numpy.divmod: (floor_divide(x1, x2), remainder(x1, x2))."""
+    if not isinstance(out, tuple):
+        raise TypeError("'out' must be a tuple of arrays")
+    if len(out) != 2:
+        raise ValueError("The 'out' tuple must have exactly one entry per ufunc output")
     a, b = _ufunc_operand(x1), _ufunc_operand(x2)
-    oq, orr = out if isinstance(out, tuple) else (out, None)
+    oq, orr = out
     q, r = _lib.nd_array_p(), _lib.nd_array_p()
-    hq = None if oq is None else asarray(oq)
-    hr = None if orr is None else asarray(orr)
+    hq = None if oq is None else _out_array(oq)
+    hr = None if orr is None else _out_array(orr)
     check_status(_c.nd_divmod(a._h, b._h, None if hq is None else hq._h,
                               None if hr is None else hr._h, ctypes.byref(q), ctypes.byref(r)))
     qa, ra = ndarray._from_handle(q.value), ndarray._from_handle(r.value)
@@ -1340,22 +1359,24 @@ def divmod(x1, x2, /, out=(None, None)):
 
 # ------------------------------------------------- reductions
 
-class _NoValueType:
-    def __repr__(self):
-        return "<no value>"
-
-
-_NoValue = _NoValueType()
-
-
 def _scalar_result(r):
     """NumPy returns a scalar for a 0-d result (when no `out` was given)."""
     return r._item() if r.ndim == 0 else r
 
 
+def _one_out(out):
+    """A ufunc's `out` given as a tuple: its one entry (NumPy's error for
+    another count)."""
+    if len(out) != 1:
+        raise ValueError("The 'out' tuple must have exactly one entry per ufunc output")
+    return out[0]
+
+
 def _out_arg(out):
-    if isinstance(out, tuple):
-        (out,) = out
+    """A reduction's `out`: a 1-tuple is its entry; any other tuple is left
+    for `_out_array` to refuse, as NumPy does."""
+    if isinstance(out, tuple) and len(out) == 1:
+        return out[0]
     return out
 
 

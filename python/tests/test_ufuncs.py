@@ -453,3 +453,46 @@ def test_out_that_is_not_an_array_is_refused(call, bad_out):
     with pytest.raises(TypeError) as ours:
         call(nd, nd.asarray(x), bad_out)
     assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.add(x, x, out=()),
+    lambda m, x: m.add(x, x, out=(np.zeros(3), np.zeros(3))),
+    lambda m, x: m.negative(x, out=(np.zeros(3), np.zeros(3))),
+    lambda m, x: m.add(x, x, out=(np.zeros(3), np.zeros(3)), where=x > 1),
+    lambda m, x: m.divmod(x, 2.0, out=(np.zeros(3),)),
+    lambda m, x: m.divmod(x, 2.0, out=np.zeros(3)),
+    lambda m, x: m.divmod(x, 2.0, out=None),
+    lambda m, x: m.divmod(x, 2.0, out=(np.zeros(3), [0.0, 0.0, 0.0])),
+    lambda m, x: m.divmod(x, 2.0, out=(np.float64(0), None)),
+    lambda m, x: m.sum(x, out=(np.zeros(()), np.zeros(()))),
+    lambda m, x: m.where(x > 1, x),
+])
+def test_out_tuples_and_where_arity_errors_match_numpy(call):
+    """`out` tuples of the wrong length, divmod's out that is not a tuple
+    of arrays, and where() with only one of x and y: NumPy's exception
+    type and message; nothing is written."""
+    x = np.arange(1.0, 4.0)
+    with pytest.raises(Exception) as theirs:
+        call(np, x)
+    with pytest.raises(Exception) as ours:
+        call(nd, nd.asarray(x))
+    assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
+def test_divmod_and_one_tuple_outs_write_where_numpy_does():
+    x = np.arange(1.0, 6.0)
+    want_q, want_r = np.divmod(x, 2.0)
+    r = np.full(5, 7.0)
+    q, got_r = nd.divmod(nd.asarray(x), 2.0, out=(None, r))
+    assert got_r is r
+    np.testing.assert_array_equal(r, want_r)
+    np.testing.assert_array_equal(np.asarray(q), want_q)
+    o = np.zeros(5)
+    assert nd.add(x, x, out=(o,)) is o
+    np.testing.assert_array_equal(o, x + x)
+    s = np.zeros(())
+    nd.sum(x, out=(s,))
+    assert s == x.sum()
+    with pytest.raises(NotImplementedError, match="nonzero"):
+        nd.where(x > 1)
