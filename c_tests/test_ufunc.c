@@ -53,6 +53,25 @@ int main(void) {
     nd_array *four = nd_arange(0, 4, 1, NULL);
     CHECK(nd_add(m, four, NULL) == NULL);
     CHECK_ERROR(ND_ERR_SHAPE, "operands could not be broadcast together with shapes (2,3) (4,) ");
+    /* An out larger than the inputs' shape sets the call's shape, as in
+     * NumPy: row + row ([0, 2, 4]) fills every row of a (2,3) out; the
+     * negative of out's first row, read as if copied first, fills both. */
+    nd_array *wide = nd_zeros(f8, 2, (int64_t[]){2, 3}, ND_ORDER_C);
+    nd_array *wv = nd_add(row, row, wide);
+    CHECK(wv && get(wide, 0, 2) == 4 && get(wide, 1, 2) == 4 && get(wide, 1, 1) == 2);
+    nd_index first[1] = {{ND_INDEX_INT, 0, 0, 0, NULL}};
+    nd_array *w0 = nd_array_index(wide, 1, first);
+    nd_array *wn = nd_negative(w0, wide);
+    CHECK(wn && get(wide, 0, 2) == -4 && get(wide, 1, 2) == -4 && get(wide, 1, 0) == 0);
+    /* out is never itself broadcast; the message lists out too. */
+    nd_array *col = nd_zeros(f8, 2, (int64_t[]){2, 1}, ND_ORDER_C);
+    CHECK(nd_add(m, row, col) == NULL);
+    CHECK_ERROR(ND_ERR_SHAPE, "non-broadcastable output operand with shape (2,1) doesn't match the broadcast shape (2,3)");
+    CHECK(nd_add(m, four, wide) == NULL);
+    CHECK_ERROR(ND_ERR_SHAPE, "operands could not be broadcast together with shapes (2,3) (4,) (2,3) ");
+    CHECK(get(wide, 0, 2) == -4 && get(wide, 1, 1) == -2); /* nothing written */
+    nd_array *wides[] = {wide, wv, w0, wn, col};
+    for (size_t i = 0; i < sizeof wides / sizeof *wides; i++) nd_array_free(wides[i]);
     nd_array *t = nd_full(b1, 1, (int64_t[]){2}, ND_ORDER_C, (bool[]){true}, NULL);
     CHECK(nd_subtract(t, t, NULL) == NULL);
     CHECK_ERROR(ND_ERR_TYPE, "numpy boolean subtract");

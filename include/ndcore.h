@@ -1766,6 +1766,10 @@ struct nd_array *nd_scalar_complex(double re, double im);
  * wrap). Result dtype by NumPy 2's promotion of the two dtypes. Errors:
  * ND_ERR_SHAPE ("operands could not be broadcast together with shapes
  * (2,3) (4,) "), ND_ERR_TYPE (output casting), ND_ERR_READONLY (`out`).
+ * `out` takes part in broadcasting as in NumPy: the inputs are broadcast
+ * up to a larger `out` (a row added into a matrix fills every row), but
+ * `out` itself is never broadcast (ND_ERR_SHAPE, "non-broadcastable output
+ * operand with shape (2,1) doesn't match the broadcast shape (2,3)").
  * Caller owns the returned handle.
  *
  * # Safety

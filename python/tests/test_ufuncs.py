@@ -496,3 +496,58 @@ def test_divmod_and_one_tuple_outs_write_where_numpy_does():
     assert s == x.sum()
     with pytest.raises(NotImplementedError, match="nonzero"):
         nd.where(x > 1)
+
+
+@st.composite
+def _call_shapes(draw):
+    """An out shape and input (and mask) shapes that broadcast to it, to a
+    part of it, or (sometimes) not at all."""
+    out = draw(shapes(max_dims=3, max_side=3))
+    def part():
+        k = draw(st.integers(0, len(out)))
+        s = [1 if draw(st.integers(0, 2)) == 0 else d for d in out[len(out) - k:]]
+        if s and draw(st.integers(0, 9)) == 0:
+            s[0] = s[0] + 1  # does not broadcast
+        return tuple(s)
+    mask = part() if draw(st.booleans()) else None
+    return part(), part(), out, mask
+
+
+@given(_call_shapes(), st.sampled_from(["add", "multiply", "maximum", "arctan2", "negative"]),
+       st.booleans())
+def test_out_sets_the_call_shape_as_in_numpy(call_shapes, name, overlap):
+    """NumPy broadcasts the inputs up to an `out` larger than their shape
+    (`np.add(row, 1, out=matrix)` fills every row); `out` itself is never
+    broadcast, and the errors list inputs, out and mask. Values exact,
+    errors with NumPy's type and message; a failing call writes nothing.
+    With `overlap`, the first input is a view of `out` (read as if copied
+    first)."""
+    a_shape, b_shape, out_shape, mask_shape = call_shapes
+    kw = {}
+    if mask_shape is not None:
+        kw["where"] = np.arange(int(np.prod(mask_shape))).reshape(mask_shape) % 3 != 1
+    results = []
+    for m in (np, nd):
+        out = np.full(out_shape, -7.0)
+        a = np.arange(int(np.prod(a_shape)), dtype=np.float64).reshape(a_shape) + 0.5
+        if overlap and out.size and len(a_shape) <= len(out_shape) and all(
+                d in (1, o) for d, o in zip(a_shape, out_shape[len(out_shape) - len(a_shape):])):
+            # A view of out's first elements with a's shape, holding a.
+            extra = out.ndim - len(a_shape)
+            view = out[(0,) * extra + tuple(slice(0, d) for d in a_shape) + (Ellipsis,)]
+            view[...] = a
+            a = view
+        args = (a,) if name == "negative" else (a, np.arange(int(np.prod(b_shape)), dtype=np.float64).reshape(b_shape) - 1.0)
+        before = out.copy()
+        try:
+            getattr(m, name)(*(args if m is np else map(nd.asarray, args)), out=out, **kw)
+            results.append(("ok", out))
+        except ValueError as e:
+            np.testing.assert_array_equal(out, before)
+            results.append((type(e).__name__, str(e)))
+    (kind_np, got_np), (kind_nd, got_nd) = results
+    assert kind_nd == kind_np, results
+    if kind_np == "ok":
+        np.testing.assert_array_equal(got_nd, got_np)
+    else:
+        assert got_nd == got_np

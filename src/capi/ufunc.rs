@@ -1,8 +1,11 @@
 //! Ufuncs at the C boundary: `nd_<name>(inputs..., out)`. Each returns a new
 //! handle on the result: a new array, or a view of `out` when `out` is not
-//! NULL (release it too). Inputs broadcast together; `out` must have the
-//! broadcast shape and accept the result under same_kind casting. Inputs
-//! that overlap `out` are read as if copied first.
+//! NULL (release it too). Inputs and `out` broadcast together, as in
+//! NumPy: an `out` larger than the inputs' shape takes the inputs
+//! broadcast up to it (`nd_add(row, row, matrix)` fills every row), but
+//! `out` itself is never broadcast (ND_ERR_SHAPE, "non-broadcastable output
+//! operand ..."). `out` must accept the result under same_kind casting.
+//! Inputs that overlap `out` are read as if copied first.
 
 use super::guard::{Handle, guard};
 use num_complex::Complex64;
@@ -80,6 +83,10 @@ unsafe fn binary(
 /// wrap). Result dtype by NumPy 2's promotion of the two dtypes. Errors:
 /// ND_ERR_SHAPE ("operands could not be broadcast together with shapes
 /// (2,3) (4,) "), ND_ERR_TYPE (output casting), ND_ERR_READONLY (`out`).
+/// `out` takes part in broadcasting as in NumPy: the inputs are broadcast
+/// up to a larger `out` (a row added into a matrix fills every row), but
+/// `out` itself is never broadcast (ND_ERR_SHAPE, "non-broadcastable output
+/// operand with shape (2,1) doesn't match the broadcast shape (2,3)").
 /// Caller owns the returned handle.
 ///
 /// # Safety

@@ -227,7 +227,7 @@ impl Ufunc {
         let converted = self.weak_operands(inputs)?;
         let inputs: Vec<&Array> = converted.iter().collect();
         let inputs = inputs.as_slice();
-        let (lp, shape) = self.loop_and_shape(inputs)?;
+        let (lp, shape) = self.loop_and_shape(inputs, out)?;
         let out_dtype = DType::scalar(lp.types[self.nin]);
 
         if let Some(o) = out {
@@ -487,23 +487,27 @@ impl Ufunc {
             return false;
         };
         let converted: Vec<&Array> = converted.iter().collect();
-        let Ok((lp, shape)) = self.loop_and_shape(&converted) else {
+        let Ok((lp, shape)) = self.loop_and_shape(&converted, None) else {
             return false;
         };
         cand.dtype() == &DType::scalar(lp.types[self.nin]) && cand.shape() == &shape[..]
     }
 
-    /// The loop for `inputs` (weak scalars already converted) and their
-    /// broadcast shape, with NumPy's errors.
-    fn loop_and_shape(&self, inputs: &[&Array]) -> Result<(&'static Loop, Vec<usize>)> {
+    /// The loop for `inputs` (weak scalars already converted) and the
+    /// call's shape with `out` (`call_shape`), with NumPy's errors.
+    fn loop_and_shape(
+        &self,
+        inputs: &[&Array],
+        out: Option<&Array>,
+    ) -> Result<(&'static Loop, Vec<usize>)> {
         let dtypes: Vec<&DType> = inputs.iter().map(|a| a.dtype()).collect();
         let lp = self.resolve(&dtypes)?;
-        let shapes: Vec<&[usize]> = inputs.iter().map(|a| a.shape()).collect();
-        Ok((lp, broadcast_operands(&shapes)?))
+        Ok((lp, call_shape(inputs, &[out], None)?))
     }
 
-    /// `out=` must have the broadcast shape, be writable and accept the
-    /// loop's output dtype under same_kind casting (NumPy's messages).
+    /// `out=` must have the call's shape (`call_shape`: it is not itself
+    /// broadcast), be writable and accept the loop's output dtype under
+    /// same_kind casting (NumPy's messages).
     pub(crate) fn check_out(&self, o: &Array, shape: &[usize], out_dtype: &DType) -> Result<()> {
         if o.shape() != shape {
             bail!(
@@ -540,9 +544,7 @@ impl Ufunc {
             return self.call(inputs, out);
         };
         crate::ufunc::check_can_cast(mask.dtype(), &DType::scalar(Kind::Bool), Casting::Safe)?;
-        let mut shapes: Vec<&[usize]> = inputs.iter().map(|a| a.shape()).collect();
-        shapes.push(mask.shape());
-        let shape = broadcast_operands(&shapes)?;
+        let shape = call_shape(inputs, &[out], Some(mask))?;
         // Computed whole, then copied where the mask says.
         let full = self.call(inputs, None)?;
         if let Some(o) = out {
@@ -787,6 +789,28 @@ impl Ufunc {
 }
 
 /// The broadcast shape of the operands, or NumPy's message listing them.
+/// NumPy's shape of a ufunc call: its operands' shapes broadcast
+/// together, in NumPy's order (inputs, the outputs given, a `where` mask),
+/// with NumPy's message listing them all when they do not broadcast. An
+/// output larger than the inputs' shape sets the shape (the inputs are
+/// broadcast up to it, as `np.add(row, 1, out=matrix)` fills every row);
+/// an output is never itself broadcast: `check_out` refuses one whose
+/// shape is not the call's.
+pub(crate) fn call_shape(
+    inputs: &[&Array],
+    outs: &[Option<&Array>],
+    mask: Option<&Array>,
+) -> Result<Vec<usize>> {
+    let shapes: Vec<&[usize]> = inputs
+        .iter()
+        .copied()
+        .chain(outs.iter().flatten().copied())
+        .chain(mask)
+        .map(|a| a.shape())
+        .collect();
+    broadcast_operands(&shapes)
+}
+
 fn broadcast_operands(shapes: &[&[usize]]) -> Result<Vec<usize>> {
     layout::broadcast_shapes(shapes).map_err(|_| {
         let listed: String = shapes
@@ -860,6 +884,35 @@ mod tests {
     fn resolved(u: &Ufunc, a: &str, b: &str) -> Result<Vec<Kind>> {
         let (a, b) = (DType::parse(a).unwrap(), DType::parse(b).unwrap());
         u.resolve(&[&a, &b]).map(|l| l.types.to_vec())
+    }
+
+    #[test]
+    fn a_larger_out_sets_the_call_shape_and_is_never_broadcast() {
+        let f8 = DType::parse("f8").unwrap();
+        let row = crate::create::arange(0.0, 3.0, 1.0, &f8).unwrap();
+        let zeros = |shape: &[usize]| Array::empty(&f8, shape, Order::C).unwrap();
+        let wide = zeros(&[2, 3]);
+        assert_eq!(
+            call_shape(&[&row, &row], &[Some(&wide)], None).unwrap(),
+            [2, 3]
+        );
+        let r = ADD.call(&[&row, &row], Some(&wide)).unwrap();
+        assert_eq!(r.shape(), [2, 3]);
+        // SAFETY: `wide` is a new C-contiguous float64 array of 6 elements.
+        let got = unsafe { std::slice::from_raw_parts(wide.data_ptr() as *const f64, 6) };
+        assert_eq!(got, [0.0, 2.0, 4.0, 0.0, 2.0, 4.0]);
+        let col = zeros(&[2, 1]);
+        let e = ADD.call(&[&row, &row], Some(&col)).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "non-broadcastable output operand with shape (2,1) doesn't match the broadcast shape (2,3)"
+        );
+        let four = crate::create::arange(0.0, 4.0, 1.0, &f8).unwrap();
+        let e = call_shape(&[&row, &four], &[Some(&wide)], Some(&col)).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "operands could not be broadcast together with shapes (3,) (4,) (2,3) (2,1) "
+        );
     }
 
     #[test]

@@ -351,9 +351,12 @@ fn divmod_parts(
     use super::divmod::{FLOOR_DIVIDE, REMAINDER};
     let q = FLOOR_DIVIDE.call(&[a, b], None)?;
     let r = REMAINDER.call(&[a, b], None)?;
+    // Outputs may be larger than the inputs' shape (the results are
+    // broadcast into them), as for every ufunc.
+    let shape = super::engine::call_shape(&[a, b], &[out_q, out_r], None)?;
     let checked = |o: Option<&Array>, v: &Array, u: &Ufunc| -> Result<()> {
         match o {
-            Some(o) => u.check_out(o, v.shape(), v.dtype()),
+            Some(o) => u.check_out(o, &shape, v.dtype()),
             None => Ok(()),
         }
     };
@@ -364,6 +367,12 @@ fn divmod_parts(
             Some(o) => {
                 super::cast::assign(o, &v, Casting::SameKind)?;
                 Ok(o.view())
+            }
+            // The other output set a larger shape: this one has it too.
+            None if v.shape() != &shape[..] => {
+                let full = Array::empty(v.dtype(), &shape, crate::layout::Order::C)?;
+                super::cast::assign(&full, &v, Casting::No)?;
+                Ok(full)
             }
             None => Ok(v),
         }
