@@ -1,7 +1,8 @@
 /* Time a 10-element float64 add called from C (nd_add with a new result,
  * into an existing out=, and with a weak scalar operand as Python's
- * `x + 3.0` passes it), the per-call cost of the ufunc machinery, and a
- * 10-element nd_sum, the per-call cost of a reduction.
+ * `x + 3.0` passes it), the per-call cost of the ufunc machinery, a
+ * 10-element nd_sum, the per-call cost of a reduction, and a 3x3 matrix
+ * times a 3-vector (nd_matmul, new result), the per-call cost of a product.
  * Prints nanoseconds per call; `make bench` runs it. */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
@@ -21,12 +22,18 @@ int main(void) {
     nd_array *a = nd_arange(0, 10, 1, f8), *b = nd_arange(0, 20, 2, f8);
     nd_array *out = nd_arange(0, 10, 1, f8);
     nd_array *three = nd_scalar_float(3.0);
+    nd_array *nine = nd_arange(0, 9, 1, f8), *vec = nd_arange(0, 3, 1, f8);
+    nd_array *mat = nd_reshape(nine, 2, (int64_t[]){3, 3}, ND_ORDER_C);
+    if (!mat || !vec) {
+        fprintf(stderr, "small_call: %s\n", nd_last_error());
+        return 1;
+    }
     /* The best of many short runs: the machine is shared, and a run that
      * is interrupted only loses its own repetition. */
     const int calls = getenv("CALLS") ? atoi(getenv("CALLS")) : 20000;
     const int reps = getenv("REPS") ? atoi(getenv("REPS")) : 50;
     const nd_reduce_args whole = {0};
-    double best_new = 1e9, best_out = 1e9, best_scalar = 1e9, best_sum = 1e9;
+    double best_new = 1e9, best_out = 1e9, best_scalar = 1e9, best_sum = 1e9, best_mv = 1e9;
     for (int rep = 0; rep < reps; rep++) {
         double t = now();
         for (int i = 0; i < calls; i++) nd_array_free(nd_add(a, b, NULL));
@@ -44,11 +51,19 @@ int main(void) {
         for (int i = 0; i < calls; i++) nd_array_free(nd_sum(a, &whole));
         dt = (now() - t) / calls;
         if (dt < best_sum) best_sum = dt;
+        t = now();
+        for (int i = 0; i < calls; i++) nd_array_free(nd_matmul(mat, vec, NULL));
+        dt = (now() - t) / calls;
+        if (dt < best_mv) best_mv = dt;
     }
     printf("10-element add from C: %.0f ns per call (new result), %.0f ns (into out=, incl. freeing the returned view), "
            "%.0f ns (a + weak scalar 3.0, new result)\n"
-           "10-element sum from C: %.0f ns per call\n",
-           best_new * 1e9, best_out * 1e9, best_scalar * 1e9, best_sum * 1e9);
+           "10-element sum from C: %.0f ns per call\n"
+           "3x3 @ 3 matmul from C: %.0f ns per call (new result)\n",
+           best_new * 1e9, best_out * 1e9, best_scalar * 1e9, best_sum * 1e9, best_mv * 1e9);
+    nd_array_free(mat);
+    nd_array_free(nine);
+    nd_array_free(vec);
     nd_array_free(three);
     nd_array_free(a);
     nd_array_free(b);
