@@ -167,6 +167,9 @@ class _Interface:
         self.__array_interface__ = iface
 
 
+_new_object = object.__new__
+
+
 class ndarray:
     """An ndcore array: a handle on (memory, dtype, shape, byte strides)."""
 
@@ -177,17 +180,21 @@ class ndarray:
 
     @classmethod
     def _from_handle(cls, h, base=None):
-        self = object.__new__(cls)
-        self._h = check_handle(h)
+        if not h:
+            _lib.raise_last()  # before the object exists: __del__ sees _h set
+        self = _new_object(cls)
+        self._h = h
         self._base = base
         self._dtype = None
         return self
 
-    def __del__(self):
-        h = getattr(self, "_h", None)
-        if h and _c is not None:
-            _c.nd_array_free(h)
+    # The free function is bound here: at interpreter exit the module's
+    # globals may already be gone when the last arrays are collected.
+    def __del__(self, _free=_c.nd_array_free):
+        h = self._h
+        if h:
             self._h = None
+            _free(h)
 
     # -- attributes
     @property
