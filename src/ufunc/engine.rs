@@ -788,7 +788,6 @@ impl Ufunc {
     }
 }
 
-/// The broadcast shape of the operands, or NumPy's message listing them.
 /// NumPy's shape of a ufunc call: its operands' shapes broadcast
 /// together, in NumPy's order (inputs, the outputs given, a `where` mask),
 /// with NumPy's message listing them all when they do not broadcast. An
@@ -811,6 +810,7 @@ pub(crate) fn call_shape(
     broadcast_operands(&shapes)
 }
 
+/// The broadcast shape of the operands, or NumPy's message listing them.
 fn broadcast_operands(shapes: &[&[usize]]) -> Result<Vec<usize>> {
     layout::broadcast_shapes(shapes).map_err(|_| {
         let listed: String = shapes
