@@ -226,6 +226,11 @@ static void test_out(void) {
     CHECK_ERROR(ND_ERR_READONLY, "read-only");
     CHECK(nd_dot(b, b, io) == NULL);
     CHECK_ERROR(ND_ERR_VALUE, "output array is not acceptable");
+    /* NumPy's dot counts a read-only out as not acceptable too. */
+    nd_array *ro2 = nd_array_view_readonly(a);
+    CHECK(nd_dot(b, b, ro2) == NULL);
+    CHECK_ERROR(ND_ERR_VALUE, "output array is not acceptable");
+    nd_array_free(ro2);
     nd_array *all[] = {a, o, b, bad, io, ro};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) nd_array_free(all[i]);
     nd_dtype_free(f8);

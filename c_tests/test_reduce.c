@@ -120,7 +120,7 @@ int main(void) {
     CHECK(get(wrong, 0) == 0);
     nd_array *ro = nd_broadcast_to(out, 1, (int64_t[]){3});
     CHECK(nd_sum(m, &(nd_reduce_args){.axes = (int64_t[]){1}, .naxes = 1, .out = ro}) == NULL);
-    CHECK_ERROR(ND_ERR_READONLY, "read-only");
+    CHECK_ERROR(ND_ERR_READONLY, "output array is read-only"); /* NumPy's words for an out */
     CHECK(nd_any(m, &(nd_reduce_args){.dtype = i8}) == NULL);
     CHECK_ERROR(ND_ERR_TYPE, "any() got an unexpected keyword argument 'dtype'");
     nd_array *big_int = nd_scalar_int(1000);

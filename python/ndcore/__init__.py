@@ -1592,6 +1592,8 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     r = ndarray._from_handle(_c.nd_trace(x._h, offset, axis1, axis2, d.h if d is not None else None))
     if out is not None:
         o = _out_array(out, "output must be an array")
+        if not o.flags.writeable:
+            raise ValueError("output array is read-only")  # NumPy's words, not copyto's
         check_status(_c.nd_copyto(o._h, r._h, _lib.CASTINGS["same_kind"]))
         return out
     return _scalar_result(r)

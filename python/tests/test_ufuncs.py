@@ -551,3 +551,38 @@ def test_out_sets_the_call_shape_as_in_numpy(call_shapes, name, overlap):
         np.testing.assert_array_equal(got_nd, got_np)
     else:
         assert got_nd == got_np
+
+
+def _read_only(shape, dtype=np.float64):
+    a = np.zeros(shape, dtype)
+    a.flags.writeable = False
+    return a
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.add(x, x, out=_read_only((2, 3))),
+    lambda m, x: m.sum(x, axis=0, out=_read_only(3)),
+    lambda m, x: m.max(x, axis=0, out=_read_only(3)),
+    lambda m, x: m.mean(x, axis=0, out=_read_only(3)),
+    lambda m, x: m.cumsum(x, axis=0, out=_read_only((2, 3))),
+    lambda m, x: m.clip(x, 0, 1, out=_read_only((2, 3))),
+    lambda m, x: m.matmul(x, x.T, out=_read_only((2, 2))),
+    lambda m, x: m.dot(x, x.T, out=_read_only((2, 2))),
+    lambda m, x: m.trace(x, out=_read_only(())),
+])
+def test_read_only_out_errors_match_numpy(call):
+    """A read-only `out`: NumPy's ValueError and message ("output array is
+    read-only"; dot's "not acceptable"), nothing written."""
+    x = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(ValueError) as theirs:
+        call(np, x)
+    with pytest.raises(ValueError) as ours:
+        call(nd, nd.asarray(x))
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_read_only_out_of_argmax_says_so():
+    """NumPy's argmax says "WRITEBACKIFCOPY base is read-only" (its
+    internals); ndcore says what every other out says."""
+    with pytest.raises(ValueError, match="^output array is read-only$"):
+        nd.argmax(nd.asarray(np.arange(6.0).reshape(2, 3)), axis=0, out=_read_only(3, np.intp))

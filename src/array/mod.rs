@@ -456,6 +456,16 @@ impl Array {
         Ok(())
     }
 
+    /// As `check_writeable`, for an array given as an operation's `out`
+    /// (NumPy's message for ufuncs, reductions, accumulations and
+    /// products).
+    pub fn check_writeable_out(&self) -> Result<()> {
+        if !self.writeable {
+            bail!(ReadOnly, "output array is read-only");
+        }
+        Ok(())
+    }
+
     /// Address of the element at `index` (one entry per dimension, negative
     /// entries count from the end).
     pub fn element_ptr(&self, index: &[i64]) -> Result<*mut u8> {

@@ -355,9 +355,7 @@ fn check_out(o: &Array, batch: &[usize], core: &[usize], kind: Kind) -> Result<V
             tuple_compact(&want)
         );
     }
-    if !o.is_writeable() {
-        bail!(ReadOnly, "output array is read-only");
-    }
+    o.check_writeable_out()?;
     let from = DType::scalar(kind);
     if !crate::dtype::can_cast(&from, o.dtype(), Casting::SameKind) {
         bail!(
@@ -404,10 +402,12 @@ pub fn dot(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
         shape.push(b.shape()[b.ndim() - 1]);
     }
     if let Some(o) = out {
+        // NumPy counts a read-only `out` as not acceptable too.
         let acceptable = o.ndim() == shape.len()
             && o.dtype().kind() == Some(kind)
             && o.dtype().is_native()
-            && o.flags().c_contiguous;
+            && o.flags().c_contiguous
+            && o.is_writeable();
         if !acceptable {
             bail!(
                 Value,
@@ -417,7 +417,6 @@ pub fn dot(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
         if o.shape() != shape.as_slice() {
             bail!(Value, "output array has wrong dimensions");
         }
-        o.check_writeable()?;
     }
     // b with the contracted axis first and the others merged: (k, cols).
     let bt = if b.ndim() == 1 {

@@ -56,7 +56,7 @@ pub fn accumulate(
                 "provided out is the wrong size for the accumulation."
             );
         }
-        o.check_writeable()?;
+        o.check_writeable_out()?;
     }
     let direct = match out {
         Some(o) if o.dtype() == &loop_dtype && !may_share_memory(o, a)? => Some(o.view()),

@@ -282,7 +282,7 @@ pub fn arg_extreme(
                 o.dtype()
             );
         }
-        o.check_writeable()?;
+        o.check_writeable_out()?;
     }
     // One index per position of the other axes, laid out in C order.
     let other_shape = crate::layout::without_axis(x.shape(), ax);

@@ -517,9 +517,7 @@ impl Ufunc {
                 crate::text::tuple_compact(shape)
             );
         }
-        if !o.is_writeable() {
-            bail!(ReadOnly, "output array is read-only");
-        }
+        o.check_writeable_out()?;
         if !can_cast(out_dtype, o.dtype(), Casting::SameKind) {
             bail!(
                 Type,

@@ -207,7 +207,7 @@ fn check_out(op: ReduceOp, out: &Array, result_shape: &[usize], keepdims: bool) 
             crate::text::tuple(result_shape)
         );
     }
-    out.check_writeable()
+    out.check_writeable_out()
 }
 
 /// NumPy's `ufunc.reduce` for the reductions ndcore has.
