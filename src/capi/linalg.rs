@@ -42,8 +42,10 @@ pub unsafe extern "C" fn nd_matmul(
 /// `a` and the second-to-last axis of `b` (its only axis when 1-d), result
 /// shape a.shape[:-1] + b.shape[:-2] + b.shape[-1:]. Mismatched lengths:
 /// ND_ERR_VALUE, "shapes (2,3) and (2,3) not aligned: 3 (dim 1) != 2 (dim
-/// 0)". As in NumPy, `out` must be C-contiguous with exactly the result's
-/// dtype and shape (ND_ERR_VALUE otherwise). Otherwise as nd_matmul.
+/// 0)". As in NumPy, `out` must be writeable and C-contiguous with
+/// exactly the result's dtype and shape (ND_ERR_VALUE otherwise, "output
+/// array is not acceptable ...", a read-only `out` included). Otherwise as
+/// nd_matmul.
 ///
 /// # Safety
 /// Handles NULL or live.
