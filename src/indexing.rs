@@ -317,7 +317,7 @@ impl Plan {
             view,
             adv_axes,
             adjacent,
-            bshape,
+            bshape: bshape.into_vec(),
             offsets,
         }))
     }

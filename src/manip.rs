@@ -78,7 +78,7 @@ pub fn flatten(a: &Array, order: Order) -> Result<Array> {
         Order::A => (a.view(), a.is_fortran()),
         Order::K => {
             // Read `a` in the order NumPy's iterator would.
-            let perm: Vec<i64> = crate::layout::keep_order_perm(a.shape(), a.strides())
+            let perm: Vec<i64> = crate::layout::keep_order_perm(a.shape(), &[a.strides()])
                 .into_iter()
                 .map(|i| i as i64)
                 .collect();

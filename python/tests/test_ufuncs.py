@@ -394,6 +394,13 @@ def test_negative_integer_powers_are_refused_before_writing():
         nd.power(np.array([2, 2, 2]), np.array([1, -1, 2]), out=out)
     # NumPy writes the elements before the bad one; ndcore writes nothing.
     assert out.tolist() == [9, 9, 9]
+    # Broadcast exponents: checked when the call has elements, as NumPy's
+    # loop sees them; an empty call raises nothing.
+    base, exps = np.ones((2, 3), np.int64), np.array([[2], [-1]])
+    with pytest.raises(ValueError, match="Integers to negative integer powers are not allowed."):
+        nd.power(base, exps)
+    empty = np.empty((0, 3), np.int64)
+    same(nd.power(empty, np.array([-1, 2, 3])), np.power(empty, np.array([-1, 2, 3])))
     x = nd.arange(5)
     same(x ** 2, np.arange(5) ** 2)
     same(2 ** x, 2 ** np.arange(5))
@@ -586,3 +593,27 @@ def test_read_only_out_of_argmax_says_so():
     internals); ndcore says what every other out says."""
     with pytest.raises(ValueError, match="^output array is read-only$"):
         nd.argmax(nd.asarray(np.arange(6.0).reshape(2, 3)), axis=0, out=_read_only(3, np.intp))
+
+
+def test_result_layout_follows_numpy():
+    """A new result is laid out in the axis order NumPy's iterator gives
+    the inputs (order='K': Fortran-ordered, transposed or reversed inputs
+    give a result laid out as they are; broadcast axes abstain; inputs
+    that disagree keep C order): strides and values equal NumPy's."""
+    f = np.asfortranarray(np.arange(12.0).reshape(3, 4))
+    c = np.arange(12.0).reshape(3, 4)
+    cube = np.arange(24.0).reshape(2, 3, 4)
+    cases = [(f, f), (f, np.ones(4)), (f, c), (c, f), (f, np.asfortranarray(np.ones((1, 4)))),
+             (f, 2.0), (c.T, c.T), (f[:, ::2], f[:, ::2]), (np.ones((3, 1)), np.ones(4)),
+             (c[::-1], c[::-1]), (c[:, ::-1].T, 1.0), (f[::2], c[::2])]
+    for p in itertools.permutations(range(3)):
+        for q in itertools.permutations(range(3)):
+            a, b = cube.transpose(p), cube.transpose(q)
+            if a.shape == b.shape:
+                cases.append((a, b))
+        cases.append((cube.transpose(p), cube.transpose(p)[:1]))
+    for a, b in cases:
+        want = np.add(a, b)
+        got = nd.add(a, b)
+        same(got, want)
+        assert got.strides == want.strides, (a.strides, getattr(b, "strides", b))

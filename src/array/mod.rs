@@ -172,6 +172,18 @@ impl Array {
         Self::new_owned(dtype, shape, order, true)
     }
 
+    /// A new array with uninitialised contents, its axes laid out in
+    /// `perm`'s order (outermost first, from `layout::keep_order_perm`):
+    /// how NumPy's iterator allocates a ufunc's result.
+    pub fn empty_in_order(dtype: &DType, shape: &[usize], perm: &[usize]) -> Result<Array> {
+        let mut out = Self::new_owned(dtype, shape, Order::C, false)?;
+        if perm.iter().enumerate().all(|(i, &p)| i == p) || out.ndim() != shape.len() {
+            return Ok(out); // C order (or a sub-array dtype's added axes)
+        }
+        out.strides = layout::strides_in_order(shape, perm, out.dtype.itemsize());
+        Ok(out.described())
+    }
+
     /// An array with the same shape and dtype as `self`, laid out as `order`
     /// describes relative to `self` (NumPy's `empty_like`).
     pub fn empty_like(&self, dtype: &DType, order: Order) -> Result<Array> {

@@ -6,9 +6,9 @@
 mod view;
 
 pub use view::{
-    IndexItem, View, basic_index, broadcast_shapes, broadcast_to, diagonal, expand_dims,
-    fill_strides, fix_unknown_dimension, moveaxis, normalize_axes, normalize_axis, reshape,
-    slice_positions, squeeze, swapaxes, transpose, view_as_itemsize,
+    IndexItem, View, basic_index, broadcast_shapes, broadcast_strides, broadcast_to, diagonal,
+    expand_dims, fill_strides, fix_unknown_dimension, moveaxis, normalize_axes, normalize_axis,
+    reshape, slice_positions, squeeze, swapaxes, transpose, view_as_itemsize,
 };
 
 use crate::dtype::MAXDIMS;
@@ -202,43 +202,42 @@ pub fn strides_for_copy(
             let mut axes: Dims = (0..shape.len()).collect();
             // Largest stride first; stable sort keeps C order for equal strides.
             axes.sort_by_key(|&i| std::cmp::Reverse(strides[i].unsigned_abs()));
-            let mut out: Strides = smallvec::smallvec![0isize; shape.len()];
-            let mut step = itemsize as isize;
-            for &i in axes.iter().rev() {
-                out[i] = step;
-                step *= shape[i].max(1) as isize;
-            }
-            out
+            strides_in_order(shape, &axes, itemsize)
         }
     }
 }
 
-/// The axis order NumPy's iterator visits an array in for `order='K'`
-/// (outermost first): a stable insertion sort by decreasing stride
-/// magnitude in which axes of stride zero or length one compare as
-/// ambiguous and keep their C order.
-pub fn keep_order_perm(shape: &[usize], strides: &[isize]) -> Vec<usize> {
-    let key = |ax: usize| {
+/// The axis order NumPy's iterator visits operands sharing `shape` in for
+/// `order='K'` (outermost first), each operand with its own `strides`: a
+/// stable insertion sort that moves an axis outward past another only when
+/// every operand stepping along both (non-zero strides, length above one)
+/// steps further along it; when no operand does, the pair is ambiguous and
+/// the sort looks further out; otherwise C order stays.
+pub fn keep_order_perm(shape: &[usize], strides: &[&[isize]]) -> Dims {
+    let key = |k: usize, ax: usize| {
         if shape[ax] == 1 {
             0
         } else {
-            strides[ax].unsigned_abs()
+            strides[k][ax].unsigned_abs()
         }
     };
-    let mut perm: Vec<usize> = (0..shape.len()).collect();
+    let mut perm: Dims = (0..shape.len()).collect();
     for i0 in 1..perm.len() {
         let ax0 = perm[i0];
         let mut ipos = i0;
         for i1 in (0..i0).rev() {
             let ax1 = perm[i1];
-            let (s0, s1) = (key(ax0), key(ax1));
-            if s0 == 0 || s1 == 0 {
-                continue; // ambiguous: look further out
+            let mut outward = None;
+            for k in 0..strides.len() {
+                let (s0, s1) = (key(k, ax0), key(k, ax1));
+                if s0 != 0 && s1 != 0 {
+                    outward = Some(outward.unwrap_or(true) && s0 > s1);
+                }
             }
-            if s0 > s1 {
-                ipos = i1;
-            } else {
-                break;
+            match outward {
+                None => continue, // ambiguous: look further out
+                Some(true) => ipos = i1,
+                Some(false) => break,
             }
         }
         if ipos != i0 {
@@ -247,6 +246,19 @@ pub fn keep_order_perm(shape: &[usize], strides: &[isize]) -> Vec<usize> {
         }
     }
     perm
+}
+
+/// Contiguous strides for `shape` with its axes laid out in `perm`'s order
+/// (outermost first, as `keep_order_perm` gives): the last axis of `perm`
+/// steps by `itemsize`.
+pub fn strides_in_order(shape: &[usize], perm: &[usize], itemsize: usize) -> Strides {
+    let mut out: Strides = smallvec::smallvec![0isize; shape.len()];
+    let mut step = itemsize as isize;
+    for &i in perm.iter().rev() {
+        out[i] = step;
+        step = step.saturating_mul(shape[i].max(1) as isize);
+    }
+    out
 }
 
 /// NumPy's C-contiguity flag: axes of length one may have any stride, and
@@ -505,7 +517,7 @@ pub fn may_self_overlap(shape: &[usize], strides: &[isize], itemsize: usize) -> 
     if shape.contains(&0) {
         return false;
     }
-    let mut axes: Vec<(usize, usize)> = shape
+    let mut axes: smallvec::SmallVec<[(usize, usize); INLINE_DIMS]> = shape
         .iter()
         .zip(strides)
         .filter(|(d, _)| **d > 1)
@@ -709,9 +721,19 @@ mod tests {
 
     #[test]
     fn keep_order_leaves_broadcast_axes_in_c_order() {
-        assert_eq!(keep_order_perm(&[2, 2, 4, 2], &[0, 0, 16, 8]), [0, 1, 2, 3]);
-        assert_eq!(keep_order_perm(&[3, 4], &[8, 24]), [1, 0]);
-        assert_eq!(keep_order_perm(&[2, 3, 4], &[8, -64, 16]), [1, 2, 0]);
+        assert_eq!(
+            keep_order_perm(&[2, 2, 4, 2], &[&[0, 0, 16, 8]])[..],
+            [0, 1, 2, 3]
+        );
+        assert_eq!(keep_order_perm(&[3, 4], &[&[8, 24]])[..], [1, 0]);
+        assert_eq!(keep_order_perm(&[2, 3, 4], &[&[8, -64, 16]])[..], [1, 2, 0]);
+        // Several operands: an axis moves out only when every operand
+        // stepping along both axes agrees; broadcast (zero) strides abstain.
+        assert_eq!(keep_order_perm(&[3, 4], &[&[8, 24], &[0, 8]])[..], [1, 0]);
+        assert_eq!(keep_order_perm(&[3, 4], &[&[8, 24], &[32, 8]])[..], [0, 1]);
+        assert_eq!(keep_order_perm(&[3, 4], &[&[32, 8], &[8, 24]])[..], [0, 1]);
+        assert_eq!(strides_in_order(&[3, 4], &[1, 0], 8)[..], [8, 24]);
+        assert_eq!(strides_in_order(&[2, 3, 4], &[1, 2, 0], 8)[..], [8, 64, 16]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `View`: a byte offset from element zero, a shape and strides. Messages
 //! are NumPy's.
 
+use super::{Dims, Strides};
 use crate::error::{Error, Result, bail, err};
 
 /// A strided description relative to an array's element zero.
@@ -556,10 +557,10 @@ pub fn diagonal(
 }
 
 /// The shape several shapes broadcast to (NumPy's `broadcast_shapes`).
-pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
+pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Dims> {
     let ndim = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
     super::check_ndim(ndim)?;
-    let mut out = vec![1usize; ndim];
+    let mut out: Dims = smallvec::smallvec![1usize; ndim];
     for (k, s) in shapes.iter().enumerate() {
         for (i, &d) in s.iter().enumerate() {
             let o = &mut out[ndim - s.len() + i];
@@ -589,6 +590,18 @@ pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
 /// A view of `(shape, strides)` broadcast to `target` (zero strides for
 /// stretched and new axes).
 pub fn broadcast_to(shape: &[usize], strides: &[isize], target: &[usize]) -> Result<View> {
+    Ok(View {
+        offset: 0,
+        shape: target.to_vec(),
+        strides: broadcast_strides(shape, strides, target)?.into_vec(),
+    })
+}
+
+/// The strides of `(shape, strides)` broadcast to `target`: zero on
+/// stretched and new axes (and on axes of length one), the operand's own
+/// elsewhere. Inline up to `INLINE_DIMS` axes, so a ufunc call broadcasts
+/// its operands without allocating.
+pub fn broadcast_strides(shape: &[usize], strides: &[isize], target: &[usize]) -> Result<Strides> {
     super::check_ndim(target.len())?;
     let fail = || {
         err!(
@@ -602,22 +615,16 @@ pub fn broadcast_to(shape: &[usize], strides: &[isize], target: &[usize]) -> Res
         return Err(fail());
     }
     let lead = target.len() - shape.len();
-    let mut out = vec![0isize; target.len()];
+    let mut out: Strides = smallvec::smallvec![0; target.len()];
     for (i, (&d, &s)) in shape.iter().zip(strides).enumerate() {
         let t = target[lead + i];
         if d == t {
             out[lead + i] = if d == 1 { 0 } else { s };
-        } else if d == 1 {
-            out[lead + i] = 0;
-        } else {
+        } else if d != 1 {
             return Err(fail());
         }
     }
-    Ok(View {
-        offset: 0,
-        shape: target.to_vec(),
-        strides: out,
-    })
+    Ok(out)
 }
 
 /// NumPy's rule for viewing memory as a dtype of another itemsize: the last

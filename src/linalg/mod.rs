@@ -247,7 +247,7 @@ pub fn matmul(a: &Array, b: &Array, out: Option<&Array>) -> Result<Array> {
         .collect();
     let batch = match out {
         Some(o) => check_out(o, &batch, &core_shape, kind)?,
-        None => batch,
+        None => batch.into_vec(),
     };
     let mut shape = batch.clone();
     shape.extend_from_slice(&core_shape);
@@ -343,10 +343,10 @@ fn check_out(o: &Array, batch: &[usize], core: &[usize], kind: Kind) -> Result<V
         }
     }
     let out_batch = &os[..os.len() - nc];
-    let fits = layout::broadcast_shapes(&[batch, out_batch]).is_ok_and(|b| b == out_batch);
+    let fits = layout::broadcast_shapes(&[batch, out_batch]).is_ok_and(|b| b[..] == *out_batch);
     if !fits {
-        let mut want =
-            layout::broadcast_shapes(&[batch, out_batch]).unwrap_or_else(|_| batch.to_vec());
+        let mut want = layout::broadcast_shapes(&[batch, out_batch])
+            .unwrap_or_else(|_| layout::dims_of(batch));
         want.extend_from_slice(core);
         bail!(
             Value,

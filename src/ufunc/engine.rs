@@ -7,6 +7,7 @@
 //! first then outputs, as NumPy's inner loops do, so a later fused-expression
 //! engine can call them block by block.
 
+use std::borrow::Cow;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
@@ -21,9 +22,10 @@ use crate::ufunc::cast::{assign, astype, may_share_memory};
 /// inputs then outputs; `steps` their byte strides; `n` the run length.
 pub type LoopFn = unsafe fn(args: &[*mut u8], steps: &[isize], n: usize);
 
-/// A check of the prepared operands (loop types, broadcast) before any
-/// element is written.
-pub type OperandCheck = fn(&Loop, &[Array]) -> Result<()>;
+/// A check of the inputs in the loop's types (not broadcast) before any
+/// element is written; called only when the call has elements, each of
+/// which every input then takes part in.
+pub type OperandCheck = fn(&Loop, &[&Array]) -> Result<()>;
 
 /// One typed loop of a ufunc: the kinds it reads and writes.
 #[derive(Clone, Copy)]
@@ -122,7 +124,7 @@ impl LoopMemo {
 impl Ufunc {
     /// The loop NumPy would choose for these input dtypes.
     pub fn resolve(&self, inputs: &[&DType]) -> Result<&'static Loop> {
-        let kinds: Vec<Kind> = inputs
+        let kinds: Operands<Kind> = inputs
             .iter()
             .map(|d| match d.kind() {
                 Some(k) => Ok(k),
@@ -212,7 +214,11 @@ impl Ufunc {
         Ok(())
     }
 
-    /// `call` for the calls the small path declined.
+    /// `call` for the calls the small path declined. Inputs are read in
+    /// place when they already have the loop's types, and broadcast as
+    /// strides only (`layout::broadcast_strides`, inline for up to four
+    /// axes): a small strided or broadcast call allocates little beyond
+    /// its result.
     #[inline(never)]
     fn call_general(&self, inputs: &[&Array], out: Option<&Array>) -> Result<Array> {
         if inputs.len() != self.nin {
@@ -224,9 +230,15 @@ impl Ufunc {
                 inputs.len()
             );
         }
-        let converted = self.weak_operands(inputs)?;
-        let inputs: Vec<&Array> = converted.iter().collect();
-        let inputs = inputs.as_slice();
+        let converted;
+        let refs: Operands<&Array>;
+        let inputs = if inputs.iter().any(|a| a.is_weak()) {
+            converted = self.weak_operands(inputs)?;
+            refs = converted.iter().collect();
+            &refs[..]
+        } else {
+            inputs
+        };
         let (lp, shape) = self.loop_and_shape(inputs, out)?;
         let out_dtype = DType::scalar(lp.types[self.nin]);
 
@@ -234,37 +246,47 @@ impl Ufunc {
             self.check_out(o, &shape, &out_dtype)?;
         }
 
-        // Inputs in the loop's types (native), broadcast to the shape.
-        let mut operands = Vec::with_capacity(self.nin);
+        // Inputs in the loop's types (native), and their strides broadcast
+        // to the shape.
+        let mut operands: Operands<Cow<'_, Array>> = Operands::new();
         for (a, &t) in inputs.iter().zip(lp.types) {
             let want = DType::scalar(t);
-            let a = if a.dtype() == &want {
-                (*a).clone()
+            operands.push(if a.dtype() == &want {
+                Cow::Borrowed(*a)
             } else {
-                astype(a, &want, Casting::Unsafe, Order::K)?
-            };
-            operands.push(a.broadcast_to(&shape)?);
+                Cow::Owned(astype(a, &want, Casting::Unsafe, Order::K)?)
+            });
+        }
+        let mut strides: Operands<layout::Strides> = Operands::new();
+        for a in &operands {
+            strides.push(layout::broadcast_strides(a.shape(), a.strides(), &shape)?);
         }
 
+        // Every element of an input is read when the call has any (it is
+        // only stretched), so the check sees the inputs unbroadcast.
         if let Some(check) = self.check {
-            check(lp, &operands)?;
+            if !shape.contains(&0) {
+                let refs: Operands<&Array> = operands.iter().map(|a| &**a).collect();
+                check(lp, &refs)?;
+            }
         }
         // Where the loop writes: `out` itself when it has the loop's dtype,
         // else a temporary copied into `out` afterwards.
         let direct = out.filter(|o| o.dtype() == &out_dtype);
         let result = match direct {
             Some(o) => o.view(),
-            None => Array::empty(&out_dtype, &shape, self.output_order(&operands))?,
+            None => Array::empty_in_order(&out_dtype, &shape, &result_order(&shape, &strides))?,
         };
         // Inputs that overlap the output are read from copies, unless they
         // are exactly the output (elementwise in place is safe).
-        for op in operands.iter_mut() {
-            let same = op.data_ptr() == result.data_ptr() && op.strides() == result.strides();
+        for (op, st) in operands.iter_mut().zip(strides.iter_mut()) {
+            let same = op.data_ptr() == result.data_ptr() && st[..] == *result.strides();
             if !same && may_share_memory(op, &result)? {
-                *op = astype(op, op.dtype(), Casting::No, Order::K)?;
+                *op = Cow::Owned(astype(op, op.dtype(), Casting::No, Order::K)?);
+                *st = layout::broadcast_strides(op.shape(), op.strides(), &shape)?;
             }
         }
-        self.run(lp, &operands, &result);
+        self.run(lp, &operands, &strides, &result);
         match out {
             Some(o) if direct.is_none() => {
                 assign(o, &result, Casting::SameKind)?;
@@ -499,8 +521,8 @@ impl Ufunc {
         &self,
         inputs: &[&Array],
         out: Option<&Array>,
-    ) -> Result<(&'static Loop, Vec<usize>)> {
-        let dtypes: Vec<&DType> = inputs.iter().map(|a| a.dtype()).collect();
+    ) -> Result<(&'static Loop, layout::Dims)> {
+        let dtypes: Operands<&DType> = inputs.iter().map(|a| a.dtype()).collect();
         let lp = self.resolve(&dtypes)?;
         Ok((lp, call_shape(inputs, &[out], None)?))
     }
@@ -701,20 +723,6 @@ impl Ufunc {
         })
     }
 
-    /// Fortran order when every non-broadcast input is Fortran-ordered, as
-    /// NumPy's iterator would lay the output out; C order otherwise.
-    fn output_order(&self, operands: &[Array]) -> Order {
-        let full: Vec<&Array> = operands
-            .iter()
-            .filter(|a| !a.strides().contains(&0))
-            .collect();
-        if !full.is_empty() && full.iter().all(|a| a.is_fortran()) {
-            Order::F
-        } else {
-            Order::C
-        }
-    }
-
     /// Elements from which a call is split across threads.
     fn parallel_min(&self) -> usize {
         if self.compute_bound {
@@ -724,7 +732,9 @@ impl Ufunc {
         }
     }
 
-    fn run(&self, lp: &Loop, inputs: &[Array], out: &Array) {
+    /// Run the loop over `inputs` (in the loop's types, with `strides`
+    /// broadcast to `out`'s shape) into `out`.
+    fn run(&self, lp: &Loop, inputs: &[Cow<'_, Array>], strides: &[layout::Strides], out: &Array) {
         let shape = out.shape();
         // A self-overlapping output (zero strides from `as_strided`) is
         // written by one thread, so the last write wins as in NumPy.
@@ -752,7 +762,7 @@ impl Ufunc {
             match inputs {
                 [a] => walk!(
                     [out.data_ptr(), a.data_ptr()],
-                    [out.strides(), a.strides()],
+                    [out.strides(), &strides[0]],
                     [0, a.itemsize()],
                     |[o, x]: [*mut u8; 2], [so, sx]: [isize; 2], n: usize| (lp.func)(
                         &[x, o],
@@ -762,7 +772,7 @@ impl Ufunc {
                 ),
                 [a, b] => walk!(
                     [out.data_ptr(), a.data_ptr(), b.data_ptr()],
-                    [out.strides(), a.strides(), b.strides()],
+                    [out.strides(), &strides[0], &strides[1]],
                     [0, a.itemsize(), b.itemsize()],
                     |[o, x, y]: [*mut u8; 3], [so, sx, sy]: [isize; 3], n: usize| (lp.func)(
                         &[x, y, o],
@@ -772,7 +782,7 @@ impl Ufunc {
                 ),
                 [a, b, c] => walk!(
                     [out.data_ptr(), a.data_ptr(), b.data_ptr(), c.data_ptr()],
-                    [out.strides(), a.strides(), b.strides(), c.strides()],
+                    [out.strides(), &strides[0], &strides[1], &strides[2]],
                     [0, a.itemsize(), b.itemsize(), c.itemsize()],
                     |[o, x, y, z]: [*mut u8; 4], [so, sx, sy, sz]: [isize; 4], n: usize| (lp.func)(
                         &[x, y, z, o],
@@ -786,6 +796,19 @@ impl Ufunc {
     }
 }
 
+/// A call's operands, inline (a ufunc has at most three inputs; a call's
+/// shapes also count its outputs and mask).
+type Operands<T> = smallvec::SmallVec<[T; 5]>;
+
+/// The axis order of a new result: NumPy's iterator's `order='K'` over
+/// the inputs' strides broadcast to the call's shape (broadcast axes
+/// abstain), so Fortran-ordered or transposed inputs give a result laid
+/// out as they are.
+fn result_order(shape: &[usize], strides: &[layout::Strides]) -> layout::Dims {
+    let refs: Operands<&[isize]> = strides.iter().map(|s| &s[..]).collect();
+    layout::keep_order_perm(shape, &refs)
+}
+
 /// NumPy's shape of a ufunc call: its operands' shapes broadcast
 /// together, in NumPy's order (inputs, the outputs given, a `where` mask),
 /// with NumPy's message listing them all when they do not broadcast. An
@@ -797,8 +820,8 @@ pub(crate) fn call_shape(
     inputs: &[&Array],
     outs: &[Option<&Array>],
     mask: Option<&Array>,
-) -> Result<Vec<usize>> {
-    let shapes: Vec<&[usize]> = inputs
+) -> Result<layout::Dims> {
+    let shapes: Operands<&[usize]> = inputs
         .iter()
         .copied()
         .chain(outs.iter().flatten().copied())
@@ -809,7 +832,7 @@ pub(crate) fn call_shape(
 }
 
 /// The broadcast shape of the operands, or NumPy's message listing them.
-fn broadcast_operands(shapes: &[&[usize]]) -> Result<Vec<usize>> {
+fn broadcast_operands(shapes: &[&[usize]]) -> Result<layout::Dims> {
     layout::broadcast_shapes(shapes).map_err(|_| {
         let listed: String = shapes
             .iter()
@@ -891,7 +914,7 @@ mod tests {
         let zeros = |shape: &[usize]| Array::empty(&f8, shape, Order::C).unwrap();
         let wide = zeros(&[2, 3]);
         assert_eq!(
-            call_shape(&[&row, &row], &[Some(&wide)], None).unwrap(),
+            call_shape(&[&row, &row], &[Some(&wide)], None).unwrap()[..],
             [2, 3]
         );
         let r = ADD.call(&[&row, &row], Some(&wide)).unwrap();

@@ -344,13 +344,13 @@ macro_rules! int_power {
 int_power!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 /// NumPy refuses negative integer exponents; ndcore checks before writing.
-fn check_power(lp: &Loop, operands: &[crate::array::Array]) -> crate::error::Result<()> {
+fn check_power(lp: &Loop, operands: &[&crate::array::Array]) -> crate::error::Result<()> {
     use crate::dtype::{Casting, DType, Kind, KindClass};
     if lp.types[1].class() != KindClass::Signed {
         return Ok(());
     }
     let exps = crate::ufunc::astype(
-        &operands[1],
+        operands[1],
         &DType::scalar(Kind::Int64),
         Casting::Unsafe,
         crate::layout::Order::C,

@@ -442,7 +442,7 @@ fn first_along(a: &Array, reduced: &[bool]) -> Result<Array> {
 fn after_first(a: &Array, reduced: &[bool]) -> Result<Vec<Array>> {
     let mut parts = Vec::new();
     let mut shape = a.shape().to_vec();
-    for k in layout::keep_order_perm(a.shape(), a.strides()) {
+    for k in layout::keep_order_perm(a.shape(), &[a.strides()]) {
         if !reduced[k] {
             continue;
         }
