@@ -44,6 +44,24 @@ static void test_creation_and_introspection(void) {
     nd_array *f = nd_ones(i32, 2, shape, ND_ORDER_F);
     CHECK(nd_array_strides(f)[0] == 4 && nd_array_strides(f)[1] == 12);
     CHECK(nd_array_flags(f) & ND_FLAG_F_CONTIGUOUS);
+
+    /* nd_array_describe: the same answers in one call. */
+    nd_array_info info;
+    CHECK(nd_array_describe(f, &info) == ND_OK);
+    CHECK(info.ndim == 2 && info.shape == nd_array_shape(f) && info.strides == nd_array_strides(f));
+    CHECK(info.shape[0] == 3 && info.strides[1] == 12);
+    CHECK(info.data == nd_array_data(f) && info.size == 9 && info.itemsize == 4);
+    CHECK(info.type_num == ND_INT32 && info.byteorder == '=' && info.flags == nd_array_flags(f));
+    nd_dtype *be = nd_dtype_from_string(">f8");
+    nd_array *swapped = nd_zeros(be, 0, NULL, ND_ORDER_C);
+    CHECK(nd_array_describe(swapped, &info) == ND_OK);
+    CHECK(info.ndim == 0 && info.size == 1 && info.type_num == ND_FLOAT64 && info.byteorder == '>');
+    nd_array_free(swapped);
+    nd_dtype_free(be);
+    info.ndim = 77;
+    CHECK(nd_array_describe(NULL, &info) == ND_ERR_NULL && info.ndim == 77);
+    CHECK(nd_array_describe(f, NULL) == ND_ERR_NULL);
+    CHECK_ERROR(ND_ERR_NULL, "argument 'info' is NULL");
     int64_t v = 0, idx[2] = {2, 1};
     CHECK(nd_array_get_i64(f, 2, idx, &v) == ND_OK && v == 1);
 

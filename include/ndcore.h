@@ -179,6 +179,63 @@ typedef struct nd_array nd_array;
 typedef struct nd_dtype nd_dtype;
 
 /**
+ * A dtype's type: one of the builtin ND_BOOL .. ND_COMPLEX128, or
+ * ND_RECORD / ND_SUBARRAY for structured dtypes. Values never change.
+ */
+typedef int32_t nd_type;
+
+/**
+ * Everything that describes an array, filled in by one call
+ * (nd_array_describe): what nd_array_ndim, nd_array_shape,
+ * nd_array_strides, nd_array_data, nd_array_size, nd_array_itemsize,
+ * nd_array_flags and the dtype's nd_dtype_type / nd_dtype_byteorder
+ * answer one at a time. A binding (or a C program handing the array to
+ * another library) reads it once instead of making eight calls.
+ */
+typedef struct nd_array_info {
+  /**
+   * Number of dimensions.
+   */
+  int64_t ndim;
+  /**
+   * `ndim` lengths, valid while the array's handle lives (as
+   * nd_array_shape).
+   */
+  const int64_t *shape;
+  /**
+   * `ndim` byte strides, valid while the handle lives (as
+   * nd_array_strides).
+   */
+  const int64_t *strides;
+  /**
+   * Address of element zero (as nd_array_data).
+   */
+  void *data;
+  /**
+   * Number of elements.
+   */
+  int64_t size;
+  /**
+   * Bytes per element.
+   */
+  int64_t itemsize;
+  /**
+   * The dtype's nd_type (ND_BOOL .. ND_COMPLEX128, ND_RECORD,
+   * ND_SUBARRAY), as nd_dtype_type.
+   */
+  nd_type type_num;
+  /**
+   * NumPy's flags bits, as nd_array_flags.
+   */
+  int32_t flags;
+  /**
+   * The dtype's byte order ('=', '<', '>' or '|'), as
+   * nd_dtype_byteorder.
+   */
+  char byteorder;
+} nd_array_info;
+
+/**
  * NumPy's casting rule: one of ND_CASTING_*.
  */
 typedef int32_t nd_casting;
@@ -193,12 +250,6 @@ typedef int32_t nd_order;
  * passed to nd_array_wrap.
  */
 typedef void (*nd_release_fn)(void *ctx);
-
-/**
- * A dtype's type: one of the builtin ND_BOOL .. ND_COMPLEX128, or
- * ND_RECORD / ND_SUBARRAY for structured dtypes. Values never change.
- */
-typedef int32_t nd_type;
 
 /**
  * NumPy's keyword arguments of a reduction. Zero-initialise it
@@ -570,6 +621,15 @@ void *nd_array_data(const struct nd_array *a);
  * `a` must be NULL or a live handle.
  */
 int32_t nd_array_flags(const struct nd_array *a);
+
+/**
+ * Fill `*info` with `a`'s description (nd_array_info) in one call.
+ * ND_ERR_NULL (and `*info` untouched) if `a` or `info` is NULL.
+ *
+ * # Safety
+ * `a` must be NULL or a live handle; `info` NULL or valid for a write.
+ */
+enum nd_status nd_array_describe(const struct nd_array *a, struct nd_array_info *info);
 
 /**
  * NumPy's `repr(a)`: "array([[0, 1, 2],\n       [3, 4, 5]], dtype=int32)".

@@ -121,6 +121,14 @@ def _numpy_dtype(h):
     return dt
 
 
+def _info(h, _describe=_c.nd_array_describe, _new=_lib.nd_array_info):
+    """Array handle `h`'s whole description (ndcore's nd_array_info) in
+    one call."""
+    info = _new()
+    check_status(_describe(h, info))
+    return info
+
+
 # ---------------------------------------------------------------- arrays
 
 class _Flags:
@@ -203,15 +211,13 @@ class ndarray:
 
     @property
     def shape(self):
-        n = self.ndim
-        p = _c.nd_array_shape(self._h)
-        return tuple(p[i] for i in range(n))
+        i = _info(self._h)
+        return tuple(i.shape[:i.ndim])
 
     @property
     def strides(self):
-        n = self.ndim
-        p = _c.nd_array_strides(self._h)
-        return tuple(p[i] for i in range(n))
+        i = _info(self._h)
+        return tuple(i.strides[:i.ndim])
 
     @property
     def size(self):
@@ -228,11 +234,15 @@ class ndarray:
     @property
     def dtype(self):
         if self._dtype is None:
-            d = check_handle(_c.nd_array_dtype(self._h))
-            try:
-                self._dtype = _numpy_dtype(d)
-            finally:
-                _c.nd_dtype_free(d)
+            info = _info(self._h)
+            dt = _BUILTIN_DTYPES.get((info.type_num, info.byteorder))
+            if dt is None:
+                d = check_handle(_c.nd_array_dtype(self._h))
+                try:
+                    dt = _numpy_dtype(d)
+                finally:
+                    _c.nd_dtype_free(d)
+            self._dtype = dt
         return self._dtype
 
     @property
@@ -346,17 +356,22 @@ class ndarray:
             return v._item()
         return v
 
-    def _item(self):
-        """The single element of a 0-d array as a NumPy scalar."""
-        dt = self.dtype
+    def _item(self, info=None):
+        """The single element of a 0-d array as a NumPy scalar (`info`: its
+        `_info`, when the caller has it)."""
+        if info is None:
+            info = _info(self._h)
+        dt = self._dtype
+        if dt is None:
+            # A reduction's new result: its dtype from the description.
+            dt = _BUILTIN_DTYPES.get((info.type_num, info.byteorder)) or self.dtype
+            self._dtype = dt
         ctype = _NATIVE_CTYPES.get(dt)
         if ctype is not None:
             # Read in place: a reduction's result comes here.
-            p = check_handle(_c.nd_array_data(self._h))
-            return dt.type(ctype.from_address(p).value)
+            return dt.type(ctype.from_address(info.data).value)
         if dt.fields is not None:
-            p = check_handle(_c.nd_array_data(self._h))
-            return _np.frombuffer(ctypes.string_at(p, dt.itemsize), dtype=dt)[0]
+            return _np.frombuffer(ctypes.string_at(info.data, dt.itemsize), dtype=dt)[0]
         idx, n = i64_array(())
         if dt.kind == "c":
             re, im = ctypes.c_double(), ctypes.c_double()
@@ -1368,7 +1383,8 @@ def divmod(x1, x2, /, out=(None, None)):
 
 def _scalar_result(r):
     """NumPy returns a scalar for a 0-d result (when no `out` was given)."""
-    return r._item() if r.ndim == 0 else r
+    info = _info(r._h)
+    return r._item(info) if info.ndim == 0 else r
 
 
 def _one_out(out):

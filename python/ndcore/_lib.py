@@ -65,6 +65,15 @@ class nd_reduce_args(ctypes.Structure):
 RELEASE_FN = CFUNCTYPE(None, c_void_p)
 I64P = POINTER(c_int64)
 
+
+class nd_array_info(ctypes.Structure):
+    """An array's whole description in one call (ndcore.h's nd_array_info)."""
+
+    _fields_ = [("ndim", c_int64), ("shape", I64P), ("strides", I64P), ("data", c_void_p),
+                ("size", c_int64), ("itemsize", c_int64), ("type_num", c_int32),
+                ("flags", c_int32), ("byteorder", ctypes.c_char)]
+
+
 # name: (restype, argtypes)
 _SIGNATURES = {
     "nd_last_status": (c_int, []),
@@ -96,6 +105,7 @@ _SIGNATURES = {
     "nd_array_dtype": (nd_dtype_p, [nd_array_p]),
     "nd_array_data": (c_void_p, [nd_array_p]),
     "nd_array_flags": (c_int32, [nd_array_p]),
+    "nd_array_describe": (c_int, [nd_array_p, POINTER(nd_array_info)]),
     "nd_array_repr": (c_void_p, [nd_array_p]),
     "nd_array_ptr_at": (c_void_p, [nd_array_p, c_size_t, I64P]),
     "nd_array_get_f64": (c_int, [nd_array_p, c_size_t, I64P, POINTER(c_double)]),

@@ -246,3 +246,30 @@ def test_release_callbacks_run_during_garbage_collection():
     assert not t.is_alive(), "wrapping blocked in a release callback"
     gc.collect()
     assert not nd._kept
+
+
+def test_one_call_description_matches_numpy():
+    """nd_array_describe (the binding's `_info`, behind .shape, .strides,
+    a new array's .dtype and scalar results) against NumPy's attributes."""
+    from ndcore import _lib
+    # With ndcore.h's nd_type of each (ND_FLOAT64 11, ND_INT32 5, ND_INT8 1,
+    # ND_RECORD 14, ND_COMPLEX64 12).
+    cases = [(np.arange(12.0).reshape(3, 4)[:, ::-2], 11), (np.zeros((), ">i4"), 5),
+             (np.arange(5, dtype=np.int8), 1), (np.zeros(3, [("x", "<f8"), ("y", "i1")]), 14),
+             (np.ones((2, 3), order="F", dtype="c8"), 12)]
+    for a, type_num in cases:
+        w = nd.asarray(a)
+        info = nd._info(w._h)
+        assert info.ndim == a.ndim
+        assert tuple(info.shape[:info.ndim]) == a.shape
+        assert tuple(info.strides[:info.ndim]) == a.strides
+        assert info.data == a.ctypes.data
+        assert (info.size, info.itemsize) == (a.size, a.itemsize)
+        assert info.byteorder.decode() == a.dtype.byteorder
+        assert info.type_num == type_num
+        assert bool(info.flags & _lib.FLAG_C) == a.flags.c_contiguous
+        assert bool(info.flags & _lib.FLAG_F) == a.flags.f_contiguous
+        assert bool(info.flags & _lib.FLAG_WRITEABLE) == a.flags.writeable
+        assert w.dtype == a.dtype and w.shape == a.shape and w.strides == a.strides
+        if a.ndim == 0:
+            assert nd.sum(w) == a.sum() and type(nd.sum(w)) is type(a.sum())

@@ -9,7 +9,7 @@ use super::guard::{Handle, c_slice, guard, guard_status, owned_c_string};
 use super::status::nd_status;
 use super::{
     ND_FLAG_ALIGNED, ND_FLAG_C_CONTIGUOUS, ND_FLAG_F_CONTIGUOUS, ND_FLAG_OWNDATA,
-    ND_FLAG_WRITEABLE, casting_arg, nd_array, nd_casting, nd_dtype, nd_order, order_arg,
+    ND_FLAG_WRITEABLE, casting_arg, nd_array, nd_casting, nd_dtype, nd_order, nd_type, order_arg,
 };
 use crate::array::Array;
 use crate::dtype::{Element, Value};
@@ -200,14 +200,81 @@ pub unsafe extern "C" fn nd_array_data(a: *const nd_array) -> *mut std::ffi::c_v
 /// `a` must be NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nd_array_flags(a: *const nd_array) -> i32 {
-    guard(|| {
-        let f = unsafe { nd_array::borrow(a, "a")? }.flags();
-        let bit = |on: bool, b: i32| if on { b } else { 0 };
-        Ok(bit(f.c_contiguous, ND_FLAG_C_CONTIGUOUS)
-            | bit(f.f_contiguous, ND_FLAG_F_CONTIGUOUS)
-            | bit(f.owndata, ND_FLAG_OWNDATA)
-            | bit(f.aligned, ND_FLAG_ALIGNED)
-            | bit(f.writeable, ND_FLAG_WRITEABLE))
+    guard(|| Ok(flag_bits(unsafe { nd_array::borrow(a, "a")? })))
+}
+
+fn flag_bits(a: &Array) -> i32 {
+    let f = a.flags();
+    let bit = |on: bool, b: i32| if on { b } else { 0 };
+    bit(f.c_contiguous, ND_FLAG_C_CONTIGUOUS)
+        | bit(f.f_contiguous, ND_FLAG_F_CONTIGUOUS)
+        | bit(f.owndata, ND_FLAG_OWNDATA)
+        | bit(f.aligned, ND_FLAG_ALIGNED)
+        | bit(f.writeable, ND_FLAG_WRITEABLE)
+}
+
+/// Everything that describes an array, filled in by one call
+/// (nd_array_describe): what nd_array_ndim, nd_array_shape,
+/// nd_array_strides, nd_array_data, nd_array_size, nd_array_itemsize,
+/// nd_array_flags and the dtype's nd_dtype_type / nd_dtype_byteorder
+/// answer one at a time. A binding (or a C program handing the array to
+/// another library) reads it once instead of making eight calls.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct nd_array_info {
+    /// Number of dimensions.
+    pub ndim: i64,
+    /// `ndim` lengths, valid while the array's handle lives (as
+    /// nd_array_shape).
+    pub shape: *const i64,
+    /// `ndim` byte strides, valid while the handle lives (as
+    /// nd_array_strides).
+    pub strides: *const i64,
+    /// Address of element zero (as nd_array_data).
+    pub data: *mut std::ffi::c_void,
+    /// Number of elements.
+    pub size: i64,
+    /// Bytes per element.
+    pub itemsize: i64,
+    /// The dtype's nd_type (ND_BOOL .. ND_COMPLEX128, ND_RECORD,
+    /// ND_SUBARRAY), as nd_dtype_type.
+    pub type_num: nd_type,
+    /// NumPy's flags bits, as nd_array_flags.
+    pub flags: i32,
+    /// The dtype's byte order ('=', '<', '>' or '|'), as
+    /// nd_dtype_byteorder.
+    pub byteorder: c_char,
+}
+
+/// Fill `*info` with `a`'s description (nd_array_info) in one call.
+/// ND_ERR_NULL (and `*info` untouched) if `a` or `info` is NULL.
+///
+/// # Safety
+/// `a` must be NULL or a live handle; `info` NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_array_describe(
+    a: *const nd_array,
+    info: *mut nd_array_info,
+) -> nd_status {
+    guard_status(|| {
+        let a = unsafe { nd_array::borrow(a, "a")? };
+        if info.is_null() {
+            bail!(Null, "argument 'info' is NULL");
+        }
+        let described = nd_array_info {
+            ndim: a.ndim() as i64,
+            shape: a.shape().as_ptr() as *const i64,
+            strides: a.strides().as_ptr() as *const i64,
+            data: a.data_ptr() as *mut std::ffi::c_void,
+            size: a.size() as i64,
+            itemsize: a.itemsize() as i64,
+            type_num: super::dtype::type_of(a.dtype()),
+            flags: flag_bits(a),
+            byteorder: a.dtype().byteorder_char() as c_char,
+        };
+        // SAFETY: non-NULL, and valid for a write by the caller's contract.
+        unsafe { info.write(described) };
+        Ok(())
     })
 }
 

@@ -71,7 +71,7 @@ fn kind_of(t: nd_type) -> Result<Kind> {
     }
 }
 
-fn type_of(d: &DType) -> nd_type {
+pub(super) fn type_of(d: &DType) -> nd_type {
     match d {
         DType::Scalar(s) => TYPES
             .iter()
