@@ -417,3 +417,14 @@ def test_whole_dense_reductions_bit_for_bit(code, n):
                 assert np.array_equal(got, want, equal_nan=True), (name, shape, got, want)
                 if got.dtype.kind == "f":
                     assert np.array_equal(np.signbit(got), np.signbit(want)), (name, shape)
+
+
+def test_float16_sums_of_stepped_views():
+    """Every other float16 is a stride of four bytes (float32's size): the
+    sum still reads float16 (it read pairs as float32: inf, 0.0626)."""
+    base = np.arange(40, dtype=np.float16) * np.float16(0.5)
+    for a in (base[::2], base[1::2], base[::-2], base.reshape(4, 10)[:, ::2], np.ones(16, np.float16)[::2]):
+        for axis in (None, -1):
+            got, want = nd.sum(a, axis=axis), np.sum(a, axis=axis)
+            assert np.asarray(got).dtype == want.dtype
+            assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (a.strides, axis, got, want)

@@ -207,6 +207,7 @@ macro_rules! pairwise_real {
             x: *const u8,
             stride: isize,
             n: usize,
+            plain: bool,
             load: L,
         ) -> $A {
             // SAFETY (all blocks): elements 0..n are readable.
@@ -218,13 +219,15 @@ macro_rules! pairwise_real {
                     }
                     res
                 } else if n <= PW_BLOCKSIZE
+                    && plain
                     && stride == size_of::<$A>() as isize
                     && (x as *const $A).is_aligned()
                 {
-                    // Dense elements of the accumulation type (a converting
-                    // `load`, float16's, has another stride): the same eight
-                    // accumulators, a group of eight loaded at once, which
-                    // becomes one or two vector adds a group.
+                    // Dense elements of the accumulation type, which `load`
+                    // reads as they are (`plain`; float16's converting load
+                    // is not, even at a stride of four bytes): the same
+                    // eight accumulators, a group of eight loaded at once,
+                    // which becomes one or two vector adds a group.
                     let p = x as *const $A;
                     let whole = n - n % 8;
                     let r = $lanes(p, whole);
@@ -259,12 +262,12 @@ macro_rules! pairwise_real {
                         // are readable (caller) and only read.
                         let (xa, xb) = (x as usize, second as usize);
                         let (a, b) = crate::iter::team::join(
-                            || $name(xa as *const u8, stride, n2, load),
-                            || $name(xb as *const u8, stride, n - n2, load),
+                            || $name(xa as *const u8, stride, n2, plain, load),
+                            || $name(xb as *const u8, stride, n - n2, plain, load),
                         );
                         a + b
                     } else {
-                        $name(x, stride, n2, load) + $name(second, stride, n - n2, load)
+                        $name(x, stride, n2, plain, load) + $name(second, stride, n - n2, plain, load)
                     }
                 }
             }
@@ -352,15 +355,16 @@ macro_rules! pairwise_dispatch {
             x: *const u8,
             stride: isize,
             n: usize,
+            plain: bool,
             load: L,
         ) -> $A {
             #[cfg(target_arch = "x86_64")]
             if super::simd::has_avx2() {
                 // SAFETY: forwarded; the CPU has AVX2 (checked).
-                return unsafe { $avx2(x, stride, n, load) };
+                return unsafe { $avx2(x, stride, n, plain, load) };
             }
             // SAFETY: forwarded.
-            unsafe { $base(x, stride, n, load) }
+            unsafe { $base(x, stride, n, plain, load) }
         }
     };
 }
@@ -374,7 +378,7 @@ macro_rules! sum_run {
             // SAFETY: forwarded from the caller.
             unsafe {
                 let a = (acc as *const $t).read_unaligned();
-                let s = $pairwise(x, stride, n, |p, i, st| load::<$t>(p, i, st));
+                let s = $pairwise(x, stride, n, true, |p, i, st| load::<$t>(p, i, st));
                 (acc as *mut $t).write_unaligned(a + s);
             }
         }
@@ -393,7 +397,7 @@ unsafe fn sum_run_f16(acc: *mut u8, x: *const u8, stride: isize, n: usize) {
     // SAFETY: forwarded from the caller.
     unsafe {
         let a = (acc as *const f16).read_unaligned().to_f32();
-        let s = a + pairwise_f32(x, stride, n, |p, i, st| load_f16_as_f32(p, i, st));
+        let s = a + pairwise_f32(x, stride, n, false, |p, i, st| load_f16_as_f32(p, i, st));
         (acc as *mut f16).write_unaligned(f16::from_f32(s));
     }
 }
@@ -710,11 +714,11 @@ mod tests {
                 // SAFETY: `n` elements from `skip` are in bounds; the CPU
                 // has AVX2 (checked).
                 unsafe {
-                    let base = pairwise_f64_base(p, 8, n, |p, i, st| load::<f64>(p, i, st));
-                    let avx = pairwise_f64_avx2(p, 8, n, |p, i, st| load::<f64>(p, i, st));
+                    let base = pairwise_f64_base(p, 8, n, true, |p, i, st| load::<f64>(p, i, st));
+                    let avx = pairwise_f64_avx2(p, 8, n, true, |p, i, st| load::<f64>(p, i, st));
                     assert_eq!(base.to_bits(), avx.to_bits(), "f64 n={n}");
-                    let base = pairwise_f32_base(q, 4, n, |p, i, st| load::<f32>(p, i, st));
-                    let avx = pairwise_f32_avx2(q, 4, n, |p, i, st| load::<f32>(p, i, st));
+                    let base = pairwise_f32_base(q, 4, n, true, |p, i, st| load::<f32>(p, i, st));
+                    let avx = pairwise_f32_avx2(q, 4, n, true, |p, i, st| load::<f32>(p, i, st));
                     assert_eq!(base.to_bits(), avx.to_bits(), "f32 n={n}");
                 }
                 // And both equal the tree spelled out by hand for a block.
@@ -725,10 +729,27 @@ mod tests {
                     }
                     let want = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
                     // SAFETY: 128 elements.
-                    let got = unsafe { pairwise_f64(p, 8, n, |p, i, st| load::<f64>(p, i, st)) };
+                    let got =
+                        unsafe { pairwise_f64(p, 8, n, true, |p, i, st| load::<f64>(p, i, st)) };
                     assert_eq!(got.to_bits(), want.to_bits());
                 }
             }
+        }
+    }
+
+    #[test]
+    fn float16_sums_every_other_element_as_float16() {
+        // Every other float16 is a stride of four bytes, float32's size:
+        // the run must still be read as float16 (it was read as float32).
+        let v: Vec<f16> = (0..64)
+            .map(|i| f16::from_f32((i % 7) as f32 * 0.5))
+            .collect();
+        for n in [8, 9, 16, 31, 32] {
+            let want: f32 = v.iter().step_by(2).take(n).map(|h| h.to_f32()).sum();
+            let mut acc = f16::from_f32(0.0);
+            // SAFETY: `n` elements at a stride of 2 lie inside `v`.
+            unsafe { sum_run_f16((&mut acc as *mut f16).cast(), v.as_ptr().cast(), 4, n) };
+            assert_eq!(acc, f16::from_f32(want), "n={n}");
         }
     }
 
