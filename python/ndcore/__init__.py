@@ -11,6 +11,7 @@ import ctypes
 import dis as _dis
 import itertools
 import math as _math
+import operator as _operator
 import sys as _sys
 import warnings as _warnings
 
@@ -709,10 +710,7 @@ def _as_index_array(k):
     return a
 
 
-def _operator_index(v):
-    import operator
-
-    return operator.index(v)
+_operator_index = _operator.index
 
 
 def _axes_tuple(axis):
@@ -1409,9 +1407,9 @@ def _reduce(cfn, a, axis, dtype, out, keepdims, initial=_NoValue, where=True):
     keep = [a]
     if axis is not None:
         axes = axis if isinstance(axis, tuple) else (axis,)
-        arr, n = i64_array(_operator_index(x) for x in axes)
+        arr, n = i64_array(map(_operator_index, axes))
         keep.append(arr)
-        args.axes = ctypes.cast(arr, ctypes.c_void_p)
+        args.axes = ctypes.addressof(arr)
         args.naxes = n
     args.keepdims = bool(keepdims)
     if dtype is not None:

@@ -357,6 +357,14 @@ def take_string(ptr):
         lib.nd_string_free(ptr)
 
 
+# ctypes array types for up to eight int64 values (shapes, axes, indices),
+# made once: `c_int64 * n` builds (or looks up) a type on every call.
+_I64_ARRAY_TYPES = [c_int64 * max(n, 1) for n in range(9)]
+
+
 def i64_array(values):
-    values = list(values)
-    return (c_int64 * max(len(values), 1))(*values), len(values)
+    """`values` as a C int64 array (at least one element) and their count."""
+    values = tuple(values)
+    n = len(values)
+    t = _I64_ARRAY_TYPES[n] if n <= 8 else c_int64 * n
+    return t(*values), n
