@@ -560,6 +560,36 @@ def test_out_sets_the_call_shape_as_in_numpy(call_shapes, name, overlap):
         assert got_nd == got_np
 
 
+@given(_call_shapes(), st.sampled_from(["q", "r", "both"]))
+def test_divmod_outs_set_the_call_shape_as_in_numpy(call_shapes, given_outs):
+    """divmod's outputs take part in broadcasting as any ufunc's `out`:
+    inputs broadcast up to them, a missing output takes the call's shape,
+    and when the shapes do not broadcast NumPy's message lists the given
+    outputs too (checked before any work). Nothing written on error."""
+    a_shape, b_shape, out_shape, _ = call_shapes
+    results = []
+    for m in (np, nd):
+        a = np.arange(int(np.prod(a_shape)), dtype=np.float64).reshape(a_shape) + 0.5
+        b = np.arange(int(np.prod(b_shape)), dtype=np.float64).reshape(b_shape) % 3 + 1.0
+        q = np.full(out_shape, -7.0) if given_outs in ("q", "both") else None
+        r = np.full(out_shape, -7.0) if given_outs in ("r", "both") else None
+        try:
+            got = m.divmod(a if m is np else nd.asarray(a), b if m is np else nd.asarray(b), out=(q, r))
+            results.append(("ok", tuple(np.asarray(x) for x in got)))
+        except ValueError as e:
+            for o in (q, r):
+                assert o is None or (o == -7.0).all()
+            results.append((type(e).__name__, str(e)))
+    (kind_np, got_np), (kind_nd, got_nd) = results
+    assert kind_nd == kind_np, results
+    if kind_np == "ok":
+        for g, w in zip(got_nd, got_np):
+            assert g.shape == w.shape
+            np.testing.assert_array_equal(g, w)
+    else:
+        assert got_nd == got_np
+
+
 def _read_only(shape, dtype=np.float64):
     a = np.zeros(shape, dtype)
     a.flags.writeable = False

@@ -349,11 +349,23 @@ fn divmod_parts(
     out_r: Option<&Array>,
 ) -> Result<(Array, Array)> {
     use super::divmod::{FLOOR_DIVIDE, REMAINDER};
+    // Outputs may be larger than the inputs' shape (the results are
+    // broadcast into them), as for every ufunc. NumPy finds the loop, then
+    // broadcasts all operands (its message lists the outputs too), then
+    // computes: a shape error comes before any work unless the types (or
+    // a Python scalar's conversion) fail first.
+    let typed =
+        !a.is_weak() && !b.is_weak() && FLOOR_DIVIDE.resolve(&[a.dtype(), b.dtype()]).is_ok();
+    let shape = match typed {
+        true => Some(super::engine::call_shape(&[a, b], &[out_q, out_r], None)?),
+        false => None,
+    };
     let q = FLOOR_DIVIDE.call(&[a, b], None)?;
     let r = REMAINDER.call(&[a, b], None)?;
-    // Outputs may be larger than the inputs' shape (the results are
-    // broadcast into them), as for every ufunc.
-    let shape = super::engine::call_shape(&[a, b], &[out_q, out_r], None)?;
+    let shape = match shape {
+        Some(s) => s,
+        None => super::engine::call_shape(&[a, b], &[out_q, out_r], None)?,
+    };
     let checked = |o: Option<&Array>, v: &Array, u: &Ufunc| -> Result<()> {
         match o {
             Some(o) => u.check_out(o, &shape, v.dtype()),
