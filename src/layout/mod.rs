@@ -363,6 +363,20 @@ pub fn without_axis<T: Copy>(values: &[T], axis: usize) -> Vec<T> {
     v
 }
 
+/// `values` without the entries `dropped` marks (a reduction's result
+/// shape or strides), inline up to `INLINE_DIMS` entries.
+pub fn without_axes<T: Copy + Default>(
+    values: &[T],
+    dropped: &[bool],
+) -> smallvec::SmallVec<[T; INLINE_DIMS]> {
+    values
+        .iter()
+        .zip(dropped)
+        .filter(|&(_, &d)| !d)
+        .map(|(&v, _)| v)
+        .collect()
+}
+
 /// Are two shapes equal? A plain loop: a library `memcmp` call costs more
 /// than the comparison for the few dimensions arrays have, and this is on
 /// the path of every small ufunc call.

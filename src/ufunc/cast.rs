@@ -131,21 +131,42 @@ pub fn may_share_memory(a: &Array, b: &Array) -> Result<bool> {
 /// `value` must point to `value_dtype.itemsize()` readable bytes.
 pub unsafe fn fill(dst: &Array, value: *const u8, value_dtype: &DType) -> Result<()> {
     dst.check_writeable()?;
-    // Cast the value once into one element of dst's dtype...
+    // Cast the value once into one element of dst's dtype (on the stack
+    // for builtin types, aligned for any of them)...
     let size = dst.itemsize();
-    let mut elem = vec![0u8; size];
-    let src = Side {
-        ptr: value as *mut u8,
-        strides: &[],
-        dtype: value_dtype,
+    let mut small = [0u64; 2];
+    let mut big = Vec::new();
+    let elem: *mut u8 = if size <= size_of_val(&small) {
+        small.as_mut_ptr().cast()
+    } else {
+        big.resize(size, 0u8);
+        big.as_mut_ptr()
     };
-    let one = Side {
-        ptr: elem.as_mut_ptr(),
-        strides: &[],
-        dtype: dst.dtype(),
-    };
-    // SAFETY: a 0-d cast from the caller's value into our element buffer.
-    unsafe { cast_strided(&[], src, one)? };
+    match (value_dtype.as_scalar(), dst.dtype().as_scalar()) {
+        // The one element's cast, without the strided machinery (a
+        // reduction's identity goes here on every call).
+        (Some(from), Some(to)) if to.is_native() => {
+            let cast = cast_run_fn(from.kind(), to.kind());
+            // SAFETY: one element of `from` at `value` (the caller's
+            // contract) into `elem`, which holds and aligns one of `to`.
+            unsafe { cast(value, 0, !from.is_native(), elem, 1) };
+        }
+        _ => {
+            let src = Side {
+                ptr: value as *mut u8,
+                strides: &[],
+                dtype: value_dtype,
+            };
+            let one = Side {
+                ptr: elem,
+                strides: &[],
+                dtype: dst.dtype(),
+            };
+            // SAFETY: a 0-d cast from the caller's value into our element
+            // buffer.
+            unsafe { cast_strided(&[], src, one)? };
+        }
+    }
     // ...then copy its bytes into every element.
     // SAFETY: `dst` describes writable memory inside its buffer; `elem` is
     // a separate allocation.
@@ -154,7 +175,7 @@ pub unsafe fn fill(dst: &Array, value: *const u8, value_dtype: &DType) -> Result
             dst.shape(),
             [dst.data_ptr()],
             [dst.strides()],
-            |[d], [ds], n| copy_elements(elem.as_ptr(), 0, d, ds, n, size),
+            |[d], [ds], n| copy_elements(elem, 0, d, ds, n, size),
         )
     };
     Ok(())

@@ -144,7 +144,7 @@ pub fn reduced_axes(axes: Option<&[i64]>, ndim: usize) -> Result<Vec<bool>> {
 }
 
 /// The result shape with the reduced axes kept as length one.
-fn keepdims_shape(shape: &[usize], reduced: &[bool]) -> Vec<usize> {
+fn keepdims_shape(shape: &[usize], reduced: &[bool]) -> layout::Dims {
     shape
         .iter()
         .zip(reduced)
@@ -157,11 +157,12 @@ fn squeeze_reduced(a: &Array, reduced: &[bool], keepdims: bool) -> Result<Array>
     if keepdims {
         return Ok(a.view());
     }
-    let axes: Vec<i64> = (0..reduced.len())
-        .filter(|&i| reduced[i])
-        .map(|i| i as i64)
-        .collect();
-    a.squeeze(Some(&axes))
+    a.view_with(
+        a.offset(),
+        a.dtype().clone(),
+        layout::without_axes(a.shape(), reduced),
+        layout::without_axes(a.strides(), reduced),
+    )
 }
 
 /// `initial` converted to the accumulator kind: weak integers must fit
@@ -228,13 +229,10 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
     if let Some(r) = reduce_dense(op, a, args, &reduced, &loop_dtype, run, &kshape)? {
         return Ok(r);
     }
-    let rshape: Vec<usize> = if args.keepdims {
+    let rshape = if args.keepdims {
         kshape.clone()
     } else {
-        (0..a.ndim())
-            .filter(|&i| !reduced[i])
-            .map(|i| a.shape()[i])
-            .collect()
+        layout::without_axes(a.shape(), &reduced)
     };
     if let Some(o) = args.out {
         check_out(op, o, &rshape, args.keepdims)?;
@@ -307,7 +305,7 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
     }
 
     for part in parts.iter().filter(|p| p.size() > 0) {
-        let acc_strides: Vec<isize> = acc
+        let acc_strides: layout::Strides = acc
             .strides()
             .iter()
             .zip(&reduced)
@@ -338,7 +336,7 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
         let acc_full = acc.view_with(
             acc.offset(),
             loop_dtype.clone(),
-            x.shape().to_vec(),
+            layout::dims_of(x.shape()),
             acc_strides,
         )?;
         // SAFETY: `acc_full` and `x` (and the mask) describe `x.shape()`
