@@ -12,6 +12,7 @@ import dis as _dis
 import itertools
 import math as _math
 import operator as _operator
+import struct as _struct
 import sys as _sys
 import warnings as _warnings
 
@@ -310,32 +311,32 @@ class ndarray:
         return ndarray._from_handle(h, base=self._base if self._base is not None else self)
 
     def _items(self, key):
-        """nd_index items for `key`, and the arrays they borrow (kept alive
-        for the call). Lists, NumPy arrays and ndcore arrays of integers or
-        booleans become index arrays; a bare bool is NumPy's 0-d mask."""
+        """nd_index items for `key` (packed into a C array of nd_index), and
+        the arrays they borrow (kept alive for the call). Lists, NumPy arrays
+        and ndcore arrays of integers or booleans become index arrays; a bare
+        bool is NumPy's 0-d mask. Integers and slice bounds beyond int64 get
+        NumPy's errors and clamping (ctypes would wrap them silently)."""
         if not isinstance(key, tuple):
             key = (key,)
-        items, keep = [], []
+        values, keep = [], []
         for k in key:
             if isinstance(k, (bool, _np.bool_)):
                 k = _np.asarray(k)
             if isinstance(k, (int, _np.integer)):
-                items.append(_lib.nd_index(_lib.ND_INDEX_INT, int(k), 0, 0, None))
+                values += (_lib.ND_INDEX_INT, _index_int(k), 0, 0, 0)
             elif isinstance(k, slice):
-                def bound(v):
-                    return _lib.ND_NONE if v is None else int(_operator_index(v))
-                step = 1 if k.step is None else int(_operator_index(k.step))
-                items.append(_lib.nd_index(_lib.ND_INDEX_SLICE, bound(k.start), bound(k.stop), step, None))
+                step = 1 if k.step is None else _slice_bound(k.step)
+                values += (_lib.ND_INDEX_SLICE, _slice_bound(k.start), _slice_bound(k.stop), step, 0)
             elif k is None:
-                items.append(_lib.nd_index(_lib.ND_INDEX_NEWAXIS, 0, 0, 0, None))
+                values += (_lib.ND_INDEX_NEWAXIS, 0, 0, 0, 0)
             elif k is Ellipsis:
-                items.append(_lib.nd_index(_lib.ND_INDEX_ELLIPSIS, 0, 0, 0, None))
+                values += (_lib.ND_INDEX_ELLIPSIS, 0, 0, 0, 0)
             else:
                 arr = k if isinstance(k, ndarray) else asarray(_as_index_array(k))
                 keep.append(arr)
-                items.append(_lib.nd_index(_lib.ND_INDEX_ARRAY, 0, 0, 0, arr._h))
-        arr = (_lib.nd_index * _builtins.max(len(items), 1))(*items)
-        return arr, len(items), keep
+                values += (_lib.ND_INDEX_ARRAY, 0, 0, 0, arr._h)
+        n = len(key)
+        return _index_items(n, values), n, keep
 
     def _select(self, key):
         """`self[key]`: a view for basic indices and field names, a new
@@ -346,9 +347,26 @@ class ndarray:
             names = (ctypes.c_char_p * len(key))(*[k.encode() for k in key])
             return self._view(_c.nd_array_fields(self._h, len(key), names))
         arr, n, keep = self._items(key)
+        if not keep:
+            # Basic indexing (no index arrays) always gives a view.
+            return self._view(check_handle(_c.nd_array_getitem(self._h, n, arr)))
         return _view_or_new(self, _c.nd_array_getitem(self._h, n, arr))
 
     def __getitem__(self, key):
+        t = type(key)
+        if t is slice:
+            return self._select(key)
+        if t is int or (t is tuple and _builtins.all(type(k) is int for k in key)):
+            # One element by Python ints, one per axis: read in place.
+            dt = self.dtype
+            ctype = _NATIVE_CTYPES.get(dt)
+            index = (key,) if t is int else key
+            if ctype is not None and len(index) == _c.nd_array_ndim(self._h):
+                idx, n = i64_array(index, _index_overflow)
+                p = _c.nd_array_ptr_at(self._h, n, idx)
+                if not p:
+                    _lib.raise_last()
+                return dt.type(ctype.from_address(p).value)
         v = self._select(key)
         # An integer for every axis (the empty tuple for 0-d) gives a scalar.
         items = key if isinstance(key, tuple) else (key,)
@@ -472,7 +490,7 @@ class ndarray:
     def squeeze(self, axis=None):
         if axis is None:
             return self._view(_c.nd_squeeze(self._h, 0, None))
-        arr, n = i64_array(_axes_tuple(axis))
+        arr, n = i64_array(_axes_tuple(axis), _lib.too_big_axis)
         return self._view(_c.nd_squeeze(self._h, n, arr))
 
     def diagonal(self, offset=0, axis1=0, axis2=1):
@@ -692,6 +710,65 @@ class ndarray:
         return complex(self.item())
 
 
+# How `_items` packs n index items: a struct format (nd_index's layout, as
+# ctypes lays it out) and the ctypes array type, made once for up to eight.
+# Packing and copying once is a third of the cost of building nd_index
+# structures one by one.
+_INDEX_ITEM = "i4xqqqQ"
+assert _struct.calcsize("=" + _INDEX_ITEM) == ctypes.sizeof(_lib.nd_index)
+_INDEX_PACKING = [(_struct.Struct("=" + _INDEX_ITEM * n), _lib.nd_index * max(n, 1)) for n in range(9)]
+
+
+def _index_items(n, values):
+    """A C array of `n` nd_index from their fields, flattened in order."""
+    packer, array_type = (_INDEX_PACKING[n] if n < len(_INDEX_PACKING) else
+                          (_struct.Struct("=" + _INDEX_ITEM * n), _lib.nd_index * n))
+    data = packer.pack(*values)
+    if n == 0:
+        data = bytes(ctypes.sizeof(array_type))
+    return array_type.from_buffer_copy(data)
+
+
+_NOT_AN_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
+                 "integer or boolean arrays are valid indices")
+
+
+def _index_int(k):
+    """An integer index as int64, with NumPy's errors for one that does not
+    fit (OverflowError up to 2**64, IndexError beyond)."""
+    k = int(k)
+    if -(2**63) <= k < 2**63:
+        return k
+    if 0 <= k < 2**64:
+        raise OverflowError("Python int too large to convert to C long")
+    raise IndexError(_NOT_AN_INDEX)
+
+
+def _index_overflow(values):
+    """The error NumPy gives for the first integer index beyond int64."""
+    for v in values:
+        _index_int(v)
+
+
+def _index_size_overflow(values):
+    """NumPy's error for tensordot axes beyond int64."""
+    return IndexError("cannot fit 'int' into an index-sized integer")
+
+
+def _slice_bound(v):
+    """A slice's start, stop or step for nd_index: None is ND_NONE; values
+    beyond int64 are clamped as Python clamps them (never onto ND_NONE)."""
+    if v is None:
+        return _lib.ND_NONE
+    if type(v) is int and -(2**63) < v < 2**63:
+        return v
+    try:
+        v = _operator_index(v)
+    except TypeError:
+        raise TypeError("slice indices must be integers or None or have an __index__ method") from None
+    return _builtins.min(_builtins.max(v, -(2**63) + 1), 2**63 - 1)
+
+
 def _is_integer_index(k):
     """An integer, or a 0-d integer array (which NumPy reads as one)."""
     if isinstance(k, (bool, _np.bool_)):
@@ -776,14 +853,19 @@ def arange(start, stop=None, step=1, dtype=None):
 def linspace(start, stop, num=50, endpoint=True, dtype=None):
     """numpy.linspace for real scalar endpoints."""
     d = _nd_dtype(dtype, float)
-    return ndarray._from_handle(_c.nd_linspace(float(start), float(stop), int(num), bool(endpoint), d.h))
+    num = int(num)
+    if not -(2**63) <= num < 2**63:
+        raise ValueError("Maximum allowed size exceeded")
+    return ndarray._from_handle(_c.nd_linspace(float(start), float(stop), num, bool(endpoint), d.h))
 
 
 def eye(N, M=None, k=0, dtype=float, order="C"):
     """numpy.eye."""
     d = _nd_dtype(dtype)
-    m = N if M is None else M
-    return ndarray._from_handle(_c.nd_eye(int(N), int(m), int(k), d.h, _lib.ORDERS[order]))
+    n, m = int(N), int(N if M is None else M)
+    if not (-(2**63) <= n < 2**63 and -(2**63) <= m < 2**63):
+        raise ValueError("Maximum allowed dimension exceeded")
+    return ndarray._from_handle(_c.nd_eye(n, m, int(k), d.h, _lib.ORDERS[order]))
 
 
 # ------------------------------------------------- sharing with NumPy
@@ -916,8 +998,8 @@ def swapaxes(a, axis1, axis2):
 def moveaxis(a, source, destination):
     """numpy.moveaxis."""
     a = asarray(a)
-    src, n = i64_array(_axes_tuple(source))
-    dst, m = i64_array(_axes_tuple(destination))
+    src, n = i64_array(_axes_tuple(source), _lib.too_big_axis)
+    dst, m = i64_array(_axes_tuple(destination), _lib.too_big_axis)
     if n != m:
         raise ValueError("`source` and `destination` arguments must have the same number of elements")
     return a._view(_c.nd_moveaxis(a._h, n, src, dst))
@@ -931,7 +1013,7 @@ def squeeze(a, axis=None):
 def expand_dims(a, axis):
     """numpy.expand_dims."""
     a = asarray(a)
-    arr, n = i64_array(_axes_tuple(axis))
+    arr, n = i64_array(_axes_tuple(axis), _lib.too_big_axis)
     return a._view(_c.nd_expand_dims(a._h, n, arr))
 
 
@@ -1407,7 +1489,7 @@ def _reduce(cfn, a, axis, dtype, out, keepdims, initial=_NoValue, where=True):
     keep = [a]
     if axis is not None:
         axes = axis if isinstance(axis, tuple) else (axis,)
-        arr, n = i64_array(map(_operator_index, axes))
+        arr, n = i64_array(map(_operator_index, axes), _lib.too_big_axis)
         keep.append(arr)
         args.axes = ctypes.addressof(arr)
         args.naxes = n
@@ -1594,8 +1676,8 @@ def tensordot(a, b, axes=2):
     axes_b = [axes_b] if isinstance(axes_b, int) else list(axes_b)
     if len(axes_a) != len(axes_b):
         raise ValueError("shape-mismatch for sum")
-    xa, n = i64_array(axes_a)
-    xb, _ = i64_array(axes_b)
+    xa, n = i64_array(axes_a, _index_size_overflow)
+    xb, _ = i64_array(axes_b, _index_size_overflow)
     return ndarray._from_handle(_c.nd_tensordot(x._h, y._h, n, xa, xb))
 
 

@@ -5,6 +5,7 @@ the repository's build output (target/release, then target/debug).
 """
 
 import ctypes
+import struct
 import re
 import os
 from ctypes import (
@@ -277,10 +278,33 @@ _SIGNATURES = {
     "nd_from_dlpack_legacy": (nd_array_p, [c_void_p, c_bool]),
 }
 
+# ctypes converts a Python int to a 64-bit argument without a range check:
+# 2**64 + 1 would reach C as 1 (an axis, an offset, a count). Functions that
+# take 64-bit integers get a wrapper that refuses out-of-range ints with the
+# error NumPy gives for an axis or offset that does not fit. The scalar
+# constructors are left bare: the binding picks them by range, per call.
+_INT_RANGES = {c_int64: (-(2**63), 2**63 - 1), c_uint64: (0, 2**64 - 1)}
+_RANGE_CHOSEN = {"nd_scalar_int", "nd_scalar_uint"}
+
+
+def _range_checked(f, checks):
+    def call(*args):
+        for i, lo, hi in checks:
+            v = args[i]
+            if not lo <= v <= hi and isinstance(v, int):
+                raise OverflowError("Python int too large to convert to C long")
+        return f(*args)
+    call.__name__ = f.__name__
+    return call
+
+
 for _name, (_res, _args) in _SIGNATURES.items():
     _f = getattr(lib, _name)
     _f.restype = _res
     _f.argtypes = _args
+    _checks = [(i, *_INT_RANGES[t]) for i, t in enumerate(_args) if t in _INT_RANGES]
+    if _checks and _name not in _RANGE_CHOSEN:
+        setattr(lib, _name, _range_checked(_f, _checks))
 
 # nd_type values of the structured dtypes; the builtin types come below
 # them (fixed forever; see ndcore.h).
@@ -357,14 +381,34 @@ def take_string(ptr):
         lib.nd_string_free(ptr)
 
 
-# ctypes array types for up to eight int64 values (shapes, axes, indices),
-# made once: `c_int64 * n` builds (or looks up) a type on every call.
-_I64_ARRAY_TYPES = [c_int64 * max(n, 1) for n in range(9)]
+# Packers and ctypes array types for up to eight int64 values (shapes,
+# axes, indices), made once. Packing checks each value's range: a ctypes
+# array would wrap 2**64 + 5 to 5 silently.
+_I64_PACKING = [(struct.Struct(f"={n}q"), c_int64 * max(n, 1)) for n in range(9)]
 
 
-def i64_array(values):
-    """`values` as a C int64 array (at least one element) and their count."""
+def too_big_dimension(values):
+    """NumPy's error for a shape (or transpose axes) value beyond int64."""
+    return ValueError("Maximum allowed dimension exceeded")
+
+
+def too_big_axis(values):
+    """NumPy's error for an axis beyond int64."""
+    return OverflowError("Python int too large to convert to C long")
+
+
+def i64_array(values, too_big=too_big_dimension):
+    """`values` as a C int64 array (at least one element) and their count;
+    `too_big(values)` is the exception for a value beyond int64."""
     values = tuple(values)
     n = len(values)
-    t = _I64_ARRAY_TYPES[n] if n <= 8 else c_int64 * n
-    return t(*values), n
+    packer, array_type = _I64_PACKING[n] if n <= 8 else (struct.Struct(f"={n}q"), c_int64 * n)
+    try:
+        data = packer.pack(*values)
+    except struct.error:
+        if all(isinstance(v, int) for v in values):
+            raise too_big(values) from None
+        raise TypeError("an integer is required") from None
+    if n == 0:
+        return array_type(), 0
+    return array_type.from_buffer_copy(data), n

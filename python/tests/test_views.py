@@ -265,3 +265,36 @@ def test_copies_and_contiguity():
     assert nd.ascontiguousarray(w).base is not None or nd.ascontiguousarray(w) is not None
     assert nd.asfortranarray(t).flags.f_contiguous and nd.may_share_memory(nd.asfortranarray(t), t)
     assert nd.ascontiguousarray(nd.asarray(np.array(5.0))).shape == (1,)
+
+
+_HUGE = [
+    lambda L, x: x[2**70], lambda L, x: x[-2**70], lambda L, x: x[(2**64 - 1,)], lambda L, x: x[2**63],
+    lambda L, x: x[-2**63 - 1], lambda L, x: x[np.uint64(2**64 - 1)], lambda L, x: x[2**63 - 1],
+    lambda L, x: x[0:2**70], lambda L, x: x[::2**70], lambda L, x: x[2**63:], lambda L, x: x[-2**70::-1],
+    lambda L, x: x[::-2**70], lambda L, x: x[2**70::-1], lambda L, x: x[-2**63::-1], lambda L, x: x[1.5:],
+    lambda L, x: L.zeros(2**64 + 5), lambda L, x: L.zeros(-2**70), lambda L, x: L.empty((2**63,)),
+    lambda L, x: x.reshape(2**64 + 5), lambda L, x: L.sum(L.zeros((2, 3)), axis=2**64),
+    lambda L, x: L.transpose(L.zeros((2, 3)), (0, 2**64)), lambda L, x: L.broadcast_to(L.zeros(3), (2**64, 3)),
+    lambda L, x: L.squeeze(L.zeros((1, 3)), axis=2**64), lambda L, x: L.expand_dims(L.zeros(3), 2**64),
+    lambda L, x: L.moveaxis(L.zeros((2, 3)), 2**64, 0), lambda L, x: L.full(2**64, 1.0),
+    lambda L, x: L.tensordot(L.zeros((2, 2)), L.zeros((2, 2)), axes=([2**64], [0])),
+    lambda L, x: L.swapaxes(L.zeros((2, 3)), 0, 2**64), lambda L, x: L.zeros((3, 3)).diagonal(2**64),
+    lambda L, x: L.trace(L.zeros((3, 3)), 2**64), lambda L, x: L.argmax(L.zeros(3), axis=2**64),
+    lambda L, x: L.cumsum(L.zeros(3), axis=2**64), lambda L, x: L.eye(2**64), lambda L, x: L.linspace(0, 1, 2**64),
+]
+
+
+@pytest.mark.parametrize("call", _HUGE)
+def test_integers_beyond_int64_get_numpys_errors_and_never_wrap(call):
+    """ctypes passes a Python int to a 64-bit parameter without a range
+    check (2**64 + 5 arrived as 5: x[2**70] read element 0, zeros(2**64 + 5)
+    had 5 elements). Every such integer gets NumPy's error, or NumPy's
+    clamping for slice bounds."""
+    x = np.arange(5.0)
+    results = []
+    for L, arr in ((np, x), (nd, nd.asarray(x))):
+        try:
+            results.append(("ok", np.asarray(call(L, arr)).tolist()))
+        except Exception as e:  # noqa: BLE001 - the error is what is compared
+            results.append((type(e).__name__, str(e)))
+    assert results[1] == results[0]
