@@ -147,6 +147,21 @@ static void test_bad_shapes(void) {
     CHECK_ERROR(ND_ERR_VALUE, "step");
     CHECK(nd_arange(0, INFINITY, 1, NULL) == NULL);
     CHECK_ERROR(ND_ERR_VALUE, "cannot compute length");
+    /* Integer arange: exact beyond 2**53 (the double version rounds). */
+    nd_array *big = nd_arange_int((INT64_C(1) << 62) + 1, (INT64_C(1) << 62) + 4, 1, NULL);
+    int64_t got = 0, at[1] = {2};
+    CHECK(big && nd_array_size(big) == 3);
+    CHECK(nd_array_get_i64(big, 1, at, &got) == ND_OK && got == (INT64_C(1) << 62) + 3);
+    nd_array_free(big);
+    nd_array *down = nd_arange_int(5, -5, -3, NULL);
+    CHECK(down && nd_array_size(down) == 4);
+    nd_array_free(down);
+    nd_dtype *i8 = nd_dtype_new(ND_INT8);
+    CHECK(nd_arange_int(127, 130, 1, i8) == NULL);
+    CHECK_ERROR(ND_ERR_OVERFLOW, "Python integer 128 out of bounds for int8");
+    CHECK(nd_arange_int(0, 10, 0, NULL) == NULL);
+    CHECK_ERROR(ND_ERR_VALUE, "step");
+    nd_dtype_free(i8);
     /* Sizes that cannot be allocated are errors, not aborts. */
     CHECK(nd_linspace(0, 1, INT64_C(1) << 58, true, NULL) == NULL);
     CHECK(nd_last_status() == ND_ERR_MEMORY || nd_last_status() == ND_ERR_OVERFLOW);

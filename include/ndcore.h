@@ -889,6 +889,23 @@ struct nd_array *nd_full(const struct nd_dtype *dtype,
 struct nd_array *nd_arange(double start, double stop, double step, const struct nd_dtype *dtype);
 
 /**
+ * NumPy's `arange(start, stop, step, dtype)` for integer arguments,
+ * exact at any int64 value (nd_arange computes in double, which rounds
+ * integers beyond 2**53): ceil((stop - start) / step) values; the first
+ * two, start and start + step, must fit an integer `dtype` (ND_ERR_OVERFLOW,
+ * "Python integer 128 out of bounds for int8", as NumPy), the rest are
+ * extrapolated in `dtype` (wrapping, as NumPy). `dtype` NULL: int64.
+ * Errors: ND_ERR_VALUE for step 0. Caller owns the result.
+ *
+ * # Safety
+ * `dtype` NULL or live.
+ */
+struct nd_array *nd_arange_int(int64_t start,
+                               int64_t stop,
+                               int64_t step,
+                               const struct nd_dtype *dtype);
+
+/**
  * NumPy's `linspace(start, stop, num, endpoint, dtype)`: `num` evenly
  * spaced values, computed in float64 as NumPy does, floored for integer
  * dtypes. `dtype` NULL: float64. ND_ERR_VALUE for num < 0. Caller owns it.

@@ -7,7 +7,7 @@ use half::f16;
 use num_complex::{Complex32, Complex64};
 
 use crate::array::{Array, ForeignParts};
-use crate::dtype::{Casting, DType, Element, Kind, Value};
+use crate::dtype::{Casting, DType, Element, Kind, KindClass, ScalarType, Value};
 use crate::error::{Result, bail};
 use crate::layout::Order;
 use crate::ufunc::{astype, fill_value};
@@ -111,11 +111,11 @@ impl ArangeFill for bool {
     }
 }
 
-fn arange_typed<T: ArangeFill>(out: &Array, start: f64, step: f64) {
+fn arange_typed<T: ArangeFill>(out: &Array, first: Value, second: Value) {
     let n = out.size();
     let p = out.data_ptr() as *mut T;
-    let first = T::from_value(Value::F64(start));
-    let second = T::from_value(Value::F64(start + step));
+    let first = T::from_value(first);
+    let second = T::from_value(second);
     for i in 0..n {
         // NumPy stores the first two values as cast and extrapolates the
         // rest (so a first value of -0.0 stays -0.0).
@@ -133,12 +133,7 @@ fn arange_typed<T: ArangeFill>(out: &Array, start: f64, step: f64) {
 /// values; the first two are cast to `dtype` and the rest extrapolated in
 /// `dtype`'s arithmetic, as NumPy does.
 pub fn arange(start: f64, stop: f64, step: f64, dtype: &DType) -> Result<Array> {
-    let Some(st) = dtype.as_scalar() else {
-        bail!(
-            Type,
-            "arange needs a builtin numeric dtype, not dtype('{dtype}')"
-        );
-    };
+    let st = arange_dtype(dtype)?;
     if step == 0.0 {
         bail!(Value, "arange: step must not be zero (division by zero)");
     }
@@ -162,6 +157,29 @@ pub fn arange(start: f64, stop: f64, step: f64, dtype: &DType) -> Result<Array> 
         bail!(Value, "Maximum allowed size exceeded");
     }
     let n = len.max(0.0) as usize;
+    arange_fill(dtype, st, n, Value::F64(start), Value::F64(start + step))
+}
+
+/// The scalar type an arange fills (records and sub-arrays have none).
+fn arange_dtype(dtype: &DType) -> Result<ScalarType> {
+    match dtype.as_scalar() {
+        Some(st) => Ok(st),
+        None => bail!(
+            Type,
+            "arange needs a builtin numeric dtype, not dtype('{dtype}')"
+        ),
+    }
+}
+
+/// The `n` values of an arange from its first two (cast to `dtype`), the
+/// rest extrapolated in `dtype`'s arithmetic.
+fn arange_fill(
+    dtype: &DType,
+    st: ScalarType,
+    n: usize,
+    first: Value,
+    second: Value,
+) -> Result<Array> {
     if st.kind() == Kind::Bool && n > 2 {
         bail!(
             Type,
@@ -170,12 +188,61 @@ pub fn arange(start: f64, stop: f64, step: f64, dtype: &DType) -> Result<Array> 
     }
     let native = DType::scalar(st.kind());
     let out = Array::empty(&native, &[n], Order::C)?;
-    with_element_type!(st.kind(), T => arange_typed::<T>(&out, start, step));
+    with_element_type!(st.kind(), T => arange_typed::<T>(&out, first, second));
     if st.is_native() {
         Ok(out)
     } else {
         astype(&out, dtype, Casting::Unsafe, Order::C)
     }
+}
+
+/// NumPy's `arange(start, stop, step, dtype)` for integer arguments,
+/// exactly: `ceil((stop - start) / step)` values, the first two (`start`,
+/// `start + step`) converted to `dtype` as NumPy converts Python integers
+/// (an integer dtype must hold them: "Python integer 128 out of bounds for
+/// int8"), the rest extrapolated in `dtype`. The float version (`arange`)
+/// rounds integers beyond 2**53.
+pub fn arange_int(start: i64, stop: i64, step: i64, dtype: &DType) -> Result<Array> {
+    let st = arange_dtype(dtype)?;
+    if step == 0 {
+        bail!(Value, "arange: step must not be zero (division by zero)");
+    }
+    let (delta, step_wide) = (stop as i128 - start as i128, step as i128);
+    // NumPy: ceil of the quotient of the exact span by the step, rounded to
+    // a double (Python's true division), so a step that overshoots by less
+    // than the double's precision adds no value. The whole part is exact;
+    // the fraction adds what a double keeps of it.
+    let (num, den) = if step < 0 {
+        (-delta, -step_wide)
+    } else {
+        (delta, step_wide)
+    };
+    let len = if num <= 0 {
+        0.0
+    } else {
+        ((num / den) as f64 + (num % den) as f64 / den as f64).ceil()
+    };
+    if len > isize::MAX as f64 {
+        bail!(Value, "Maximum allowed size exceeded");
+    }
+    let n = len as usize;
+    let value = |x: i128| match (i64::try_from(x), u64::try_from(x)) {
+        (Ok(i), _) => Value::Int(i),
+        (_, Ok(u)) => Value::UInt(u),
+        _ => Value::F64(x as f64),
+    };
+    let (first, second) = (value(start as i128), value(start as i128 + step_wide));
+    if matches!(st.kind().class(), KindClass::Signed | KindClass::Unsigned) {
+        for (v, used) in [(first, n > 0), (second, n > 1)] {
+            if used && !v.int_fits(st.kind()) {
+                return Err(crate::ufunc::engine::int_out_of_bounds(
+                    v,
+                    &DType::scalar(st.kind()),
+                ));
+            }
+        }
+    }
+    arange_fill(dtype, st, n, first, second)
 }
 
 /// NumPy's `linspace(start, stop, num, endpoint, dtype)`, computed in float64
@@ -297,6 +364,52 @@ mod tests {
                 .unwrap()
                 .size(),
             0
+        );
+    }
+
+    #[test]
+    fn integer_arange_is_exact_and_checks_its_first_two_values() {
+        let i8_ = DType::scalar(Kind::Int8);
+        let i64_ = DType::scalar(Kind::Int64);
+        // Beyond 2**53 the double version rounds; this one is exact.
+        let a = arange_int((1 << 62) + 1, (1 << 62) + 4, 1, &i64_).unwrap();
+        assert_eq!(
+            values(&a),
+            [1, 2, 3].map(|k| Value::Int((1 << 62) + k)).to_vec()
+        );
+        let e = arange_int(i64::MIN, i64::MIN + 2, 1, &i64_).unwrap();
+        assert_eq!(values(&e), [Value::Int(i64::MIN), Value::Int(i64::MIN + 1)]);
+        // Lengths: ceil((stop - start) / step), any signs; none when negative.
+        let len = |a: i64, b: i64, s: i64| arange_int(a, b, s, &i64_).unwrap().size();
+        assert_eq!(
+            (len(-5, 5, 3), len(5, -5, -3), len(0, 10, 20), len(5, 1, 1)),
+            (4, 4, 1, 0)
+        );
+        // The quotient 2.0000000000000000002 is 2.0 as a double: NumPy makes
+        // two values, not three.
+        assert_eq!(len(i64::MIN, i64::MAX, i64::MAX), 2);
+        // NumPy: the rest wraps in the dtype, the first two must fit it.
+        let w = arange_int(120, 130, 1, &i8_).unwrap();
+        assert_eq!(w.get(&[8]).unwrap(), Value::Int(-128));
+        let e = arange_int(127, 130, 1, &i8_).unwrap_err();
+        assert_eq!(e.message(), "Python integer 128 out of bounds for int8");
+        assert!(arange_int(127, 128, 1, &i8_).is_ok());
+        assert!(arange_int(-1, 3, 1, &DType::scalar(Kind::UInt8)).is_err());
+        assert!(arange_int(0, 1, 0, &i64_).is_err());
+        assert!(arange_int(0, 3, 1, &DType::scalar(Kind::Bool)).is_err());
+        let f = arange_int(
+            (1 << 53) + 1,
+            (1 << 53) + 3,
+            1,
+            &DType::scalar(Kind::Float64),
+        )
+        .unwrap();
+        assert_eq!(
+            values(&f),
+            [
+                Value::F64(9007199254740992.0),
+                Value::F64(9007199254740994.0)
+            ]
         );
     }
 

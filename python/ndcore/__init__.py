@@ -840,13 +840,24 @@ def full(shape, fill_value, dtype=None, order="C"):
 
 
 def arange(start, stop=None, step=1, dtype=None):
-    """numpy.arange (int64 when every argument is an integer, else float64)."""
+    """numpy.arange (int64 when every argument is an integer that fits,
+    else float64). Integer arguments are computed exactly (nd_arange_int);
+    the float version rounds integers beyond 2**53."""
     if stop is None:
         start, stop = 0, start
-    if dtype is None:
-        ints = _builtins.all(isinstance(v, (int, _np.integer)) for v in (start, stop, step))
-        dtype = _np.int64 if ints else _np.float64
-    d = _nd_dtype(dtype)
+    if _builtins.all(isinstance(v, (int, _np.integer)) for v in (start, stop, step)):
+        values = [int(v) for v in (start, stop, step)]
+        if values[2] == 0:
+            raise ZeroDivisionError("division by zero")
+        if _builtins.all(-(2**63) <= v < 2**63 for v in values):
+            d = _nd_dtype(_np.int64 if dtype is None else dtype)
+            return ndarray._from_handle(_c.nd_arange_int(*values, d.h))
+        if dtype is not None and _np.dtype(dtype).kind in "biu":
+            raise OverflowError("Python int too large to convert to C long")
+        # NumPy: integers beyond int64 make a float64 arange.
+    elif float(step) == 0:
+        raise ZeroDivisionError("float division by zero")
+    d = _nd_dtype(_np.float64 if dtype is None else dtype)
     return ndarray._from_handle(_c.nd_arange(float(start), float(stop), float(step), d.h))
 
 

@@ -130,6 +130,7 @@ _SIGNATURES = {
     "nd_ones": (nd_array_p, [nd_dtype_p, c_size_t, I64P, c_int32]),
     "nd_full": (nd_array_p, [nd_dtype_p, c_size_t, I64P, c_int32, c_void_p, nd_dtype_p]),
     "nd_arange": (nd_array_p, [c_double, c_double, c_double, nd_dtype_p]),
+    "nd_arange_int": (nd_array_p, [c_int64, c_int64, c_int64, nd_dtype_p]),
     "nd_linspace": (nd_array_p, [c_double, c_double, c_int64, c_bool, nd_dtype_p]),
     "nd_eye": (nd_array_p, [c_int64, c_int64, c_int64, nd_dtype_p, c_int32]),
     "nd_array_from_data": (nd_array_p, [c_void_p, nd_dtype_p, c_size_t, I64P, I64P]),

@@ -273,3 +273,30 @@ def test_one_call_description_matches_numpy():
         assert w.dtype == a.dtype and w.shape == a.shape and w.strides == a.strides
         if a.ndim == 0:
             assert nd.sum(w) == a.sum() and type(nd.sum(w)) is type(a.sum())
+
+
+@pytest.mark.parametrize("args, kw", [
+    ((2**53 + 1, 2**53 + 4), {}), ((2**62, 2**62 + 3), {}), ((-2**63, -2**63 + 2), {}),
+    ((0, 2**63, 2**62), {}), ((10, 0, -3), {}), ((-5, 5, 3), {}), ((300, 310), {"dtype": np.int8}),
+    ((-1, 3), {"dtype": np.uint8}), ((250, 260), {"dtype": np.uint8}), ((127, 130), {"dtype": np.int8}),
+    ((127, 128), {"dtype": np.int8}), ((5, -130, -100), {"dtype": np.int8}), ((np.int8(3), 10), {}),
+    ((True, 3), {}), ((0, 10, 3), {"dtype": np.float32}), ((1, 2, 0), {}), ((0, 1, 0.0), {}),
+    ((2**53 + 1, 2**53 + 3), {"dtype": np.float64}), ((0, 5), {"dtype": np.float16}),
+    ((0, 3), {"dtype": bool}), ((0, 2), {"dtype": bool}), ((3,), {"dtype": np.complex64}),
+    ((-2**63, 2**63 - 1, 2**63 - 1), {}), ((2**64, 2**64 + 3), {"dtype": np.int64}),
+    ((5,), {"dtype": ">i4"}), ((0, 1, 0.25), {}), ((0.5, 3), {}),
+])
+def test_arange_of_integers_is_exact(args, kw):
+    """Integer arguments are computed exactly (nd_arange_int): through
+    doubles, arange(2**53 + 1, 2**53 + 4) repeated 2**53 and 2**62 + k gave
+    nothing. NumPy's dtype, values, lengths and errors."""
+    try:
+        want = np.arange(*args, **kw)
+    except Exception as e:  # noqa: BLE001 - the error is what is compared
+        with pytest.raises(type(e)) as got:
+            nd.arange(*args, **kw)
+        assert str(got.value) == str(e)
+        return
+    got = np.asarray(nd.arange(*args, **kw))
+    assert got.dtype == want.dtype
+    assert got.tolist() == want.tolist()

@@ -167,6 +167,33 @@ pub unsafe extern "C" fn nd_arange(
     })
 }
 
+/// NumPy's `arange(start, stop, step, dtype)` for integer arguments,
+/// exact at any int64 value (nd_arange computes in double, which rounds
+/// integers beyond 2**53): ceil((stop - start) / step) values; the first
+/// two, start and start + step, must fit an integer `dtype` (ND_ERR_OVERFLOW,
+/// "Python integer 128 out of bounds for int8", as NumPy), the rest are
+/// extrapolated in `dtype` (wrapping, as NumPy). `dtype` NULL: int64.
+/// Errors: ND_ERR_VALUE for step 0. Caller owns the result.
+///
+/// # Safety
+/// `dtype` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nd_arange_int(
+    start: i64,
+    stop: i64,
+    step: i64,
+    dtype: *const nd_dtype,
+) -> *mut nd_array {
+    guard(|| {
+        let d = unsafe { nd_dtype::borrow_opt(dtype) }
+            .cloned()
+            .unwrap_or_else(|| DType::scalar(Kind::Int64));
+        Ok(nd_array::into_raw(create::arange_int(
+            start, stop, step, &d,
+        )?))
+    })
+}
+
 /// NumPy's `linspace(start, stop, num, endpoint, dtype)`: `num` evenly
 /// spaced values, computed in float64 as NumPy does, floored for integer
 /// dtypes. `dtype` NULL: float64. ND_ERR_VALUE for num < 0. Caller owns it.
