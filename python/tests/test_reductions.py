@@ -428,3 +428,19 @@ def test_float16_sums_of_stepped_views():
             got, want = nd.sum(a, axis=axis), np.sum(a, axis=axis)
             assert np.asarray(got).dtype == want.dtype
             assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (a.strides, axis, got, want)
+
+
+@pytest.mark.parametrize("a_shape, w_shape, kw", [
+    ((2, 3), (2,), {}), ((2, 3), (3, 2), {}), ((4,), (3,), {}), ((2, 3), (2,), {"axis": 0}),
+    ((2, 3), (2, 1, 3), {}), ((2, 3), (4, 3), {"axis": 1, "keepdims": True}),
+])
+@pytest.mark.parametrize("name", ["sum", "prod", "mean", "max"])
+def test_where_masks_that_do_not_broadcast_get_numpys_message(a_shape, w_shape, kw, name):
+    a, where = np.ones(a_shape), np.ones(w_shape, bool)
+    if name == "max":
+        kw = dict(kw, initial=0.0)
+    with pytest.raises(ValueError) as want:
+        getattr(np, name)(a, where=where, **kw)
+    with pytest.raises(ValueError) as got:
+        getattr(nd, name)(a, where=where, **kw)
+    assert str(got.value) == str(want.value)

@@ -298,3 +298,14 @@ def test_integers_beyond_int64_get_numpys_errors_and_never_wrap(call):
         except Exception as e:  # noqa: BLE001 - the error is what is compared
             results.append((type(e).__name__, str(e)))
     assert results[1] == results[0]
+
+
+@pytest.mark.parametrize("shape, target", [
+    ((2,), (2, 3)), ((3, 2), (2, 3)), ((2, 1, 3), (2, 3)), ((4, 3), (2, 3)), ((3,), (4,)), ((2,), ()),
+])
+def test_broadcast_to_failures_get_numpys_messages(shape, target):
+    with pytest.raises(ValueError) as want:
+        np.broadcast_to(np.ones(shape), target)
+    with pytest.raises(ValueError) as got:
+        nd.broadcast_to(nd.ones(shape), target)
+    assert str(got.value) == str(want.value)

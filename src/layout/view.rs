@@ -603,17 +603,24 @@ pub fn broadcast_to(shape: &[usize], strides: &[isize], target: &[usize]) -> Res
 /// its operands without allocating.
 pub fn broadcast_strides(shape: &[usize], strides: &[isize], target: &[usize]) -> Result<Strides> {
     super::check_ndim(target.len())?;
+    // NumPy's messages (np.broadcast_to's, from its iterator).
+    if target.len() < shape.len() {
+        if target.is_empty() {
+            bail!(Shape, "cannot broadcast a non-scalar to a scalar array");
+        }
+        bail!(
+            Shape,
+            "input operand has more dimensions than allowed by the axis remapping"
+        );
+    }
     let fail = || {
         err!(
             Shape,
             "operands could not be broadcast together with remapped shapes [original->remapped]: {}  and requested shape {}",
-            crate::text::tuple(shape),
-            crate::text::tuple(target)
+            crate::text::tuple_compact(shape),
+            crate::text::tuple_compact(target)
         )
     };
-    if target.len() < shape.len() {
-        return Err(fail());
-    }
     let lead = target.len() - shape.len();
     let mut out: Strides = smallvec::smallvec![0; target.len()];
     for (i, (&d, &s)) in shape.iter().zip(strides).enumerate() {

@@ -241,13 +241,22 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
         Some(m) => {
             // Only bool casts to bool safely: the mask is a bool array.
             check_can_cast(m.dtype(), &DType::scalar(Kind::Bool), Casting::Safe)?;
+            // NumPy's iterator messages (the mask is mapped onto the input's
+            // axes, hence "remapped", and the trailing space).
             Some(m.broadcast_to(a.shape()).map_err(|_| {
-                err!(
-                    Shape,
-                    "operands could not be broadcast together with shapes {} {}",
-                    crate::text::tuple_compact(a.shape()),
-                    crate::text::tuple_compact(m.shape())
-                )
+                if m.ndim() > a.ndim() {
+                    err!(
+                        Shape,
+                        "input operand has more dimensions than allowed by the axis remapping"
+                    )
+                } else {
+                    err!(
+                        Shape,
+                        "operands could not be broadcast together with remapped shapes [original->remapped]: {} {} ",
+                        crate::text::tuple_compact(a.shape()),
+                        crate::text::tuple_compact(m.shape())
+                    )
+                }
             })?)
         }
         None => None,
@@ -671,13 +680,16 @@ pub fn mean(a: &Array, args: &ReduceArgs) -> Result<Array> {
         (None, _) if f16_input => Some(DType::scalar(Kind::Float32)),
         _ => None,
     };
+    // NumPy's mean broadcasts the mask to count it before it sums (with
+    // broadcast_to's message when it does not fit).
+    let selected = args.mask.map(|m| m.broadcast_to(a.shape())).transpose()?;
     let sum_args = ReduceArgs {
         dtype: acc_dtype.as_ref(),
         ..*args
     };
     let sum = reduce(ReduceOp::Sum, a, &sum_args)?;
     let reduced = reduced_axes(args.axes, a.ndim())?;
-    let quotient = match args.mask {
+    let quotient = match selected {
         None => {
             let count: usize = (0..a.ndim())
                 .filter(|&i| reduced[i])
@@ -689,9 +701,8 @@ pub fn mean(a: &Array, args: &ReduceArgs) -> Result<Array> {
             fill_value(&n, Value::Int(count as i64))?;
             arith::TRUE_DIVIDE.call(&[&sum, &n], None)?
         }
-        Some(m) => {
+        Some(selected) => {
             // The sum above accepted the mask: a bool array broadcastable to `a`.
-            let selected = m.broadcast_to(a.shape())?;
             let counts = reduce(
                 ReduceOp::Sum,
                 &selected,
