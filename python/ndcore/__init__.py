@@ -336,7 +336,7 @@ class ndarray:
                 keep.append(arr)
                 values += (_lib.ND_INDEX_ARRAY, 0, 0, 0, arr._h)
         n = len(key)
-        return _index_items(n, values), n, keep
+        return _lib.packed_array(_lib.nd_index, _INDEX_ITEM, n, values), n, keep
 
     def _select(self, key):
         """`self[key]`: a view for basic indices and field names, a new
@@ -710,23 +710,10 @@ class ndarray:
         return complex(self.item())
 
 
-# How `_items` packs n index items: a struct format (nd_index's layout, as
-# ctypes lays it out) and the ctypes array type, made once for up to eight.
-# Packing and copying once is a third of the cost of building nd_index
-# structures one by one.
+# One nd_index as `_lib.packed_array` packs it (ctypes' layout of the
+# structure: int32 kind, padding, three int64, the array handle).
 _INDEX_ITEM = "i4xqqqQ"
 assert _struct.calcsize("=" + _INDEX_ITEM) == ctypes.sizeof(_lib.nd_index)
-_INDEX_PACKING = [(_struct.Struct("=" + _INDEX_ITEM * n), _lib.nd_index * max(n, 1)) for n in range(9)]
-
-
-def _index_items(n, values):
-    """A C array of `n` nd_index from their fields, flattened in order."""
-    packer, array_type = (_INDEX_PACKING[n] if n < len(_INDEX_PACKING) else
-                          (_struct.Struct("=" + _INDEX_ITEM * n), _lib.nd_index * n))
-    data = packer.pack(*values)
-    if n == 0:
-        data = bytes(ctypes.sizeof(array_type))
-    return array_type.from_buffer_copy(data)
 
 
 _NOT_AN_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "

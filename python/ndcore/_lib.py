@@ -382,10 +382,24 @@ def take_string(ptr):
         lib.nd_string_free(ptr)
 
 
-# Packers and ctypes array types for up to eight int64 values (shapes,
-# axes, indices), made once. Packing checks each value's range: a ctypes
-# array would wrap 2**64 + 5 to 5 silently.
-_I64_PACKING = [(struct.Struct(f"={n}q"), c_int64 * max(n, 1)) for n in range(9)]
+# (item type, count) -> (struct packer, ctypes array type), made once each.
+_PACKINGS = {}
+
+
+def packed_array(item_type, item_format, count, values):
+    """A ctypes array of `count` `item_type` (at least one element) from
+    their fields, flattened in `values`, packed by `struct` with
+    `item_format` (native layout). Packing checks each integer's range,
+    which ctypes does not (it would wrap 2**64 + 5 to 5), and packing and
+    copying once is cheaper than building the items one by one. Raises
+    struct.error for a value that does not fit."""
+    packing = _PACKINGS.get((item_type, count))
+    if packing is None:
+        packing = (struct.Struct("=" + item_format * count), item_type * max(count, 1))
+        _PACKINGS[(item_type, count)] = packing
+    packer, array_type = packing
+    data = packer.pack(*values)
+    return array_type.from_buffer_copy(data) if count else array_type()
 
 
 def too_big_dimension(values):
@@ -402,14 +416,9 @@ def i64_array(values, too_big=too_big_dimension):
     """`values` as a C int64 array (at least one element) and their count;
     `too_big(values)` is the exception for a value beyond int64."""
     values = tuple(values)
-    n = len(values)
-    packer, array_type = _I64_PACKING[n] if n <= 8 else (struct.Struct(f"={n}q"), c_int64 * n)
     try:
-        data = packer.pack(*values)
+        return packed_array(c_int64, "q", len(values), values), len(values)
     except struct.error:
         if all(isinstance(v, int) for v in values):
             raise too_big(values) from None
         raise TypeError("an integer is required") from None
-    if n == 0:
-        return array_type(), 0
-    return array_type.from_buffer_copy(data), n
