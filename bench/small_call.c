@@ -19,6 +19,16 @@ static double now(void) {
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* Time `calls` calls of `expr` (each result freed) and keep the fastest
+ * run's time per call in `best`. */
+#define TIMED(best, expr)                                                      \
+    do {                                                                       \
+        double t0 = now();                                                     \
+        for (int i = 0; i < calls; i++) nd_array_free(expr);                   \
+        double dt = (now() - t0) / calls;                                      \
+        if (dt < (best)) (best) = dt;                                          \
+    } while (0)
+
 int main(void) {
     nd_dtype *f8 = nd_dtype_new(ND_FLOAT64);
     nd_array *a = nd_arange(0, 10, 1, f8), *b = nd_arange(0, 20, 2, f8);
@@ -51,38 +61,14 @@ int main(void) {
     double best_new = 1e9, best_out = 1e9, best_scalar = 1e9, best_sum = 1e9, best_mv = 1e9;
     double best_bcast = 1e9, best_step = 1e9, best_axis = 1e9;
     for (int rep = 0; rep < reps; rep++) {
-        double t = now();
-        for (int i = 0; i < calls; i++) nd_array_free(nd_add(a, b, NULL));
-        double dt = (now() - t) / calls;
-        if (dt < best_new) best_new = dt;
-        t = now();
-        for (int i = 0; i < calls; i++) nd_array_free(nd_add(a, b, out));
-        dt = (now() - t) / calls;
-        if (dt < best_out) best_out = dt;
-        t = now();
-        for (int i = 0; i < calls; i++) nd_array_free(nd_add(a, three, NULL));
-        dt = (now() - t) / calls;
-        if (dt < best_scalar) best_scalar = dt;
-        t = now();
-        for (int i = 0; i < calls; i++) nd_array_free(nd_sum(a, &whole));
-        dt = (now() - t) / calls;
-        if (dt < best_sum) best_sum = dt;
-        t = now();
-        for (int i = 0; i < calls; i++) nd_array_free(nd_matmul(mat, vec, NULL));
-        dt = (now() - t) / calls;
-        if (dt < best_mv) best_mv = dt;
-        t = now();
-        for (int i = 0; i < calls; i++) nd_array_free(nd_add(col, row, NULL));
-        dt = (now() - t) / calls;
-        if (dt < best_bcast) best_bcast = dt;
-        t = now();
-        for (int i = 0; i < calls; i++) nd_array_free(nd_add(stepped, stepped, NULL));
-        dt = (now() - t) / calls;
-        if (dt < best_step) best_step = dt;
-        t = now();
-        for (int i = 0; i < calls; i++) nd_array_free(nd_sum(m43, &axis0));
-        dt = (now() - t) / calls;
-        if (dt < best_axis) best_axis = dt;
+        TIMED(best_new, nd_add(a, b, NULL));
+        TIMED(best_out, nd_add(a, b, out));
+        TIMED(best_scalar, nd_add(a, three, NULL));
+        TIMED(best_sum, nd_sum(a, &whole));
+        TIMED(best_mv, nd_matmul(mat, vec, NULL));
+        TIMED(best_bcast, nd_add(col, row, NULL));
+        TIMED(best_step, nd_add(stepped, stepped, NULL));
+        TIMED(best_axis, nd_sum(m43, &axis0));
     }
     printf("10-element add from C: %.0f ns per call (new result), %.0f ns (into out=, incl. freeing the returned view), "
            "%.0f ns (a + weak scalar 3.0, new result)\n"
