@@ -236,7 +236,13 @@ class ndarray:
     @property
     def dtype(self):
         if self._dtype is None:
-            info = _info(self._h)
+            return self._dtype_of(_info(self._h))
+        return self._dtype
+
+    def _dtype_of(self, info):
+        """The NumPy dtype (cached), given this array's `_info`: builtin
+        dtypes by their (nd_type, byte order), others from their text."""
+        if self._dtype is None:
             dt = _BUILTIN_DTYPES.get((info.type_num, info.byteorder))
             if dt is None:
                 d = check_handle(_c.nd_array_dtype(self._h))
@@ -380,11 +386,7 @@ class ndarray:
         `_info`, when the caller has it)."""
         if info is None:
             info = _info(self._h)
-        dt = self._dtype
-        if dt is None:
-            # A reduction's new result: its dtype from the description.
-            dt = _BUILTIN_DTYPES.get((info.type_num, info.byteorder)) or self.dtype
-            self._dtype = dt
+        dt = self._dtype_of(info)
         ctype = _NATIVE_CTYPES.get(dt)
         if ctype is not None:
             # Read in place: a reduction's result comes here.

@@ -356,13 +356,14 @@ fn divmod_parts(
     // a Python scalar's conversion) fail first.
     let typed =
         !a.is_weak() && !b.is_weak() && FLOOR_DIVIDE.resolve(&[a.dtype(), b.dtype()]).is_ok();
-    let shape = match typed {
-        true => Some(super::engine::call_shape(&[a, b], &[out_q, out_r], None)?),
-        false => None,
+    let early = if typed {
+        Some(super::engine::call_shape(&[a, b], &[out_q, out_r], None)?)
+    } else {
+        None
     };
     let q = FLOOR_DIVIDE.call(&[a, b], None)?;
     let r = REMAINDER.call(&[a, b], None)?;
-    let shape = match shape {
+    let shape = match early {
         Some(s) => s,
         None => super::engine::call_shape(&[a, b], &[out_q, out_r], None)?,
     };
