@@ -13,7 +13,14 @@
 //!   so a helper slow to wake costs nothing but its help;
 //! - a helper that finishes a job polls (yielding its core) for the next
 //!   one for `SPIN`, then sleeps on a condition variable; a caller wakes
-//!   sleepers (one system call) only when there are any;
+//!   sleepers (one system call) only when there are any, and a helper
+//!   woken after that job has closed polls again for `SPIN` (going back to
+//!   sleep at once made it miss call after call, each time woken late);
+//! - a helper that finds itself on the CPU its caller last ran on moves to
+//!   another CPU the thread may run on (`step_aside`). Linux wakes a
+//!   sleeping thread on the waker's CPU when it judges the other CPUs busy,
+//!   and on this virtual machine the helper then stayed there for 10-30
+//!   matrix-vector calls (5-10 ms), helping with none of them;
 //! - one job at a time: a caller that finds the team busy (another thread's
 //!   call, or a piece of a job starting work of its own) runs its pieces
 //!   alone, so nesting cannot deadlock.
@@ -54,6 +61,9 @@ struct Team {
     active: AtomicUsize,
     /// A piece run by a helper panicked (the caller re-raises).
     panicked: AtomicBool,
+    /// The CPU the last job's caller ran on when it published the job
+    /// (`NO_CPU` when unknown).
+    caller_cpu: AtomicUsize,
     /// Helpers asleep, and what they sleep on.
     sleepers: AtomicUsize,
     lock: Mutex<()>,
@@ -80,6 +90,7 @@ fn team() -> &'static Team {
             done: AtomicUsize::new(0),
             active: AtomicUsize::new(0),
             panicked: AtomicBool::new(false),
+            caller_cpu: AtomicUsize::new(NO_CPU),
             sleepers: AtomicUsize::new(0),
             lock: Mutex::new(()),
             wake: Condvar::new(),
@@ -130,17 +141,22 @@ pub(crate) fn for_pieces(pieces: usize, f: &(dyn Fn(usize) + Sync)) {
     team.next.store(0, Ordering::Relaxed);
     team.done.store(0, Ordering::Relaxed);
     team.panicked.store(false, Ordering::Relaxed);
+    team.caller_cpu.store(current_cpu(), Ordering::Relaxed);
     let closed = (team.state.load(Ordering::Relaxed) | 1) + 1;
     team.state.store(closed | 1, Ordering::SeqCst);
     // Wake sleepers. Nothing depends on their coming: the caller takes
     // every piece no helper has, so if a helper holds the lock (it is
     // between deciding to sleep and sleeping) this call does without it
     // rather than wait, and a child process forked while a helper held the
-    // lock never blocks here.
+    // lock never blocks here. Then yield once: Linux often wakes the
+    // helper on this CPU, where it would wait for this thread's time slice
+    // to end (measured: 3-16 matrix-vector calls in a row, several ms,
+    // before it first helped); run now, it steps aside to another CPU.
     if team.sleepers.load(Ordering::SeqCst) > 0 {
         if let Ok(_guard) = team.lock.try_lock() {
             team.wake.notify_all();
         }
+        std::thread::yield_now();
     }
     let mut mine = None;
     loop {
@@ -217,6 +233,7 @@ fn helper(team: &'static Team) {
         let now = team.state.load(Ordering::SeqCst);
         if now & 1 == 1 {
             seen = now;
+            step_aside(team);
             // SAFETY: the job is open and we are active, so its owner is
             // inside `for_pieces` and keeps the closure alive until we leave.
             let f = unsafe { (*team.job.get()).expect("an open job") };
@@ -241,38 +258,104 @@ fn helper(team: &'static Team) {
 }
 
 /// The state of an open job other than `seen`: polled for `SPIN`, then
-/// slept for.
+/// slept for; a helper woken after the job it was woken for has closed
+/// polls again.
 fn wait_for_job(team: &Team, seen: usize) -> usize {
     let fresh = |s: usize| s & 1 == 1 && s != seen;
-    let start = Instant::now();
-    let mut polls = 0u32;
     loop {
-        let s = team.state.load(Ordering::Acquire);
+        let start = Instant::now();
+        let mut polls = 0u32;
+        loop {
+            let s = team.state.load(Ordering::Acquire);
+            if fresh(s) {
+                return s;
+            }
+            // Poll by yielding, not by spinning: when the scheduler has
+            // put this helper on the caller's core, a spinning helper
+            // takes half of that core from the caller until the load
+            // balancer moves one of them (measured: runs of
+            // matrix-vector calls at 3.5x their time, 550 us against 160),
+            // and a PAUSE loop makes a virtual CPU exit to the hypervisor.
+            // On an idle core the yield returns at once.
+            std::thread::yield_now();
+            polls = polls.wrapping_add(1);
+            if polls % 16 == 0 {
+                if start.elapsed() >= SPIN {
+                    break;
+                }
+                step_aside(team);
+            }
+        }
+        let mut guard = team.lock.lock().unwrap_or_else(|e| e.into_inner());
+        team.sleepers.fetch_add(1, Ordering::SeqCst);
+        if !fresh(team.state.load(Ordering::SeqCst)) {
+            guard = team.wake.wait(guard).unwrap_or_else(|e| e.into_inner());
+        }
+        team.sleepers.fetch_sub(1, Ordering::SeqCst);
+        drop(guard);
+        let s = team.state.load(Ordering::SeqCst);
         if fresh(s) {
             return s;
         }
-        // Poll by yielding, not by spinning: when the scheduler has put
-        // this helper on the caller's core, a spinning helper takes half
-        // of that core from the caller until the load balancer moves one
-        // of them (measured: runs of matrix-vector calls at 3.5x their
-        // time, 550 us against 160), and a PAUSE loop makes a virtual CPU
-        // exit to the hypervisor. On an idle core the yield returns at
-        // once.
-        std::thread::yield_now();
-        polls = polls.wrapping_add(1);
-        if polls % 16 == 0 && start.elapsed() >= SPIN {
-            break;
+    }
+}
+
+/// `Team::caller_cpu` when the CPU is not known.
+const NO_CPU: usize = usize::MAX;
+
+/// The CPU this thread is running on, or `NO_CPU`.
+fn current_cpu() -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: no arguments; glibc reads it from the thread's rseq area
+        // or the vDSO.
+        let cpu = unsafe { libc::sched_getcpu() };
+        if cpu >= 0 {
+            return cpu as usize;
         }
     }
-    let mut guard = team.lock.lock().unwrap_or_else(|e| e.into_inner());
-    team.sleepers.fetch_add(1, Ordering::SeqCst);
-    let mut s = team.state.load(Ordering::SeqCst);
-    while !fresh(s) {
-        guard = team.wake.wait(guard).unwrap_or_else(|e| e.into_inner());
-        s = team.state.load(Ordering::SeqCst);
+    NO_CPU
+}
+
+/// Move this helper off the CPU its caller last ran on, if it is there.
+/// Costs one `sched_getcpu` when the helper is elsewhere.
+fn step_aside(team: &Team) {
+    let caller = team.caller_cpu.load(Ordering::Relaxed);
+    if caller != NO_CPU && current_cpu() == caller {
+        leave_cpu(caller);
     }
-    team.sleepers.fetch_sub(1, Ordering::SeqCst);
-    s
+}
+
+/// Move this thread off `cpu` if it may run elsewhere: narrow its CPU set
+/// to exclude `cpu` (Linux migrates a running thread before the call
+/// returns), then restore the set, so that the user's affinity settings
+/// stand and the scheduler stays free to move it later. Returns the CPU
+/// the thread ran on under the narrowed set, or `None` when it could not
+/// move (no other CPU allowed, or not Linux).
+fn leave_cpu(cpu: usize) -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    // SAFETY: the sets are plain bitmaps owned here, passed with their
+    // size; pid 0 is this thread.
+    unsafe {
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        let mut allowed: libc::cpu_set_t = std::mem::zeroed();
+        if cpu >= 8 * size || libc::sched_getaffinity(0, size, &mut allowed) != 0 {
+            return None;
+        }
+        let mut elsewhere = allowed;
+        libc::CPU_CLR(cpu, &mut elsewhere);
+        if libc::CPU_COUNT(&elsewhere) == 0 || libc::sched_setaffinity(0, size, &elsewhere) != 0 {
+            return None;
+        }
+        let moved_to = current_cpu();
+        libc::sched_setaffinity(0, size, &allowed);
+        Some(moved_to)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = cpu;
+        None
+    }
 }
 
 #[cfg(test)]
@@ -319,6 +402,38 @@ mod tests {
                 });
             }
         });
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leaving_a_cpu_moves_the_thread_and_keeps_its_cpu_set() {
+        fn cpu_set() -> Vec<usize> {
+            // SAFETY: a plain bitmap passed with its size; pid 0 is this thread.
+            unsafe {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                let size = std::mem::size_of::<libc::cpu_set_t>();
+                assert_eq!(libc::sched_getaffinity(0, size, &mut set), 0);
+                (0..8 * size)
+                    .filter(|&c| libc::CPU_ISSET(c, &set))
+                    .collect()
+            }
+        }
+        std::thread::spawn(|| {
+            let before = cpu_set();
+            let here = current_cpu();
+            assert!(before.contains(&here));
+            let moved = leave_cpu(here);
+            assert_eq!(cpu_set(), before);
+            if before.len() > 1 {
+                let to = moved.expect("another CPU is allowed");
+                assert!(to != here && before.contains(&to), "{here} -> {to}");
+            } else {
+                assert_eq!(moved, None);
+            }
+            assert_eq!(leave_cpu(NO_CPU), None);
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
