@@ -282,10 +282,13 @@ _SIGNATURES = {
 # ctypes converts a Python int to a 64-bit argument without a range check:
 # 2**64 + 1 would reach C as 1 (an axis, an offset, a count). Functions that
 # take 64-bit integers get a wrapper that refuses out-of-range ints with the
-# error NumPy gives for an axis or offset that does not fit. The scalar
-# constructors are left bare: the binding picks them by range, per call.
+# error NumPy gives for an axis or offset that does not fit. Left bare are
+# the functions whose 64-bit ints the binding always passes in range: the
+# scalar constructors (picked by the value's range, per call) and the
+# elision query (the constants 2 and 0 or 1), which `_temporary` calls on
+# every large operator temporary.
 _INT_RANGES = {c_int64: (-(2**63), 2**63 - 1), c_uint64: (0, 2**64 - 1)}
-_RANGE_CHOSEN = {"nd_scalar_int", "nd_scalar_uint"}
+_RANGE_CHOSEN = {"nd_scalar_int", "nd_scalar_uint", "nd_ufunc_can_reuse_input"}
 
 
 def _range_checked(f, checks):

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use super::guard::{Handle, c_slice, c_str, guard, guard_status};
 use super::{nd_array, nd_status};
-use crate::error::{Result, bail};
+use crate::error::{Result, bail, err};
 use crate::ufunc::{self, select};
 
 /// NumPy's `where(cond, x, y)`: elements of `x` where `cond` is true (any
@@ -115,7 +115,10 @@ unsafe fn named_ufunc<'a>(
     let arrays = ptrs
         .iter()
         .enumerate()
-        .map(|(i, &p)| unsafe { nd_array::borrow(p, &format!("inputs[{i}]")) })
+        .map(|(i, &p)| {
+            unsafe { nd_array::borrow_opt(p) }
+                .ok_or_else(|| err!(Null, "argument 'inputs[{i}]' is NULL"))
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok((u, arrays))
 }

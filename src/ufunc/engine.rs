@@ -505,11 +505,20 @@ impl Ufunc {
         if inputs.len() != self.nin || !cand.is_sole_owner() || self.check.is_some() {
             return false;
         }
-        let Ok(converted) = self.weak_operands(inputs) else {
+        // The loop is found from the dtypes the weak scalars would take;
+        // converting them (as the call does) changes no dtype or shape.
+        let Ok(targets) = self.weak_targets(inputs) else {
             return false;
         };
-        let converted: Vec<&Array> = converted.iter().collect();
-        let Ok((lp, shape)) = self.loop_and_shape(&converted, None) else {
+        let dtypes: Operands<&DType> = inputs
+            .iter()
+            .zip(&targets)
+            .map(|(a, t)| t.as_ref().unwrap_or(a.dtype()))
+            .collect();
+        let Ok(lp) = self.resolve(&dtypes) else {
+            return false;
+        };
+        let Ok(shape) = call_shape(inputs, &[None], None) else {
             return false;
         };
         cand.dtype() == &DType::scalar(lp.types[self.nin]) && cand.shape() == &shape[..]
@@ -582,6 +591,22 @@ impl Ufunc {
     /// promote to, within their kind (see `weak_dtype`); with no array
     /// operand they keep their default dtypes.
     fn weak_operands(&self, inputs: &[&Array]) -> Result<Vec<Array>> {
+        let targets = self.weak_targets(inputs)?;
+        inputs
+            .iter()
+            .zip(targets)
+            .map(|(a, target)| match target {
+                Some(t) => astype(a, &t, Casting::Unsafe, Order::C),
+                None => Ok((*a).clone()),
+            })
+            .collect()
+    }
+
+    /// The dtype each input of `weak_operands` converts to: `Some` for a
+    /// weak scalar next to array operands, `None` for an input kept as it
+    /// is. Errors as `weak_dtype` (a Python int out of an integer type's
+    /// bounds).
+    fn weak_targets(&self, inputs: &[&Array]) -> Result<Operands<Option<DType>>> {
         // `where`'s condition is not a value operand.
         let skip = usize::from(self.resolver == Resolver::Select);
         let values = &inputs[skip.min(inputs.len())..];
@@ -618,14 +643,11 @@ impl Ufunc {
             .iter()
             .enumerate()
             .map(|(i, a)| match (&rt, a.is_weak() && i >= skip) {
-                (Some(rt), true) => {
-                    let target = match float_targets.as_ref().and_then(|t| t[i]) {
-                        Some(k) => DType::scalar(k),
-                        None => self.weak_dtype(a, rt)?,
-                    };
-                    astype(a, &target, Casting::Unsafe, Order::C)
-                }
-                _ => Ok((*a).clone()),
+                (Some(rt), true) => Ok(Some(match float_targets.as_ref().and_then(|t| t[i]) {
+                    Some(k) => DType::scalar(k),
+                    None => self.weak_dtype(a, rt)?,
+                })),
+                _ => Ok(None),
             })
             .collect()
     }
@@ -900,7 +922,7 @@ pub(crate) fn no_matching_loop(name: &str, inputs: &[&DType]) -> crate::error::E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ufunc::arith::{ADD, SUBTRACT, TRUE_DIVIDE};
+    use crate::ufunc::arith::{ADD, MULTIPLY, SUBTRACT, TRUE_DIVIDE};
 
     fn resolved(u: &Ufunc, a: &str, b: &str) -> Result<Vec<Kind>> {
         let (a, b) = (DType::parse(a).unwrap(), DType::parse(b).unwrap());
@@ -952,6 +974,42 @@ mod tests {
         assert!(!ADD.can_reuse_input(&[&t, &t], 0)); // a second holder
         drop(other);
         assert!(SUBTRACT.can_reuse_input(&[&t, &t], 1));
+    }
+
+    #[test]
+    fn reuse_with_weak_scalars_agrees_with_the_call() {
+        use crate::dtype::Value;
+        // Reusable exactly when the call succeeds with the array's dtype
+        // and shape (the call is the oracle), and never the scalar itself.
+        let scalars = [
+            Value::Int(3),
+            Value::Int(300),
+            Value::Int(-1),
+            Value::F64(2.5),
+            Value::Bool(true),
+            Value::C128(num_complex::Complex64::new(1.0, 2.0)),
+        ];
+        let mut reusable = 0;
+        for code in ["i1", "u1", "i8", "f2", "f4", "f8", "c8", "?"] {
+            let dt = DType::parse(code).unwrap();
+            for u in [&ADD, &SUBTRACT, &MULTIPLY, &TRUE_DIVIDE] {
+                for v in scalars {
+                    let a = Array::zeros(&dt, &[2, 3], Order::C).unwrap();
+                    let w = Array::weak_scalar(v).unwrap();
+                    for (ops, k) in [([&a, &w], 0), ([&w, &a], 1)] {
+                        let expected = match u.call(&ops, None) {
+                            Ok(r) => r.dtype() == a.dtype() && r.shape() == a.shape(),
+                            Err(_) => false,
+                        };
+                        let got = u.can_reuse_input(&ops, k);
+                        assert_eq!(got, expected, "{} {code} {v:?} k={k}", u.name);
+                        reusable += usize::from(got);
+                        assert!(!u.can_reuse_input(&ops, 1 - k));
+                    }
+                }
+            }
+        }
+        assert!(reusable > 50, "{reusable}");
     }
 
     #[test]
