@@ -146,6 +146,15 @@ impl Ufunc {
         })
     }
 
+    /// The loop whose inputs and output are all `kind` (`nin` inputs), if
+    /// the ufunc has it: what a reduction runs to fold a run of inputs into
+    /// a run of accumulators, as NumPy's reduce calls the ufunc's loop.
+    pub(crate) fn same_type_loop(&self, kind: Kind) -> Option<LoopFn> {
+        let kinds = [kind; 3];
+        let lp = self.find_loop(&kinds[..self.nin.min(3)])?;
+        (lp.types.len() == self.nin + 1 && lp.types.iter().all(|&t| t == kind)).then_some(lp.func)
+    }
+
     /// The first loop all `kinds` cast to safely (true division reads
     /// booleans and integers as float64).
     fn find_loop(&self, kinds: &[Kind]) -> Option<&'static Loop> {

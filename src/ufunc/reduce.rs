@@ -361,7 +361,8 @@ pub fn reduce(op: ReduceOp, a: &Array, args: &ReduceArgs) -> Result<Array> {
             None => None,
         };
         let split = op.regroupable(kind);
-        unsafe { run_reduction(&x, &acc_full, m.as_ref(), (run, elem), cast, split) };
+        let fold = Fold::new(op, kind, elem);
+        unsafe { run_reduction(&x, &acc_full, m.as_ref(), (run, fold), cast, split) };
     }
 
     let result = squeeze_reduced(&acc, &reduced, args.keepdims)?;
@@ -530,6 +531,45 @@ impl CastBlocks {
     }
 }
 
+/// How a reduction folds a run of inputs into a run of accumulators,
+/// element by element (`sum(axis=0)` of a C-ordered matrix is this, once
+/// per row): the ufunc's own loop on the accumulator type where it has
+/// one, as NumPy's reduce does (its dense loops are AVX2-dispatched and
+/// safe in place), else the reduction's kernel, which is compiled for the
+/// baseline CPU. Measured from C, one thread, the float64 sum of a 4096^2
+/// matrix over axis 0: 15.3-16.2 GB/s with the kernel, 18.8-19.7 with
+/// the loop (NumPy 18.3-19.0 from Python).
+#[derive(Clone, Copy)]
+enum Fold {
+    Loop(crate::ufunc::engine::LoopFn),
+    Elem(ElemFn),
+}
+
+impl Fold {
+    fn new(op: ReduceOp, kind: Kind, elem: ElemFn) -> Fold {
+        match op.ufunc().same_type_loop(kind) {
+            Some(f) => Fold::Loop(f),
+            None => Fold::Elem(elem),
+        }
+    }
+
+    /// `out[i] = op(out[i], x[i])` for `n` elements (strides in bytes).
+    ///
+    /// # Safety
+    /// As `ElemFn`: `n` elements at each address with its stride.
+    #[inline]
+    unsafe fn call(self, out: *mut u8, so: isize, x: *const u8, sx: isize, n: usize) {
+        // SAFETY: forwarded; the loop reads `out` and `x` and writes `out`
+        // element by element (in place is allowed).
+        unsafe {
+            match self {
+                Fold::Loop(f) => f(&[out, x as *mut u8, out], &[so, sx, so], n),
+                Fold::Elem(e) => e(out, so, x, sx, n),
+            }
+        }
+    }
+}
+
 /// Fold elements `start..start + n` of a run into the accumulator at
 /// address `acc`, in halves on the team from `REDUCE_PARALLEL_MIN` elements:
 /// the left half into `acc`, the right into a scratch accumulator that
@@ -578,7 +618,7 @@ unsafe fn run_reduction(
     x: &Array,
     acc: &Array,
     mask: Option<&Array>,
-    (run, elem): (RunFn, ElemFn),
+    (run, fold): (RunFn, Fold),
     cast: Option<CastBlocks>,
     split: bool,
 ) {
@@ -625,10 +665,10 @@ unsafe fn run_reduction(
                 1,
                 |[px, pa], [sx, sa], n| match (sa, cast) {
                     (0, _) => reduce_run(pa, px, sx, n),
-                    (_, None) => elem(pa, sa, px, sx, n),
+                    (_, None) => fold.call(pa, sa, px, sx, n),
                     (_, Some(c)) => c.each_block(px, sx, n, |offset, block, len| {
                         let at = pa.wrapping_offset(offset as isize * sa);
-                        elem(at, sa, block, c.itemsize as isize, len)
+                        fold.call(at, sa, block, c.itemsize as isize, len)
                     }),
                 },
             ),
@@ -654,7 +694,7 @@ unsafe fn run_reduction(
                             if sa == 0 {
                                 run(pa, px, sx, len)
                             } else {
-                                elem(pa.wrapping_offset(o * sa), sa, px, sx, len)
+                                fold.call(pa.wrapping_offset(o * sa), sa, px, sx, len)
                             }
                         }
                     }
@@ -736,6 +776,80 @@ pub fn mean(a: &Array, args: &ReduceArgs) -> Result<Array> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ufunc's loop folds exactly as the reduction's own kernel, for
+    /// every reduction and accumulator kind that has both: NaN, infinities,
+    /// signed zeros and values that wrap in small integer types.
+    #[test]
+    fn the_ufunc_loop_folds_as_the_kernel() {
+        let vals = [
+            0.0,
+            1.0,
+            -2.5,
+            f64::NAN,
+            -0.0,
+            3.0,
+            f64::INFINITY,
+            7.0,
+            -1.0,
+            300.0,
+            0.5,
+            f64::NEG_INFINITY,
+            1e300,
+            -7.0,
+            2.0,
+            65504.0,
+            1e-310,
+        ];
+        let n = vals.len();
+        let f8 = DType::scalar(Kind::Float64);
+        let make = |vs: &[f64]| {
+            let a = Array::empty(&f8, &[vs.len()], Order::C).unwrap();
+            // SAFETY: a new array of vs.len() float64.
+            unsafe {
+                std::ptr::copy_nonoverlapping(vs.as_ptr(), a.data_ptr() as *mut f64, vs.len())
+            };
+            a
+        };
+        let x64 = make(&vals);
+        let rev: Vec<f64> = vals.iter().rev().copied().collect();
+        let a64 = make(&rev);
+        let mut loops = 0;
+        for op in [
+            ReduceOp::Sum,
+            ReduceOp::Prod,
+            ReduceOp::Min,
+            ReduceOp::Max,
+            ReduceOp::Any,
+            ReduceOp::All,
+        ] {
+            for kind in Kind::ALL {
+                let Some((_, elem)) = op.kernels(kind) else {
+                    continue;
+                };
+                let Fold::Loop(f) = Fold::new(op, kind, elem) else {
+                    continue;
+                };
+                let dt = DType::scalar(kind);
+                let x = astype(&x64, &dt, Casting::Unsafe, Order::C).unwrap();
+                let by_loop = astype(&a64, &dt, Casting::Unsafe, Order::C).unwrap();
+                let by_kernel = astype(&a64, &dt, Casting::Unsafe, Order::C).unwrap();
+                let size = kind.size() as isize;
+                // SAFETY: three arrays of n elements of `kind`.
+                unsafe {
+                    Fold::Loop(f).call(by_loop.data_ptr(), size, x.data_ptr(), size, n);
+                    Fold::Elem(elem).call(by_kernel.data_ptr(), size, x.data_ptr(), size, n);
+                }
+                let bytes = |a: &Array| {
+                    // SAFETY: n elements of `kind`.
+                    unsafe { std::slice::from_raw_parts(a.data_ptr(), n * kind.size()).to_vec() }
+                };
+                assert_eq!(bytes(&by_loop), bytes(&by_kernel), "{op:?} {kind:?}");
+                loops += 1;
+            }
+        }
+        assert!(loops >= 40, "{loops}");
+    }
 
     /// The one-run path for whole dense arrays against the general path
     /// (the same values every other element of a twice-as-long array):
