@@ -818,14 +818,7 @@ mod tests {
         let rev: Vec<f64> = vals.iter().rev().copied().collect();
         let a64 = make(&rev);
         let mut loops = 0;
-        for op in [
-            ReduceOp::Sum,
-            ReduceOp::Prod,
-            ReduceOp::Min,
-            ReduceOp::Max,
-            ReduceOp::Any,
-            ReduceOp::All,
-        ] {
+        for op in ReduceOp::ALL {
             for kind in Kind::ALL {
                 let Some((_, elem)) = op.kernels(kind) else {
                     continue;
@@ -886,15 +879,7 @@ mod tests {
             let strided = wide
                 .view_with(wide.offset(), dt.clone(), vec![n], vec![step])
                 .unwrap();
-            let ops = [
-                ReduceOp::Sum,
-                ReduceOp::Prod,
-                ReduceOp::Min,
-                ReduceOp::Max,
-                ReduceOp::Any,
-                ReduceOp::All,
-            ];
-            for op in ops {
+            for op in ReduceOp::ALL {
                 for keepdims in [false, true] {
                     let args = ReduceArgs {
                         keepdims,

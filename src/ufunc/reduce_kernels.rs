@@ -566,6 +566,16 @@ unsafe fn elem_rev<T: Copy, Op: BinaryOp<T, T, Out = T>>(
 }
 
 impl ReduceOp {
+    /// Every reduction, in declaration order.
+    pub const ALL: [ReduceOp; 6] = [
+        ReduceOp::Sum,
+        ReduceOp::Prod,
+        ReduceOp::Min,
+        ReduceOp::Max,
+        ReduceOp::Any,
+        ReduceOp::All,
+    ];
+
     /// The accumulate step between slices, `out[i] = op(prev[i], out[i])`.
     pub fn step_kernel(self, kind: Kind) -> Option<ElemFn> {
         match self {
