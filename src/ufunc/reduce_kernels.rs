@@ -567,7 +567,7 @@ unsafe fn elem_rev<T: Copy, Op: BinaryOp<T, T, Out = T>>(
 
 impl ReduceOp {
     /// Every reduction, in declaration order.
-    pub const ALL: [ReduceOp; 6] = [
+    pub(crate) const ALL: [ReduceOp; 6] = [
         ReduceOp::Sum,
         ReduceOp::Prod,
         ReduceOp::Min,
