@@ -566,7 +566,8 @@ unsafe fn elem_rev<T: Copy, Op: BinaryOp<T, T, Out = T>>(
 }
 
 impl ReduceOp {
-    /// Every reduction, in declaration order.
+    /// Every reduction, in declaration order (for tests).
+    #[cfg(test)]
     pub(crate) const ALL: [ReduceOp; 6] = [
         ReduceOp::Sum,
         ReduceOp::Prod,
