@@ -722,11 +722,16 @@ _NOT_AN_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (
                  "integer or boolean arrays are valid indices")
 
 
+def _fits_int64(v):
+    """Does the Python int `v` fit a C int64?"""
+    return -(2**63) <= v < 2**63
+
+
 def _index_int(k):
     """An integer index as int64, with NumPy's errors for one that does not
     fit (OverflowError up to 2**64, IndexError beyond)."""
     k = int(k)
-    if -(2**63) <= k < 2**63:
+    if _fits_int64(k):
         return k
     if 0 <= k < 2**64:
         raise OverflowError("Python int too large to convert to C long")
@@ -838,7 +843,7 @@ def arange(start, stop=None, step=1, dtype=None):
         values = [int(v) for v in (start, stop, step)]
         if values[2] == 0:
             raise ZeroDivisionError("division by zero")
-        if _builtins.all(-(2**63) <= v < 2**63 for v in values):
+        if _builtins.all(_fits_int64(v) for v in values):
             d = _nd_dtype(_np.int64 if dtype is None else dtype)
             return ndarray._from_handle(_c.nd_arange_int(*values, d.h))
         if dtype is not None and _np.dtype(dtype).kind in "biu":
@@ -854,7 +859,7 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None):
     """numpy.linspace for real scalar endpoints."""
     d = _nd_dtype(dtype, float)
     num = int(num)
-    if not -(2**63) <= num < 2**63:
+    if not _fits_int64(num):
         raise ValueError("Maximum allowed size exceeded")
     return ndarray._from_handle(_c.nd_linspace(float(start), float(stop), num, bool(endpoint), d.h))
 
@@ -863,7 +868,7 @@ def eye(N, M=None, k=0, dtype=float, order="C"):
     """numpy.eye."""
     d = _nd_dtype(dtype)
     n, m = int(N), int(N if M is None else M)
-    if not (-(2**63) <= n < 2**63 and -(2**63) <= m < 2**63):
+    if not (_fits_int64(n) and _fits_int64(m)):
         raise ValueError("Maximum allowed dimension exceeded")
     return ndarray._from_handle(_c.nd_eye(n, m, int(k), d.h, _lib.ORDERS[order]))
 
@@ -1156,7 +1161,7 @@ def _new_operand(x):
     if isinstance(x, bool):
         return ndarray._from_handle(_c.nd_scalar_bool(x))
     if isinstance(x, int):
-        if -(2**63) <= x < 2**63:
+        if _fits_int64(x):
             return ndarray._from_handle(_c.nd_scalar_int(x))
         if 0 <= x < 2**64:
             return ndarray._from_handle(_c.nd_scalar_uint(x))

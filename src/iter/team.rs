@@ -20,7 +20,7 @@
 //!   another CPU the thread may run on (`step_aside`). Linux wakes a
 //!   sleeping thread on the waker's CPU when it judges the other CPUs busy,
 //!   and on this virtual machine the helper then stayed there for 10-30
-//!   matrix-vector calls (5-10 ms), helping with none of them;
+//!   matrix-vector calls (2-9 ms at their 150-300 us), helping with none of them;
 //! - one job at a time: a caller that finds the team busy (another thread's
 //!   call, or a piece of a job starting work of its own) runs its pieces
 //!   alone, so nesting cannot deadlock.
