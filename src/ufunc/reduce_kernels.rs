@@ -306,6 +306,8 @@ macro_rules! pairwise_real {
                         res += load(x, i, stride);
                     }
                     res
+                } else if dense && n <= PW_BLOCKSIZE {
+                    $block(x as *const $A, n)
                 } else if dense
                     && (pairwise_split(n) < PARALLEL_HALVES || crate::iter::team::threads() == 1)
                 {
