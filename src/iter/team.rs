@@ -125,8 +125,16 @@ pub(crate) fn for_pieces(pieces: usize, f: &(dyn Fn(usize) + Sync)) {
         || team.helpers.load(Ordering::Relaxed) == 0
         || team.busy.swap(true, Ordering::Acquire)
     {
+        // Alone, with the same contract: every piece runs, then the first
+        // panic is re-raised.
+        let mut first = None;
         for piece in 0..pieces {
-            f(piece);
+            if let Err(e) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(piece))) {
+                first.get_or_insert(e);
+            }
+        }
+        if let Some(e) = first {
+            std::panic::resume_unwind(e);
         }
         return;
     }
