@@ -21,6 +21,10 @@
 //!   sleeping thread on the waker's CPU when it judges the other CPUs busy,
 //!   and on this virtual machine the helper then stayed there for 10-30
 //!   matrix-vector calls (2-9 ms at their 150-300 us), helping with none of them;
+//! - a helper sleeps with that CPU excluded from its CPU set (`Narrowed`),
+//!   restored as it wakes, so the wake-up puts it on another CPU. Woken on
+//!   the caller's CPU, it had cost the caller's first call after a pause
+//!   38-47 us (the caller yields so that the helper can step aside);
 //! - one job at a time: a caller that finds the team busy (another thread's
 //!   call, or a piece of a job starting work of its own) runs its pieces
 //!   alone, so nesting cannot deadlock.
@@ -156,10 +160,14 @@ pub(crate) fn for_pieces(pieces: usize, f: &(dyn Fn(usize) + Sync)) {
     // every piece no helper has, so if a helper holds the lock (it is
     // between deciding to sleep and sleeping) this call does without it
     // rather than wait, and a child process forked while a helper held the
-    // lock never blocks here. Then yield once: Linux often wakes the
-    // helper on this CPU, where it would wait for this thread's time slice
-    // to end (measured: 3-16 matrix-vector calls in a row, several ms,
-    // before it first helped); run now, it steps aside to another CPU.
+    // lock never blocks here. Then yield once: a helper woken on this CPU
+    // (helpers sleep off the last caller's CPU, but this caller may have
+    // moved since) would wait for this thread's time slice to end
+    // (measured: 3-16 matrix-vector calls in a row, several ms, before it
+    // first helped); run now, it steps aside to another CPU. When the
+    // helper woke elsewhere, the yield returns at once (4-7 us measured
+    // for the notify and the yield, against 50-60 us before helpers
+    // slept narrowed).
     if team.sleepers.load(Ordering::SeqCst) > 0 {
         if let Ok(_guard) = team.lock.try_lock() {
             team.wake.notify_all();
@@ -294,6 +302,9 @@ fn wait_for_job(team: &Team, seen: usize) -> usize {
                 step_aside(team);
             }
         }
+        // Sleep off the CPU the last caller ran on, so that the wake-up
+        // puts this helper on another one (see the module comment).
+        let narrowed = Narrowed::away_from(team.caller_cpu.load(Ordering::Relaxed));
         let mut guard = team.lock.lock().unwrap_or_else(|e| e.into_inner());
         team.sleepers.fetch_add(1, Ordering::SeqCst);
         if !fresh(team.state.load(Ordering::SeqCst)) {
@@ -301,6 +312,9 @@ fn wait_for_job(team: &Team, seen: usize) -> usize {
         }
         team.sleepers.fetch_sub(1, Ordering::SeqCst);
         drop(guard);
+        if let Some(n) = narrowed {
+            n.restore();
+        }
         let s = team.state.load(Ordering::SeqCst);
         if fresh(s) {
             return s;
@@ -341,28 +355,61 @@ fn step_aside(team: &Team) {
 /// the thread ran on under the narrowed set, or `None` when it could not
 /// move (no other CPU allowed, or not Linux).
 fn leave_cpu(cpu: usize) -> Option<usize> {
+    let narrowed = Narrowed::away_from(cpu)?;
+    let moved_to = current_cpu();
+    narrowed.restore();
+    Some(moved_to)
+}
+
+/// This thread's CPU set narrowed to exclude one CPU, and the set it had.
+struct Narrowed {
     #[cfg(target_os = "linux")]
-    // SAFETY: the sets are plain bitmaps owned here, passed with their
-    // size; pid 0 is this thread.
-    unsafe {
-        let size = std::mem::size_of::<libc::cpu_set_t>();
-        let mut allowed: libc::cpu_set_t = std::mem::zeroed();
-        if cpu >= 8 * size || libc::sched_getaffinity(0, size, &mut allowed) != 0 {
-            return None;
+    before: libc::cpu_set_t,
+    #[cfg(target_os = "linux")]
+    during: libc::cpu_set_t,
+}
+
+impl Narrowed {
+    /// Exclude `cpu` from this thread's CPU set; `None` (nothing changed)
+    /// when no other CPU is allowed, `cpu` is `NO_CPU`, or not on Linux.
+    fn away_from(cpu: usize) -> Option<Narrowed> {
+        #[cfg(target_os = "linux")]
+        // SAFETY: the sets are plain bitmaps owned here, passed with their
+        // size; pid 0 is this thread.
+        unsafe {
+            let size = std::mem::size_of::<libc::cpu_set_t>();
+            let mut before: libc::cpu_set_t = std::mem::zeroed();
+            if cpu >= 8 * size || libc::sched_getaffinity(0, size, &mut before) != 0 {
+                return None;
+            }
+            let mut during = before;
+            libc::CPU_CLR(cpu, &mut during);
+            if libc::CPU_COUNT(&during) == 0 || libc::sched_setaffinity(0, size, &during) != 0 {
+                return None;
+            }
+            Some(Narrowed { before, during })
         }
-        let mut elsewhere = allowed;
-        libc::CPU_CLR(cpu, &mut elsewhere);
-        if libc::CPU_COUNT(&elsewhere) == 0 || libc::sched_setaffinity(0, size, &elsewhere) != 0 {
-            return None;
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = cpu;
+            None
         }
-        let moved_to = current_cpu();
-        libc::sched_setaffinity(0, size, &allowed);
-        Some(moved_to)
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = cpu;
-        None
+
+    /// Give the thread back the set it had, unless its set was changed
+    /// meanwhile (by the user, e.g. `taskset`): that change stands.
+    fn restore(self) {
+        #[cfg(target_os = "linux")]
+        // SAFETY: as in `away_from`.
+        unsafe {
+            let size = std::mem::size_of::<libc::cpu_set_t>();
+            let mut now: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, size, &mut now) == 0
+                && libc::CPU_EQUAL(&now, &self.during)
+            {
+                libc::sched_setaffinity(0, size, &self.before);
+            }
+        }
     }
 }
 
@@ -439,6 +486,55 @@ mod tests {
                 assert_eq!(moved, None);
             }
             assert_eq!(leave_cpu(NO_CPU), None);
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_narrowed_cpu_set_is_restored_unless_changed_meanwhile() {
+        fn cpu_set() -> libc::cpu_set_t {
+            // SAFETY: a plain bitmap passed with its size; pid 0 is this thread.
+            unsafe {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                let size = std::mem::size_of::<libc::cpu_set_t>();
+                assert_eq!(libc::sched_getaffinity(0, size, &mut set), 0);
+                set
+            }
+        }
+        std::thread::spawn(|| {
+            let before = cpu_set();
+            let here = current_cpu();
+            // SAFETY: CPU_* read and write the plain bitmaps given.
+            let allowed = unsafe { libc::CPU_COUNT(&before) };
+            let Some(n) = Narrowed::away_from(here) else {
+                assert_eq!(allowed, 1, "only one CPU allowed: nothing to narrow");
+                return;
+            };
+            let during = cpu_set();
+            // SAFETY: as above.
+            unsafe {
+                assert!(!libc::CPU_ISSET(here, &during) && libc::CPU_COUNT(&during) == allowed - 1);
+            }
+            n.restore();
+            // SAFETY: as above.
+            assert!(unsafe { libc::CPU_EQUAL(&cpu_set(), &before) });
+            // A change made while narrowed (here: by this thread, as a user's
+            // `taskset` would; to the CPU the narrowing excluded) is kept.
+            let n = Narrowed::away_from(here).expect("narrowed once already");
+            // SAFETY: as above; `here` is an allowed CPU.
+            let other = unsafe {
+                let mut other: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(here, &mut other);
+                let size = std::mem::size_of::<libc::cpu_set_t>();
+                assert_eq!(libc::sched_setaffinity(0, size, &other), 0);
+                other
+            };
+            n.restore();
+            // SAFETY: as above.
+            assert!(unsafe { libc::CPU_EQUAL(&cpu_set(), &other) });
+            assert!(Narrowed::away_from(NO_CPU).is_none());
         })
         .join()
         .unwrap();
