@@ -203,6 +203,13 @@ fn pairwise_split(n: usize) -> usize {
     half - half % 8
 }
 
+/// Eight partial sums combined in NumPy's order: pairs, then pairs of
+/// pairs (the last step of a block, and of a node of eight blocks).
+#[inline(always)]
+fn pairwise8<T: Copy + std::ops::Add<Output = T>>(r: [T; 8]) -> T {
+    ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+}
+
 /// The eight leaves (offset, length) three levels below a node of `n`
 /// elements, when NumPy's recursion reaches its blocks exactly there: the
 /// node and its children and grandchildren split, its eight
@@ -214,6 +221,9 @@ fn eight_blocks(n: usize) -> Option<[(usize, usize); 8]> {
     if !(4 * PW_BLOCKSIZE + 1..=8 * PW_BLOCKSIZE).contains(&n) {
         return None;
     }
+    // Level by level: node k's two children take slots 2k and 2k + 1,
+    // filled from the last node back so that no node is overwritten
+    // before it is split.
     let mut nodes = [(0, n); 8];
     let mut count = 1;
     for _ in 0..3 {
@@ -251,7 +261,7 @@ macro_rules! pairwise_real {
             unsafe {
                 let whole = n - n % 8;
                 let r = $lanes(p, whole);
-                let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+                let mut res = pairwise8(r);
                 for i in whole..n {
                     res += p.add(i).read();
                 }
@@ -276,7 +286,7 @@ macro_rules! pairwise_real {
                     for (sum, &(off, len)) in s.iter_mut().zip(&b) {
                         *sum = $block(p.add(off), len);
                     }
-                    ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+                    pairwise8(s)
                 } else {
                     let n2 = pairwise_split(n);
                     $dense(p, n2) + $dense(p.add(n2), n - n2)
@@ -321,7 +331,7 @@ macro_rules! pairwise_real {
                         }
                         i += 8;
                     }
-                    let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+                    let mut res = pairwise8(r);
                     while i < n {
                         res += load(x, i, stride);
                         i += 1;
