@@ -1271,6 +1271,8 @@ def _masked_call(name, operands, out, where):
         out = _one_out(out)
     mask = where if isinstance(where, (ndarray, _np.ndarray)) else _np.asarray(where, dtype=bool)
     mask = asarray(mask)
+    if len(operands) == 2:
+        operands = _huge_int_operands(*operands)
     ops = [_ufunc_operand(x) for x in operands]
     arr = (_lib.nd_array_p * len(ops))(*[o._h for o in ops])
     o = None if out is None else _out_array(out)
@@ -1285,9 +1287,18 @@ def _binary(cfn):
     name = cfn.__name__[3:]
 
     def ufunc(x1, x2, /, out=_NO_OUT, *, where=True):
-        if where is not True:
-            return _masked_call(ufunc.__name__, (x1, x2), out, where)
-        a, b = _binary_operands(x1, x2)
+        try:
+            if where is not True:
+                return _masked_call(ufunc.__name__, (x1, x2), out, where)
+            a, b = _binary_operands(x1, x2)
+        except OverflowError:
+            same = _beyond_64_bits(name, x1, x2)
+            if same is None:
+                raise
+        else:
+            same = None
+        if same is not None:
+            return same[0](same[1], same[2], out, where=where)
         if out is None or out is _NO_OUT:
             return ndarray._from_handle(cfn(a._h, b._h, None))
         if isinstance(out, tuple):
@@ -1400,6 +1411,42 @@ for _name, _f in [("add", add), ("subtract", subtract), ("multiply", multiply), 
                   (n, globals()[n]) for n in ("arctan2", "hypot", "copysign", "nextafter", "float_power", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "fmod")]:
     _f.__name__ = _name
     _f.__doc__ = f"numpy.{_name} for arrays (broadcasting, out=, where=)."
+
+
+# A comparison with a Python int beyond 64 bits (NumPy 2 compares them):
+# `x op h` for `h` above every value of x's integer type is true for
+# less, less_equal and not_equal; below every value, for greater,
+# greater_equal and not_equal. The same holds for x's type's largest value
+# in place of h: `x <= max` for always, `x > max` for never.
+_COMPARISONS = {"equal": (equal, "equal"), "not_equal": (not_equal, "not_equal"),
+                "less": (less, "greater"), "less_equal": (less_equal, "greater_equal"),
+                "greater": (greater, "less"), "greater_equal": (greater_equal, "less_equal")}
+
+
+def _beyond_64_bits(name, x1, x2):
+    """`(f, y1, y2)` with `f(y1, y2)` the comparison `name(x1, x2)` where an
+    operand is a Python int beyond 64 bits, as NumPy 2 computes it: next to
+    an integer array (or a Python int) every element compares the same
+    way. None where NumPy refuses the int too (next to a bool, or in an
+    operation other than a comparison)."""
+    if name not in _COMPARISONS:
+        return None
+    if type(x1) is int and type(x2) is int:
+        # Two Python ints compare as Python compares them.
+        return _COMPARISONS[name][0], (x1 > x2) - (x1 < x2), 0
+    if _is_huge_int(x1):
+        name, x1, x2 = _COMPARISONS[name][1], x2, x1
+    if not _is_huge_int(x2) or type(x1) is bool:
+        return None
+    a = _ufunc_operand(x1)
+    if a.dtype.kind not in "iu":
+        return None
+    if name == "equal" or name == "not_equal":
+        always = name == "not_equal"
+    else:
+        always = (name in ("less", "less_equal")) == (x2 > 0)
+    top = int(_np.iinfo(a.dtype).max)
+    return (less_equal, a, top) if always else (greater, a, top)
 
 
 class _NoValueType:

@@ -357,6 +357,65 @@ def test_python_ints_beyond_64_bits(dtype):
                     continue
                 got = np.asarray(getattr(nd, name)(*ours))
                 assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+                # Under a where= mask the int converts the same way.
+                mask = np.array([True, False, True])
+                out, our_out = np.zeros(3, want.dtype), np.zeros(3, want.dtype)
+                with np.errstate(all="ignore"):
+                    getattr(np, name)(*args, out=out, where=mask)
+                getattr(nd, name)(*ours, out=our_out, where=mask)
+                assert our_out.tobytes() == out.tobytes()
+
+
+COMPARISONS = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"]
+HUGE = [2**64, 2**64 + 1, 2**70, 2**1100, -(2**63) - 1, -(2**70), -(2**1100)]
+
+
+@given(st.sampled_from(COMPARISONS), st.sampled_from(["?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4", "f8"]),
+       st.sampled_from("<>"), st.sampled_from(HUGE), st.booleans(), st.sampled_from(["plain", "out", "where"]),
+       st.integers(0, 2**32 - 1))
+def test_comparisons_with_python_ints_beyond_64_bits(name, code, order, huge, int_first, variant, seed):
+    # NumPy 2 compares them: next to an integer array every element
+    # compares the same way (all true or all false, by the int's sign), with
+    # out= and where= as for any comparison; next to booleans it refuses.
+    rng = np.random.default_rng(seed)
+    dtype = np.dtype(code).newbyteorder(order)
+    x = np.array(rng.integers(0, 2, size=(2, 3)), dtype=dtype)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        x = rng.integers(info.min, info.max, size=(2, 3), endpoint=True, dtype=dtype.newbyteorder("="))
+        x = x.astype(dtype)
+        x[0, 0], x[1, 2] = info.min, info.max
+    args, ours = ((huge, x), (huge, nd.asarray(x))) if int_first else ((x, huge), (nd.asarray(x), huge))
+    kwargs, our_kwargs = {}, {}
+    if variant != "plain":
+        out = np.full((2, 3), 7, dtype="i1" if variant == "out" else "?")
+        kwargs["out"], our_kwargs["out"] = out, out.copy()
+    if variant == "where":
+        mask = rng.integers(0, 2, size=3).astype(bool)
+        kwargs["where"], our_kwargs["where"] = mask, nd.asarray(mask)
+    try:
+        want = getattr(np, name)(*args, **kwargs)
+    except OverflowError as e:
+        with pytest.raises(OverflowError, match=str(e)):
+            getattr(nd, name)(*ours, **our_kwargs)
+        return
+    assert dtype.kind != "?", "NumPy refuses these ints next to booleans"
+    got = getattr(nd, name)(*ours, **our_kwargs)
+    got = np.asarray(our_kwargs["out"] if variant != "plain" else got)
+    assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want)
+    if dtype.kind in "iu" and variant == "plain":
+        assert got.all() or not got.any()
+
+
+@pytest.mark.parametrize("name", COMPARISONS)
+def test_comparisons_of_python_ints_beyond_64_bits_with_each_other(name):
+    for a, b in [(5, 2**70), (2**70, 5), (2**70, 2**71), (-(2**70), -(2**70)), (2**64, 2**64 - 1)]:
+        want = getattr(np, name)(a, b)
+        got = getattr(nd, name)(a, b)
+        assert np.asarray(got).dtype == bool and bool(got) == bool(want), (a, b)
+    # Arithmetic keeps refusing them (NumPy's message).
+    with pytest.raises(OverflowError, match="too large to convert"):
+        nd.add(nd.asarray(np.arange(3)), 2**70)
 
 
 # In place: the output is exactly an input (a += b, add(a, b, out=b),
