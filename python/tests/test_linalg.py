@@ -157,6 +157,46 @@ def test_random_floats_within_bound(code, m, n, k, seed, transpose):
     assert np.all(np.abs(ours - exact) <= 2 * k * eps * scale + 1e-30)
 
 
+@given(st.sampled_from(["f4", "f8", "c8", "c16"]), st.integers(1, 1200),
+       st.one_of(st.integers(0, 80), st.sampled_from([500, 700])),
+       st.sampled_from(["C", "F", "T", "vm"]), st.integers(0, 2**32))
+def test_matrix_vector_random_floats(code, m, k, layout, seed):
+    """Matrix-vector products of random floats, rows of every length
+    around the kernels' blocks (16 and 32 sums, half blocks, tails) and
+    row counts past the thread split, each layout's path: C order (row
+    dots), F order, a transposed view and `v @ m` (column updates). The
+    column updates add each column's products to a running sum from zero
+    in column order, exactly as NumPy's elementwise `y = y + a[:, j] * x[j]`
+    computes it for real types; the rest within a bound growing with k."""
+    rng = np.random.default_rng(seed)
+    dt = np.dtype(code)
+    def draw(shape):
+        v = rng.standard_normal(shape)
+        if dt.kind == "c":
+            v = v + 1j * rng.standard_normal(shape)
+        return v.astype(dt)
+    if layout == "vm":
+        a, x = draw((k, m)), draw(k)
+        ours, cols = np.asarray(nd.matmul(x, a)), a.T
+    else:
+        a, x = draw((m, k)), draw(k)
+        if layout == "F":
+            a = np.asfortranarray(a)
+        elif layout == "T":
+            a = draw((k, m)).T
+        ours, cols = np.asarray(nd.matmul(a, x)), a
+    assert ours.dtype == dt and ours.shape == (m,)
+    if layout != "C" and dt.kind == "f" and m > 1:
+        y = np.zeros(m, dt)
+        for j in range(k):
+            y = y + cols[:, j] * x[j]
+        np.testing.assert_array_equal(ours, y)
+    wide = np.complex256 if dt.kind == "c" else np.longdouble
+    exact = np.matmul(cols.astype(wide), x.astype(wide))
+    scale = np.matmul(np.abs(cols).astype(np.float64), np.abs(x).astype(np.float64))
+    assert np.all(np.abs(ours - exact) <= 2 * (k + 1) * np.finfo(dt).eps * scale + 1e-30)
+
+
 @given(dtypes, dtypes, st.integers(0, 2**32), st.data())
 def test_dot_inner_vdot_outer_match_numpy(dt1, dt2, seed, data):
     nda = data.draw(st.integers(0, 3))
@@ -243,7 +283,7 @@ def test_read_only_out_and_records():
         nd.matmul(a, rec)
 
 
-@pytest.mark.parametrize("code", ["f8", "f4", "c16", "i8", "f2", "?"])
+@pytest.mark.parametrize("code", ["f8", "f4", "c8", "c16", "i8", "f2", "?"])
 def test_large_and_threaded_paths(code):
     """Sizes past the thresholds where work is split across threads: a
     large gemm, matrix-vector both ways and in both layouts, 1000 tiny
