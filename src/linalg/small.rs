@@ -14,19 +14,49 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
     let size = std::mem::size_of::<T>() as isize;
     if lhs.rs == size && lhs.cs != size && m > 1 {
         // Columns are contiguous (F order, transposed views, `v @ m`):
-        // y += lhs[:, kk] * x[kk] for every kk in order, rows split
-        // across threads.
+        // y += lhs[:, kk] * x[kk] for the columns in order.
         let x: Vec<T> = (0..k).map(|kk| unsafe { get::<T>(rhs, kk, 0) }).collect();
-        // SAFETY: rows lo..hi of every column of lhs exist and are
-        // contiguous; dst has those rows.
-        let rows = |lo: usize, hi: usize| unsafe { axpy_columns::<T>(lo, hi, &x, dst, lhs) };
-        if m * k >= PARALLEL_MIN / 4 && m >= 64 {
-            let pieces = crate::iter::team::threads() * 4;
-            let per = m.div_ceil(pieces).next_multiple_of(8);
-            let range = |t: usize| rows((t * per).min(m), ((t + 1) * per).min(m));
-            crate::iter::team::for_pieces(pieces, &range);
-        } else {
-            rows(0, m);
+        if m * k < PARALLEL_MIN / 4 || k < 16 * COLUMN_RANGES {
+            // SAFETY: every column of lhs holds m contiguous elements; dst
+            // has m rows.
+            unsafe { axpy_columns::<T>(m, &x, dst, lhs) };
+            return;
+        }
+        // Large: COLUMN_RANGES ranges of columns, each summed from zero
+        // over all rows into its own column of `parts` on the team's
+        // threads (a range's columns lie one after the other in memory, so
+        // each thread reads one long run), then added in a fixed tree. The
+        // ranges do not depend on the number of threads, nor the result.
+        let per = k.div_ceil(COLUMN_RANGES).next_multiple_of(4);
+        let mut parts = vec![T::default(); m * COLUMN_RANGES];
+        let into = Mat {
+            ptr: parts.as_mut_ptr() as *mut u8,
+            rs: size,
+            cs: m as isize * size,
+        };
+        let range = |p: usize| {
+            // Whole Mats captured (they are Sync; their raw fields are not).
+            let (lhs, into) = (&lhs, &into);
+            let (k0, k1) = ((p * per).min(k), ((p + 1) * per).min(k));
+            let cols = Mat {
+                ptr: lhs.ptr.wrapping_offset(k0 as isize * lhs.cs),
+                ..*lhs
+            };
+            let part = Mat {
+                ptr: into.ptr.wrapping_offset(p as isize * into.cs),
+                ..*into
+            };
+            // SAFETY: columns k0..k1 of lhs exist; `part` is column p of
+            // `parts` (m elements), written by this piece only.
+            unsafe { axpy_columns::<T>(m, &x[k0..k1], part, cols) };
+        };
+        crate::iter::team::for_pieces(COLUMN_RANGES, &range);
+        for i in 0..m {
+            let q = &parts[i..];
+            let sum = ((q[0] + q[m]) + (q[2 * m] + q[3 * m]))
+                + ((q[4 * m] + q[5 * m]) + (q[6 * m] + q[7 * m]));
+            // SAFETY: dst has row i.
+            unsafe { put(dst, i, 0, sum) };
         }
         return;
     }
@@ -71,28 +101,34 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
     }
 }
 
-/// Rows of `axpy_columns`'s partial results kept in one buffer (4 KiB of
-/// float64: it stays in L1 while every column passes through it).
-const AXPY_ROWS: usize = 512;
+/// Ranges of columns a large column-contiguous matrix-vector product is
+/// cut into (`matvec`; the final tree adds exactly eight).
+const COLUMN_RANGES: usize = 8;
 
-/// `dst[i, 0] = sum over kk of lhs[i, kk] * x[kk]` for the rows `lo..hi`
-/// of a matrix whose columns are contiguous, each sum accumulated from
-/// zero in column order (`y = y + a * x`), as a loop over the columns one
-/// at a time would; rows are taken AXPY_ROWS at a time and columns four at
-/// a time, so each row's partial sum is loaded and stored once per four
-/// columns. Measured on 1000x1000 float64 from Python, `m.T @ v`: 280 us
-/// before (one column at a time, one thread), against NumPy's 115.
+/// Rows of `axpy_columns`'s running sums kept in one buffer (8 KiB of
+/// float64: it stays in L1 while the columns pass through it).
+const AXPY_ROWS: usize = 1024;
+
+/// `dst[i, 0] = sum over kk of lhs[i, kk] * x[kk]` for the `m` rows of a
+/// matrix whose columns are contiguous, each sum accumulated from zero in
+/// column order (`y = y + a * x`), as a loop over the columns one at a time
+/// would; rows are taken AXPY_ROWS at a time and columns four at a time,
+/// so each running sum is loaded and stored once per four columns.
+/// Measured on 1000x1000 float64 from Python, `m.T @ v` took 280 us one
+/// column at a time on one thread, NumPy 115-150; four at a time over
+/// rows split between the threads 155-165; as column ranges (`matvec`)
+/// 110-130.
 ///
 /// # Safety
-/// Rows `lo..hi` of each of the `x.len()` columns of `lhs` are contiguous
-/// elements of T, and `dst` has rows `lo..hi`.
-unsafe fn axpy_columns<T: Field>(lo: usize, hi: usize, x: &[T], dst: Mat, lhs: Mat) {
+/// Each of the `x.len()` columns of `lhs` holds `m` contiguous elements of
+/// T, and `dst` has `m` rows.
+unsafe fn axpy_columns<T: Field>(m: usize, x: &[T], dst: Mat, lhs: Mat) {
     crate::ufunc::simd::dispatch(
         #[inline(always)]
         || {
             let mut y = [T::default(); AXPY_ROWS];
-            for start in (lo..hi).step_by(AXPY_ROWS) {
-                let n = (hi - start).min(AXPY_ROWS);
+            for start in (0..m).step_by(AXPY_ROWS) {
+                let n = (m - start).min(AXPY_ROWS);
                 let y = &mut y[..n];
                 y.fill(T::default());
                 let col = |kk: usize| -> &[T] {
@@ -303,136 +339,94 @@ fn dot_rows_eight<T: Field, const R: usize>(a: [&[T]; R], x: &[T]) -> [T; R] {
     )
 }
 
-/// `dot_rows` for float64 in AVX2 registers, R rows at a time: the
-/// generic loop's four chains of four sums (V = 4) in four vectors a row,
-/// multiplies and adds unfused as there, so both round identically.
-///
-/// # Safety
-/// As `dot_rows_generic`, and the CPU has AVX2 and FMA.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn dot_rows_f64_avx2<const R: usize>(
-    lo: usize,
-    hi: usize,
-    k: usize,
-    dst: Mat,
-    lhs: Mat,
-    x: *const f64,
-) {
-    use std::arch::x86_64::*;
-    for i in (lo..hi).step_by(R) {
-        let a: [*const f64; R] = std::array::from_fn(|r| {
-            lhs.ptr.wrapping_offset((i + r) as isize * lhs.rs) as *const f64
-        });
-        let mut acc = [[_mm256_setzero_pd(); 4]; R];
-        let mut c = 0;
-        // SAFETY: every read is below k in rows i..i+R or in x.
-        unsafe {
-            while c + 16 <= k {
-                for h in 0..4 {
-                    let q = _mm256_loadu_pd(x.add(c + 4 * h));
-                    for r in 0..R {
-                        let p = _mm256_loadu_pd(a[r].add(c + 4 * h));
-                        acc[r][h] = _mm256_add_pd(acc[r][h], _mm256_mul_pd(p, q));
+/// `dot_rows` in AVX2 registers for one float type, R rows at a time: the
+/// generic loop's four chains of V sums in four vectors a row, multiplies
+/// and adds unfused as there, the lanes added in its order, so both round
+/// identically.
+macro_rules! avx2_dot_rows {
+    ($(#[$doc:meta])* $name:ident, $t:ty, $v:expr, $zero:ident, $load:ident, $add:ident,
+     $mul:ident, $store:ident) => {
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// As `dot_rows_generic`, and the CPU has AVX2 and FMA.
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn $name<const R: usize>(
+            lo: usize,
+            hi: usize,
+            k: usize,
+            dst: Mat,
+            lhs: Mat,
+            x: *const $t,
+        ) {
+            use std::arch::x86_64::*;
+            const V: usize = $v;
+            for i in (lo..hi).step_by(R) {
+                let a: [*const $t; R] = std::array::from_fn(|r| {
+                    lhs.ptr.wrapping_offset((i + r) as isize * lhs.rs) as *const $t
+                });
+                let mut acc = [[$zero(); 4]; R];
+                let mut c = 0;
+                // SAFETY: every read is below k in rows i..i+R or in x.
+                unsafe {
+                    // acc[r][h] += a[r][c + hV..] * x[c + hV..] for h < chains.
+                    macro_rules! chains {
+                        ($chains:expr) => {
+                            for h in 0..$chains {
+                                let q = $load(x.add(c + V * h));
+                                for r in 0..R {
+                                    let p = $load(a[r].add(c + V * h));
+                                    acc[r][h] = $add(acc[r][h], $mul(p, q));
+                                }
+                            }
+                        };
+                    }
+                    while c + 4 * V <= k {
+                        chains!(4);
+                        c += 4 * V;
+                    }
+                    if c + 2 * V <= k {
+                        chains!(2);
+                        c += 2 * V;
                     }
                 }
-                c += 16;
-            }
-            if c + 8 <= k {
-                for h in 0..2 {
-                    let q = _mm256_loadu_pd(x.add(c + 4 * h));
-                    for r in 0..R {
-                        let p = _mm256_loadu_pd(a[r].add(c + 4 * h));
-                        acc[r][h] = _mm256_add_pd(acc[r][h], _mm256_mul_pd(p, q));
+                for r in 0..R {
+                    let mut w = [0.0 as $t; V];
+                    let v = $add($add(acc[r][0], acc[r][1]), $add(acc[r][2], acc[r][3]));
+                    // SAFETY: w holds V lanes.
+                    unsafe { $store(w.as_mut_ptr(), v) };
+                    let mut n = V;
+                    while n > 1 {
+                        for j in 0..n / 2 {
+                            w[j] = w[2 * j] + w[2 * j + 1];
+                        }
+                        n /= 2;
                     }
+                    let mut s = 0.0;
+                    for c in c..k {
+                        s += unsafe { a[r].add(c).read_unaligned() * *x.add(c) };
+                    }
+                    // SAFETY: dst has row i + r.
+                    unsafe { put(dst, i + r, 0, w[0] + s) };
                 }
-                c += 8;
             }
         }
-        for r in 0..R {
-            let mut w = [0.0f64; 4];
-            let v = _mm256_add_pd(
-                _mm256_add_pd(acc[r][0], acc[r][1]),
-                _mm256_add_pd(acc[r][2], acc[r][3]),
-            );
-            // SAFETY: w holds four f64.
-            unsafe { _mm256_storeu_pd(w.as_mut_ptr(), v) };
-            let mut s = 0.0;
-            for c in c..k {
-                s += unsafe { a[r].add(c).read_unaligned() * *x.add(c) };
-            }
-            // SAFETY: dst has row i + r.
-            unsafe { put(dst, i + r, 0, ((w[0] + w[1]) + (w[2] + w[3])) + s) };
-        }
-    }
+    };
 }
 
-/// `dot_rows` for float32 in AVX2 registers, R rows at a time: the
-/// generic loop's four chains of eight sums (V = 8) in four vectors a row,
-/// multiplies and adds unfused as there, so both round identically.
-/// Measured on 1000x1000 from Python: 107-116 us a product with the
-/// generic loop's earlier four rows of eight sums, against NumPy's 68-74.
-///
-/// # Safety
-/// As `dot_rows_generic`, and the CPU has AVX2 and FMA.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn dot_rows_f32_avx2<const R: usize>(
-    lo: usize,
-    hi: usize,
-    k: usize,
-    dst: Mat,
-    lhs: Mat,
-    x: *const f32,
-) {
-    use std::arch::x86_64::*;
-    for i in (lo..hi).step_by(R) {
-        let a: [*const f32; R] = std::array::from_fn(|r| {
-            lhs.ptr.wrapping_offset((i + r) as isize * lhs.rs) as *const f32
-        });
-        let mut acc = [[_mm256_setzero_ps(); 4]; R];
-        let mut c = 0;
-        // SAFETY: every read is below k in rows i..i+R or in x.
-        unsafe {
-            while c + 32 <= k {
-                for h in 0..4 {
-                    let q = _mm256_loadu_ps(x.add(c + 8 * h));
-                    for r in 0..R {
-                        let p = _mm256_loadu_ps(a[r].add(c + 8 * h));
-                        acc[r][h] = _mm256_add_ps(acc[r][h], _mm256_mul_ps(p, q));
-                    }
-                }
-                c += 32;
-            }
-            if c + 16 <= k {
-                for h in 0..2 {
-                    let q = _mm256_loadu_ps(x.add(c + 8 * h));
-                    for r in 0..R {
-                        let p = _mm256_loadu_ps(a[r].add(c + 8 * h));
-                        acc[r][h] = _mm256_add_ps(acc[r][h], _mm256_mul_ps(p, q));
-                    }
-                }
-                c += 16;
-            }
-        }
-        for r in 0..R {
-            let mut w = [0.0f32; 8];
-            let v = _mm256_add_ps(
-                _mm256_add_ps(acc[r][0], acc[r][1]),
-                _mm256_add_ps(acc[r][2], acc[r][3]),
-            );
-            // SAFETY: w holds eight f32.
-            unsafe { _mm256_storeu_ps(w.as_mut_ptr(), v) };
-            let mut s = 0.0;
-            for c in c..k {
-                s += unsafe { a[r].add(c).read_unaligned() * *x.add(c) };
-            }
-            let sum = ((w[0] + w[1]) + (w[2] + w[3])) + ((w[4] + w[5]) + (w[6] + w[7]));
-            // SAFETY: dst has row i + r.
-            unsafe { put(dst, i + r, 0, sum + s) };
-        }
-    }
-}
+avx2_dot_rows!(
+    /// `dot_rows` for float64 (V = 4).
+    dot_rows_f64_avx2, f64, 4, _mm256_setzero_pd, _mm256_loadu_pd, _mm256_add_pd,
+    _mm256_mul_pd, _mm256_storeu_pd
+);
+avx2_dot_rows!(
+    /// `dot_rows` for float32 (V = 8). Measured on 1000x1000 from Python:
+    /// 107-116 us a product with the generic loop's earlier four rows of
+    /// eight sums, 69-77 with this, NumPy's 63-74.
+    dot_rows_f32_avx2, f32, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_add_ps,
+    _mm256_mul_ps, _mm256_storeu_ps
+);
 
 /// Products with at most this many columns (and k·n ≤ 256) take
 /// `small`'s tiny path.
@@ -683,7 +677,7 @@ mod tests {
     /// The AVX2 float64 and float32 row dots round exactly as the generic
     /// loop, for lengths with and without a half block and a scalar tail
     /// and row counts with and without a short group, and are the dot
-    /// products; the other fields' layout (four rows of 4x2 sums) too.
+    /// products.
     #[test]
     fn row_dots_round_as_the_generic_loop() {
         fn check<T: Field + Into<f64>, const V: usize>(
