@@ -123,6 +123,30 @@ const AXPY_ROWS: usize = 1024;
 /// Each of the `x.len()` columns of `lhs` holds `m` contiguous elements of
 /// T, and `dst` has `m` rows.
 unsafe fn axpy_columns<T: Field>(m: usize, x: &[T], dst: Mat, lhs: Mat) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::ufunc::simd::has_avx2() {
+        use num_complex::{Complex32, Complex64};
+        use std::any::TypeId;
+        // SAFETY (both): T is that complex type, the CPU has AVX2, and the
+        // caller's promises hold.
+        if TypeId::of::<T>() == TypeId::of::<Complex64>() {
+            let x = unsafe { std::slice::from_raw_parts(x.as_ptr() as *const Complex64, x.len()) };
+            return unsafe { axpy_columns_c128_avx2(m, x, dst, lhs) };
+        }
+        if TypeId::of::<T>() == TypeId::of::<Complex32>() {
+            let x = unsafe { std::slice::from_raw_parts(x.as_ptr() as *const Complex32, x.len()) };
+            return unsafe { axpy_columns_c64_avx2(m, x, dst, lhs) };
+        }
+    }
+    // SAFETY: as the caller promises.
+    unsafe { axpy_columns_generic(m, x, dst, lhs) }
+}
+
+/// `axpy_columns` for any field, vectorised by the compiler.
+///
+/// # Safety
+/// As `axpy_columns`.
+unsafe fn axpy_columns_generic<T: Field>(m: usize, x: &[T], dst: Mat, lhs: Mat) {
     crate::ufunc::simd::dispatch(
         #[inline(always)]
         || {
@@ -161,6 +185,88 @@ unsafe fn axpy_columns<T: Field>(m: usize, x: &[T], dst: Mat, lhs: Mat) {
         },
     )
 }
+
+/// `axpy_columns` for one complex type in AVX2 registers: each running
+/// sum `y = y + c * x` as num_complex computes it (`re = c.re·x.re -
+/// c.im·x.im`, `im = c.re·x.im + c.im·x.re`, unfused), here
+/// `c ⊙ (x.re, x.re) + swap(c) ⊙ (-x.im, x.im)`: the same roundings, so
+/// the generic loop (which LLVM leaves scalar for complex numbers) and
+/// this one agree bit for bit. Measured on 1000x1000 complex128 from
+/// Python, `m.T @ v`: 370-500 us with the generic loop, NumPy 210-260.
+macro_rules! complex_axpy_columns {
+    ($(#[$doc:meta])* $name:ident, $f:ty, $per:expr, $zero:ident, $set1:ident, $load:ident,
+     $add:ident, $mul:ident, $store:ident, $swap:expr, $signed:expr) => {
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// As `axpy_columns`, and the CPU has AVX2 and FMA.
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn $name(m: usize, x: &[num_complex::Complex<$f>], dst: Mat, lhs: Mat) {
+            use std::arch::x86_64::*;
+            type C = num_complex::Complex<$f>;
+            // Complex numbers a vector holds.
+            const PER: usize = $per;
+            let mut y = [C::default(); AXPY_ROWS];
+            for start in (0..m).step_by(AXPY_ROWS) {
+                let n = (m - start).min(AXPY_ROWS);
+                let y = &mut y[..n];
+                y.fill(C::default());
+                let col = |kk: usize| -> *const $f {
+                    lhs.ptr.wrapping_offset(start as isize * lhs.rs + kk as isize * lhs.cs)
+                        as *const $f
+                };
+                let whole = n / PER * PER;
+                let yp = y.as_mut_ptr() as *mut $f;
+                let mut kk = 0;
+                while kk < x.len() {
+                    let cols = (x.len() - kk).min(4);
+                    let c: [*const $f; 4] = std::array::from_fn(|j| col(kk + j.min(cols - 1)));
+                    let re: [_; 4] = std::array::from_fn(|j| $set1(x[kk + j.min(cols - 1)].re));
+                    let im: [_; 4] = std::array::from_fn(|j| $signed(x[kk + j.min(cols - 1)].im));
+                    // SAFETY: rows start..start+n of columns kk..kk+cols
+                    // (the caller's promise) and of y.
+                    unsafe {
+                        for i in (0..whole).step_by(PER) {
+                            let mut v = $load(yp.add(2 * i));
+                            for j in 0..cols {
+                                let a = $load(c[j].add(2 * i));
+                                v = $add(v, $add($mul(a, re[j]), $mul($swap(a), im[j])));
+                            }
+                            $store(yp.add(2 * i), v);
+                        }
+                        for i in whole..n {
+                            for j in 0..cols {
+                                let a = C::new(*c[j].add(2 * i), *c[j].add(2 * i + 1));
+                                y[i] = y[i] + a * x[kk + j];
+                            }
+                        }
+                    }
+                    kk += cols;
+                }
+                for (i, &v) in y.iter().enumerate() {
+                    // SAFETY: dst has row start + i.
+                    unsafe { put(dst, start + i, 0, v) };
+                }
+            }
+        }
+    };
+}
+
+complex_axpy_columns!(
+    /// For complex128: two numbers a vector.
+    axpy_columns_c128_avx2, f64, 2, _mm256_setzero_pd, _mm256_set1_pd, _mm256_loadu_pd,
+    _mm256_add_pd, _mm256_mul_pd, _mm256_storeu_pd,
+    |v| _mm256_permute_pd(v, 0b0101),
+    |im: f64| _mm256_setr_pd(-im, im, -im, im)
+);
+complex_axpy_columns!(
+    /// For complex64: four numbers a vector.
+    axpy_columns_c64_avx2, f32, 4, _mm256_setzero_ps, _mm256_set1_ps, _mm256_loadu_ps,
+    _mm256_add_ps, _mm256_mul_ps, _mm256_storeu_ps,
+    |v| _mm256_permute_ps(v, 0b1011_0001),
+    |im: f32| _mm256_setr_ps(-im, im, -im, im, -im, im, -im, im)
+);
 
 /// `dst[i, 0] = lhs[i, :] · rhs[:, 0]` for the rows `lo..hi`, R rows at a
 /// time sharing each load of the vector, each row's products in four
@@ -209,18 +315,25 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
             dot_rows_generic::<T, 2, 8>(lo, whole(2), k, dst, lhs, x);
             dot_rows_generic::<T, 1, 8>(whole(2), hi, k, dst, lhs, x);
         }
-    } else {
-        for i in (lo..whole(4)).step_by(4) {
-            let rows = std::array::from_fn(|r| unsafe { row_slice(lhs, i + r, k) });
-            let y = dot_rows_eight::<T, 4>(rows, unsafe { std::slice::from_raw_parts(x, k) });
-            for (r, &v) in y.iter().enumerate() {
-                unsafe { put(dst, i + r, 0, v) };
-            }
+    } else if TypeId::of::<T>() == TypeId::of::<num_complex::Complex64>() {
+        // T is Complex64: rows of interleaved float64 pairs.
+        let x = x as *const f64;
+        #[cfg(target_arch = "x86_64")]
+        if crate::ufunc::simd::has_avx2() {
+            return unsafe { dot_rows_c128_avx2(lo, hi, k, dst, lhs, x) };
         }
-        for i in whole(4)..hi {
-            let row = [unsafe { row_slice(lhs, i, k) }];
-            let y = dot_rows_eight::<T, 1>(row, unsafe { std::slice::from_raw_parts(x, k) });
-            unsafe { put(dst, i, 0, y[0]) };
+        unsafe { dot_rows_c128_generic(lo, hi, k, dst, lhs, x) }
+    } else if TypeId::of::<T>() == TypeId::of::<num_complex::Complex32>() {
+        let x = x as *const f32;
+        #[cfg(target_arch = "x86_64")]
+        if crate::ufunc::simd::has_avx2() {
+            return unsafe { dot_rows_c64_avx2(lo, hi, k, dst, lhs, x) };
+        }
+        unsafe { dot_rows_c64_generic(lo, hi, k, dst, lhs, x) }
+    } else {
+        unsafe {
+            dot_rows_generic::<T, 2, 4>(lo, whole(2), k, dst, lhs, x);
+            dot_rows_generic::<T, 1, 4>(whole(2), hi, k, dst, lhs, x);
         }
     }
 }
@@ -293,48 +406,6 @@ unsafe fn dot_rows_generic<T: Field, const R: usize, const V: usize>(
                     unsafe { put(dst, i + r, 0, w[0] + s) };
                 }
             }
-        },
-    )
-}
-
-/// Row `i` of `a`, `k` contiguous elements (the caller's promise).
-unsafe fn row_slice<'a, T>(a: Mat, i: usize, k: usize) -> &'a [T] {
-    unsafe { std::slice::from_raw_parts(a.ptr.wrapping_offset(i as isize * a.rs) as *const T, k) }
-}
-
-/// The dot products of R rows with one vector for the complex fields,
-/// vectorised by the compiler: eight partial sums a row (lane `l` sums
-/// the products at `c + l` of every block of eight; the rest to one sum
-/// added last), the rows sharing each load of `x`. LLVM keeps this shape
-/// in registers; the four-chain layout of `dot_rows_generic` took 1.5x-3x
-/// as long for complex rows.
-#[inline]
-fn dot_rows_eight<T: Field, const R: usize>(a: [&[T]; R], x: &[T]) -> [T; R] {
-    crate::ufunc::simd::dispatch(
-        #[inline(always)]
-        || {
-            let k = x.len();
-            let whole = k / 8 * 8;
-            let mut acc = [[T::default(); 8]; R];
-            let rows: [*const T; R] = std::array::from_fn(|r| a[r].as_ptr());
-            for c in (0..whole).step_by(8) {
-                // SAFETY: c + 8 <= k, the length of x and of every row.
-                let q = unsafe { (x.as_ptr().add(c) as *const [T; 8]).read_unaligned() };
-                for r in 0..R {
-                    let p = unsafe { (rows[r].add(c) as *const [T; 8]).read_unaligned() };
-                    for l in 0..8 {
-                        acc[r][l] = acc[r][l] + p[l] * q[l];
-                    }
-                }
-            }
-            std::array::from_fn(|r| {
-                let mut s = T::default();
-                for c in whole..k {
-                    s = s + a[r][c] * x[c];
-                }
-                let v = &acc[r];
-                ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7])) + s
-            })
         },
     )
 }
@@ -427,6 +498,212 @@ avx2_dot_rows!(
     dot_rows_f32_avx2, f32, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_add_ps,
     _mm256_mul_ps, _mm256_storeu_ps
 );
+
+/// `dot_rows` for the complex fields, a row at a time, on the row and the
+/// vector as interleaved (re, im) floats: four chains of V float lanes
+/// each keep the sums of `a[t] * x[t]` (P: re·re at even t, im·im at odd)
+/// and of `a[t] * x[t ^ 1]` (Q: re·im, im·re), over blocks of 4V floats,
+/// a half block to chains 0 and 1, the rest (fewer than V/2 elements) to
+/// four scalar sums; chains are added as `dot_rows_generic` adds them, the
+/// even and the odd lanes each in adjacent pairs, then
+/// `re = (P_even + tail) - (P_odd + tail)`, `im = (Q_even + tail) +
+/// (Q_odd + tail)`. The generic loop and the AVX2 one (the swap a
+/// permute) round identically. Measured on 1000x1000 complex128 from
+/// Python: 313-435 us with the fields' generic eight-sum loop, NumPy
+/// 154-244.
+macro_rules! complex_dot_rows {
+    ($generic:ident, $avx2:ident, $f:ty, $v:expr, $zero:ident, $load:ident, $add:ident,
+     $mul:ident, $store:ident, $swap:expr) => {
+        /// The sum of the even (`odd` = 0) or odd lanes of `w`, in adjacent
+        /// pairs.
+        fn parity_sum(w: &[$f; $v], odd: usize) -> $f {
+            let mut e: [$f; $v] = [0.0; $v];
+            let mut n = $v / 2;
+            for j in 0..n {
+                e[j] = w[2 * j + odd];
+            }
+            while n > 1 {
+                for j in 0..n / 2 {
+                    e[j] = e[2 * j] + e[2 * j + 1];
+                }
+                n /= 2;
+            }
+            e[0]
+        }
+
+        /// The final combination shared by both loops: chains, parities,
+        /// tails.
+        fn finish(p: [[$f; $v]; 4], q: [[$f; $v]; 4], tail: [$f; 4]) -> num_complex::Complex<$f> {
+            let w = |s: [[$f; $v]; 4]| -> [$f; $v] {
+                std::array::from_fn(|l| (s[0][l] + s[1][l]) + (s[2][l] + s[3][l]))
+            };
+            let (wp, wq) = (w(p), w(q));
+            let re = (parity_sum(&wp, 0) + tail[0]) - (parity_sum(&wp, 1) + tail[1]);
+            let im = (parity_sum(&wq, 0) + tail[2]) + (parity_sum(&wq, 1) + tail[3]);
+            num_complex::Complex::new(re, im)
+        }
+
+        /// The scalar sums of the elements from float `c` on: re·re, im·im,
+        /// re·im, im·re.
+        ///
+        /// # Safety
+        /// `a` and `x` hold `n` floats.
+        unsafe fn tail(a: *const $f, x: *const $f, c: usize, n: usize) -> [$f; 4] {
+            let mut s: [$f; 4] = [0.0; 4];
+            for t in (c..n).step_by(2) {
+                // SAFETY: t + 1 < n.
+                let (ar, ai, xr, xi) =
+                    unsafe { (*a.add(t), *a.add(t + 1), *x.add(t), *x.add(t + 1)) };
+                s[0] += ar * xr;
+                s[1] += ai * xi;
+                s[2] += ar * xi;
+                s[3] += ai * xr;
+            }
+            s
+        }
+
+        /// # Safety
+        /// As `dot_rows` (x pointing to the vector's 2k floats).
+        pub(super) unsafe fn $generic(
+            lo: usize,
+            hi: usize,
+            k: usize,
+            dst: Mat,
+            lhs: Mat,
+            x: *const $f,
+        ) {
+            const V: usize = $v;
+            crate::ufunc::simd::dispatch(
+                #[inline(always)]
+                || {
+                    let n = 2 * k;
+                    for i in lo..hi {
+                        let a = lhs.ptr.wrapping_offset(i as isize * lhs.rs) as *const $f;
+                        let mut p: [[$f; V]; 4] = [[0.0; V]; 4];
+                        let mut q: [[$f; V]; 4] = [[0.0; V]; 4];
+                        let mut c = 0;
+                        // SAFETY: every read is below n in the row or in x.
+                        unsafe {
+                            let mut chains = |c: usize, chains: usize| {
+                                for h in 0..chains {
+                                    let av = (a.add(c + h * V) as *const [$f; V]).read_unaligned();
+                                    let xv = (x.add(c + h * V) as *const [$f; V]).read_unaligned();
+                                    for l in 0..V {
+                                        p[h][l] = p[h][l] + av[l] * xv[l];
+                                        q[h][l] = q[h][l] + av[l] * xv[l ^ 1];
+                                    }
+                                }
+                            };
+                            while c + 4 * V <= n {
+                                chains(c, 4);
+                                c += 4 * V;
+                            }
+                            if c + 2 * V <= n {
+                                chains(c, 2);
+                                c += 2 * V;
+                            }
+                        }
+                        let t = unsafe { tail(a, x, c, n) };
+                        // SAFETY: dst has row i.
+                        unsafe { put(dst, i, 0, finish(p, q, t)) };
+                    }
+                },
+            )
+        }
+
+        /// # Safety
+        /// As `dot_rows` (x pointing to the vector's 2k floats), and the CPU
+        /// has AVX2 and FMA.
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        pub(super) unsafe fn $avx2(
+            lo: usize,
+            hi: usize,
+            k: usize,
+            dst: Mat,
+            lhs: Mat,
+            x: *const $f,
+        ) {
+            use std::arch::x86_64::*;
+            const V: usize = $v;
+            let n = 2 * k;
+            for i in lo..hi {
+                let a = lhs.ptr.wrapping_offset(i as isize * lhs.rs) as *const $f;
+                let (mut p, mut q) = ([$zero(); 4], [$zero(); 4]);
+                let mut c = 0;
+                // SAFETY: every read is below n in the row or in x.
+                unsafe {
+                    macro_rules! chains {
+                        ($chains:expr) => {
+                            for h in 0..$chains {
+                                let av = $load(a.add(c + V * h));
+                                let xv = $load(x.add(c + V * h));
+                                p[h] = $add(p[h], $mul(av, xv));
+                                q[h] = $add(q[h], $mul(av, $swap(xv)));
+                            }
+                        };
+                    }
+                    while c + 4 * V <= n {
+                        chains!(4);
+                        c += 4 * V;
+                    }
+                    if c + 2 * V <= n {
+                        chains!(2);
+                        c += 2 * V;
+                    }
+                }
+                let lanes = |v: [_; 4]| -> [[$f; V]; 4] {
+                    std::array::from_fn(|h| {
+                        let mut w: [$f; V] = [0.0; V];
+                        // SAFETY: w holds V lanes.
+                        unsafe { $store(w.as_mut_ptr(), v[h]) };
+                        w
+                    })
+                };
+                let t = unsafe { tail(a, x, c, n) };
+                // SAFETY: dst has row i.
+                unsafe { put(dst, i, 0, finish(lanes(p), lanes(q), t)) };
+            }
+        }
+    };
+}
+
+mod c128 {
+    use super::*;
+    complex_dot_rows!(
+        dot_rows_c128_generic,
+        dot_rows_c128_avx2,
+        f64,
+        4,
+        _mm256_setzero_pd,
+        _mm256_loadu_pd,
+        _mm256_add_pd,
+        _mm256_mul_pd,
+        _mm256_storeu_pd,
+        |v| _mm256_permute_pd(v, 0b0101)
+    );
+}
+mod c64 {
+    use super::*;
+    complex_dot_rows!(
+        dot_rows_c64_generic,
+        dot_rows_c64_avx2,
+        f32,
+        8,
+        _mm256_setzero_ps,
+        _mm256_loadu_ps,
+        _mm256_add_ps,
+        _mm256_mul_ps,
+        _mm256_storeu_ps,
+        |v| _mm256_permute_ps(v, 0b1011_0001)
+    );
+}
+#[cfg(target_arch = "x86_64")]
+use c64::dot_rows_c64_avx2;
+use c64::dot_rows_c64_generic;
+#[cfg(target_arch = "x86_64")]
+use c128::dot_rows_c128_avx2;
+use c128::dot_rows_c128_generic;
 
 /// Products with at most this many columns (and k·n ≤ 256) take
 /// `small`'s tiny path.
@@ -736,5 +1013,193 @@ mod tests {
         };
         check::<f64, 4>(&mut next, |v| v, 1e-12);
         check::<f32, 8>(&mut next, |v| v as f32, 1e-5);
+    }
+
+    /// The AVX2 complex column updates round exactly as the generic loop
+    /// (num_complex's products and sums), for row counts with and without
+    /// a partial vector and column counts with and without a partial group
+    /// of four.
+    #[test]
+    fn complex_column_updates_round_as_the_generic_loop() {
+        use num_complex::{Complex32, Complex64};
+        let mut seed = 5u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        for (m, k) in [(2, 1), (3, 4), (5, 7), (8, 9), (1030, 6), (17, 100)] {
+            let a: Vec<Complex64> = (0..m * k).map(|_| Complex64::new(next(), next())).collect();
+            let x: Vec<Complex64> = (0..k).map(|_| Complex64::new(next(), next())).collect();
+            let a32: Vec<Complex32> = a
+                .iter()
+                .map(|v| Complex32::new(v.re as f32, v.im as f32))
+                .collect();
+            let x32: Vec<Complex32> = x
+                .iter()
+                .map(|v| Complex32::new(v.re as f32, v.im as f32))
+                .collect();
+            // Column-major: column kk is m contiguous numbers.
+            let lhs = |p: *const u8, size: usize| Mat {
+                ptr: p as *mut u8,
+                rs: size as isize,
+                cs: (m * size) as isize,
+            };
+            let out = |p: *mut u8, size: usize| Mat {
+                ptr: p,
+                rs: size as isize,
+                cs: size as isize,
+            };
+            let (mut f, mut g) = (vec![Complex64::default(); m], vec![Complex64::default(); m]);
+            let (mut f32_, mut g32) =
+                (vec![Complex32::default(); m], vec![Complex32::default(); m]);
+            // SAFETY: the columns and the outputs exist.
+            unsafe {
+                axpy_columns(
+                    m,
+                    &x,
+                    out(f.as_mut_ptr() as _, 16),
+                    lhs(a.as_ptr() as _, 16),
+                );
+                axpy_columns_generic(
+                    m,
+                    &x,
+                    out(g.as_mut_ptr() as _, 16),
+                    lhs(a.as_ptr() as _, 16),
+                );
+                axpy_columns(
+                    m,
+                    &x32,
+                    out(f32_.as_mut_ptr() as _, 8),
+                    lhs(a32.as_ptr() as _, 8),
+                );
+                axpy_columns_generic(
+                    m,
+                    &x32,
+                    out(g32.as_mut_ptr() as _, 8),
+                    lhs(a32.as_ptr() as _, 8),
+                );
+            }
+            for i in 0..m {
+                assert_eq!(
+                    (f[i].re.to_bits(), f[i].im.to_bits()),
+                    (g[i].re.to_bits(), g[i].im.to_bits()),
+                    "{m}x{k} row {i}"
+                );
+                assert_eq!(
+                    (f32_[i].re.to_bits(), f32_[i].im.to_bits()),
+                    (g32[i].re.to_bits(), g32[i].im.to_bits()),
+                    "{m}x{k} row {i}"
+                );
+                let mut y = Complex64::default();
+                for kk in 0..k {
+                    y = y + a[kk * m + i] * x[kk];
+                }
+                assert_eq!(
+                    (f[i].re.to_bits(), f[i].im.to_bits()),
+                    (y.re.to_bits(), y.im.to_bits())
+                );
+            }
+        }
+    }
+
+    /// The AVX2 complex row dots round exactly as their generic loop, for
+    /// lengths around the blocks (2V floats a half block), and are the dot
+    /// products.
+    #[test]
+    fn complex_row_dots_round_as_the_generic_loop() {
+        use num_complex::{Complex32, Complex64};
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        for k in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1001] {
+            let m = 3;
+            let a: Vec<Complex64> = (0..m * k).map(|_| Complex64::new(next(), next())).collect();
+            let x: Vec<Complex64> = (0..k).map(|_| Complex64::new(next(), next())).collect();
+            let a32: Vec<Complex32> = a
+                .iter()
+                .map(|v| Complex32::new(v.re as f32, v.im as f32))
+                .collect();
+            let x32: Vec<Complex32> = x
+                .iter()
+                .map(|v| Complex32::new(v.re as f32, v.im as f32))
+                .collect();
+            let mat = |p: *const u8, size: usize| Mat {
+                ptr: p as *mut u8,
+                rs: (k * size) as isize,
+                cs: size as isize,
+            };
+            let (mut f, mut g) = (vec![Complex64::default(); m], vec![Complex64::default(); m]);
+            let (mut f32_, mut g32) =
+                (vec![Complex32::default(); m], vec![Complex32::default(); m]);
+            let out = |p: *mut u8, size: usize| Mat {
+                ptr: p,
+                rs: size as isize,
+                cs: size as isize,
+            };
+            // SAFETY: the rows, the vectors and the columns exist.
+            unsafe {
+                dot_rows::<Complex64>(
+                    0,
+                    m,
+                    k,
+                    out(f.as_mut_ptr() as *mut u8, 16),
+                    mat(a.as_ptr() as _, 16),
+                    mat(x.as_ptr() as _, 16),
+                );
+                dot_rows_c128_generic(
+                    0,
+                    m,
+                    k,
+                    out(g.as_mut_ptr() as *mut u8, 16),
+                    mat(a.as_ptr() as _, 16),
+                    x.as_ptr() as *const f64,
+                );
+                dot_rows::<Complex32>(
+                    0,
+                    m,
+                    k,
+                    out(f32_.as_mut_ptr() as *mut u8, 8),
+                    mat(a32.as_ptr() as _, 8),
+                    mat(x32.as_ptr() as _, 8),
+                );
+                dot_rows_c64_generic(
+                    0,
+                    m,
+                    k,
+                    out(g32.as_mut_ptr() as *mut u8, 8),
+                    mat(a32.as_ptr() as _, 8),
+                    x32.as_ptr() as *const f32,
+                );
+            }
+            for i in 0..m {
+                assert_eq!(
+                    (f[i].re.to_bits(), f[i].im.to_bits()),
+                    (g[i].re.to_bits(), g[i].im.to_bits()),
+                    "k={k}"
+                );
+                assert_eq!(
+                    (f32_[i].re.to_bits(), f32_[i].im.to_bits()),
+                    (g32[i].re.to_bits(), g32[i].im.to_bits()),
+                    "k={k}"
+                );
+                let exact: Complex64 = (0..k).map(|c| a[i * k + c] * x[c]).sum();
+                assert!((f[i] - exact).norm() <= 1e-12 * (k as f64 + 1.0), "k={k}");
+                let near = Complex64::new(f32_[i].re as f64, f32_[i].im as f64);
+                let exact32: Complex64 = (0..k)
+                    .map(|c| {
+                        let (p, q) = (a32[i * k + c], x32[c]);
+                        Complex64::new(p.re as f64, p.im as f64)
+                            * Complex64::new(q.re as f64, q.im as f64)
+                    })
+                    .sum();
+                assert!((near - exact32).norm() <= 1e-5 * (k as f64 + 1.0), "k={k}");
+            }
+        }
     }
 }
