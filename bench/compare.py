@@ -242,6 +242,24 @@ def linalg():
         v = rng.random(n)
         M, V = nd.asarray(m), nd.asarray(v)
         flops_row(f"matrix-vector {n}", 2 * n**2, lambda: m @ v, lambda: M @ V, 20)
+    # The other matrix-vector paths at 1000^2: float32 and complex128 rows,
+    # and column-contiguous matrices (a transposed view).
+    n = 1000
+    for code in ("f4", "c16"):
+        m = rng.random((n, n)).astype(code)
+        v = rng.random(n).astype(code)
+        if code == "c16":
+            m = m + 1j * rng.random((n, n))
+            v = v + 1j * rng.random(n)
+        M, V = nd.asarray(m), nd.asarray(v)
+        flops = (8 if code == "c16" else 2) * n**2
+        flops_row(f"matrix-vector {n} {code}", flops, lambda: m @ v, lambda: M @ V, 20)
+    for code in ("f8", "c16"):
+        m = rng.random((n, n)).astype(code)
+        v = rng.random(n).astype(code)
+        M, V = nd.asarray(m), nd.asarray(v)
+        flops = (8 if code == "c16" else 2) * n**2
+        flops_row(f"m.T @ v {n} {code}", flops, lambda: m.T @ v, lambda: M.T @ V, 20)
 
 
 def chart(path):
