@@ -104,6 +104,7 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
 /// Ranges of columns a large column-contiguous matrix-vector product is
 /// cut into (`matvec`; the final tree adds exactly eight).
 const COLUMN_RANGES: usize = 8;
+const _: () = assert!(COLUMN_RANGES == 8, "matvec's final tree adds eight parts");
 
 /// Rows of `axpy_columns`'s running sums kept in one buffer (8 KiB of
 /// float64: it stays in L1 while the columns pass through it).
@@ -114,10 +115,12 @@ const AXPY_ROWS: usize = 1024;
 /// column order (`y = y + a * x`), as a loop over the columns one at a time
 /// would; rows are taken AXPY_ROWS at a time and columns four at a time,
 /// so each running sum is loaded and stored once per four columns.
-/// Measured on 1000x1000 float64 from Python, `m.T @ v` took 280 us one
-/// column at a time on one thread, NumPy 115-150; four at a time over
-/// rows split between the threads 155-165; as column ranges (`matvec`)
-/// 110-130.
+/// Measured on 1000x1000 float64, `m.T @ v`, medians: from Python in
+/// short runs after a pause, 280 us one column at a time on one thread
+/// (NumPy 115), 156-169 four at a time over rows split between the
+/// threads (NumPy 128-141), 141-163 as column ranges (`matvec`; NumPy
+/// 130-148); from C back to back as column ranges 92-94 us, OpenBLAS's
+/// dgemv 106-129.
 ///
 /// # Safety
 /// Each of the `x.len()` columns of `lhs` holds `m` contiguous elements of
@@ -192,7 +195,8 @@ unsafe fn axpy_columns_generic<T: Field>(m: usize, x: &[T], dst: Mat, lhs: Mat) 
 /// `c ⊙ (x.re, x.re) + swap(c) ⊙ (-x.im, x.im)`: the same roundings, so
 /// the generic loop (which LLVM leaves scalar for complex numbers) and
 /// this one agree bit for bit. Measured on 1000x1000 complex128 from
-/// Python, `m.T @ v`: 370-500 us with the generic loop, NumPy 210-260.
+/// Python, `m.T @ v`: 341-374 us with the generic loop (as column ranges),
+/// 276-283 with this, NumPy 233-254 in those runs.
 macro_rules! complex_axpy_columns {
     ($(#[$doc:meta])* $name:ident, $f:ty, $per:expr, $zero:ident, $set1:ident, $load:ident,
      $add:ident, $mul:ident, $store:ident, $swap:expr, $signed:expr) => {
@@ -273,8 +277,8 @@ complex_axpy_columns!(
 /// chains of V partial sums (so it vectorises; AVX2 registers of their own
 /// for float64 and float32). Float64 takes two rows of 4x4 sums, float32
 /// two of 4x8; the complex fields `dot_rows_eight`. Measured on 1000x1000 from C, medians
-/// per product: float64 on two threads 62-74 us against 71-78 with the
-/// earlier four rows of eight sums (OpenBLAS 67-81), on one thread 150-160
+/// per product: float64 on two threads 62-73 us against 67-74 with the
+/// earlier four rows of eight sums (OpenBLAS 67-81), on one thread 150-153
 /// against 158-181 (OpenBLAS 161-172).
 ///
 /// # Safety
@@ -494,7 +498,7 @@ avx2_dot_rows!(
 avx2_dot_rows!(
     /// `dot_rows` for float32 (V = 8). Measured on 1000x1000 from Python:
     /// 107-116 us a product with the generic loop's earlier four rows of
-    /// eight sums, 69-77 with this, NumPy's 63-74.
+    /// eight sums, 69-79 with this, NumPy's 63-74.
     dot_rows_f32_avx2, f32, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_add_ps,
     _mm256_mul_ps, _mm256_storeu_ps
 );
@@ -503,14 +507,14 @@ avx2_dot_rows!(
 /// vector as interleaved (re, im) floats: four chains of V float lanes
 /// each keep the sums of `a[t] * x[t]` (P: re·re at even t, im·im at odd)
 /// and of `a[t] * x[t ^ 1]` (Q: re·im, im·re), over blocks of 4V floats,
-/// a half block to chains 0 and 1, the rest (fewer than V/2 elements) to
+/// a half block to chains 0 and 1, the rest (fewer than V elements) to
 /// four scalar sums; chains are added as `dot_rows_generic` adds them, the
 /// even and the odd lanes each in adjacent pairs, then
 /// `re = (P_even + tail) - (P_odd + tail)`, `im = (Q_even + tail) +
 /// (Q_odd + tail)`. The generic loop and the AVX2 one (the swap a
 /// permute) round identically. Measured on 1000x1000 complex128 from
-/// Python: 313-435 us with the fields' generic eight-sum loop, NumPy
-/// 154-244.
+/// Python: 313-435 us with the fields' generic eight-sum loop, 270-316
+/// with this (NumPy 244-247 in those runs; 154-247 in all).
 macro_rules! complex_dot_rows {
     ($generic:ident, $avx2:ident, $f:ty, $v:expr, $zero:ident, $load:ident, $add:ident,
      $mul:ident, $store:ident, $swap:expr) => {
