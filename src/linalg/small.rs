@@ -1133,54 +1133,42 @@ mod tests {
                 .iter()
                 .map(|v| Complex32::new(v.re as f32, v.im as f32))
                 .collect();
-            let mat = |p: *const u8, size: usize| Mat {
-                ptr: p as *mut u8,
-                rs: (k * size) as isize,
-                cs: size as isize,
-            };
-            let (mut f, mut g) = (vec![Complex64::default(); m], vec![Complex64::default(); m]);
-            let (mut f32_, mut g32) =
-                (vec![Complex32::default(); m], vec![Complex32::default(); m]);
-            let out = |p: *mut u8, size: usize| Mat {
-                ptr: p,
-                rs: size as isize,
-                cs: size as isize,
-            };
-            // SAFETY: the rows, the vectors and the columns exist.
-            unsafe {
-                dot_rows::<Complex64>(
-                    0,
-                    m,
-                    k,
-                    out(f.as_mut_ptr() as *mut u8, 16),
-                    mat(a.as_ptr() as _, 16),
-                    mat(x.as_ptr() as _, 16),
-                );
-                dot_rows_c128_generic(
-                    0,
-                    m,
-                    k,
-                    out(g.as_mut_ptr() as *mut u8, 16),
-                    mat(a.as_ptr() as _, 16),
-                    x.as_ptr() as *const f64,
-                );
-                dot_rows::<Complex32>(
-                    0,
-                    m,
-                    k,
-                    out(f32_.as_mut_ptr() as *mut u8, 8),
-                    mat(a32.as_ptr() as _, 8),
-                    mat(x32.as_ptr() as _, 8),
-                );
-                dot_rows_c64_generic(
-                    0,
-                    m,
-                    k,
-                    out(g32.as_mut_ptr() as *mut u8, 8),
-                    mat(a32.as_ptr() as _, 8),
-                    x32.as_ptr() as *const f32,
-                );
+            // (dot_rows, its generic loop) for rows of complex numbers.
+            fn both<C: Field, F>(
+                m: usize,
+                k: usize,
+                a: &[C],
+                x: &[C],
+                generic: unsafe fn(usize, usize, usize, Mat, Mat, *const F),
+            ) -> (Vec<C>, Vec<C>) {
+                let size = std::mem::size_of::<C>();
+                let mat = |p: *const C| Mat {
+                    ptr: p as *mut u8,
+                    rs: (k * size) as isize,
+                    cs: size as isize,
+                };
+                let out = |y: &mut Vec<C>| Mat {
+                    ptr: y.as_mut_ptr() as *mut u8,
+                    rs: size as isize,
+                    cs: size as isize,
+                };
+                let (mut f, mut g) = (vec![C::default(); m], vec![C::default(); m]);
+                // SAFETY: the rows, the vector and the columns exist.
+                unsafe {
+                    dot_rows::<C>(0, m, k, out(&mut f), mat(a.as_ptr()), mat(x.as_ptr()));
+                    generic(
+                        0,
+                        m,
+                        k,
+                        out(&mut g),
+                        mat(a.as_ptr()),
+                        x.as_ptr() as *const F,
+                    );
+                }
+                (f, g)
             }
+            let (f, g) = both(m, k, &a, &x, dot_rows_c128_generic);
+            let (f32_, g32) = both(m, k, &a32, &x32, dot_rows_c64_generic);
             for i in 0..m {
                 assert_eq!(
                     (f[i].re.to_bits(), f[i].im.to_bits()),
