@@ -291,49 +291,45 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
     // SAFETY (all calls): as the caller promises; each call of R > 1 gets
     // a whole number of groups, the rest goes one row at a time.
     let whole = |r: usize| lo + (hi - lo) / r * r;
+    // A real type: its AVX2 kernel or the generic loop with V lanes a chain,
+    // two rows at a time.
+    macro_rules! real {
+        ($f:ty, $avx2:ident, $v:expr) => {{
+            #[cfg(target_arch = "x86_64")]
+            if crate::ufunc::simd::has_avx2() {
+                // T is $f and the CPU has AVX2.
+                unsafe {
+                    $avx2::<2>(lo, whole(2), k, dst, lhs, x as *const $f);
+                    $avx2::<1>(whole(2), hi, k, dst, lhs, x as *const $f);
+                }
+                return;
+            }
+            unsafe {
+                dot_rows_generic::<T, 2, $v>(lo, whole(2), k, dst, lhs, x);
+                dot_rows_generic::<T, 1, $v>(whole(2), hi, k, dst, lhs, x);
+            }
+        }};
+    }
+    // A complex type: rows of interleaved ($f, $f) pairs.
+    macro_rules! complex {
+        ($f:ty, $avx2:ident, $generic:ident) => {{
+            let x = x as *const $f;
+            #[cfg(target_arch = "x86_64")]
+            if crate::ufunc::simd::has_avx2() {
+                // T is Complex<$f> and the CPU has AVX2.
+                return unsafe { $avx2(lo, hi, k, dst, lhs, x) };
+            }
+            unsafe { $generic(lo, hi, k, dst, lhs, x) }
+        }};
+    }
     if TypeId::of::<T>() == TypeId::of::<f64>() {
-        #[cfg(target_arch = "x86_64")]
-        if crate::ufunc::simd::has_avx2() {
-            // T is f64 and the CPU has AVX2.
-            unsafe {
-                dot_rows_f64_avx2::<2>(lo, whole(2), k, dst, lhs, x as *const f64);
-                dot_rows_f64_avx2::<1>(whole(2), hi, k, dst, lhs, x as *const f64);
-            }
-            return;
-        }
-        unsafe {
-            dot_rows_generic::<T, 2, 4>(lo, whole(2), k, dst, lhs, x);
-            dot_rows_generic::<T, 1, 4>(whole(2), hi, k, dst, lhs, x);
-        }
+        real!(f64, dot_rows_f64_avx2, 4)
     } else if TypeId::of::<T>() == TypeId::of::<f32>() {
-        #[cfg(target_arch = "x86_64")]
-        if crate::ufunc::simd::has_avx2() {
-            // T is f32 and the CPU has AVX2.
-            unsafe {
-                dot_rows_f32_avx2::<2>(lo, whole(2), k, dst, lhs, x as *const f32);
-                dot_rows_f32_avx2::<1>(whole(2), hi, k, dst, lhs, x as *const f32);
-            }
-            return;
-        }
-        unsafe {
-            dot_rows_generic::<T, 2, 8>(lo, whole(2), k, dst, lhs, x);
-            dot_rows_generic::<T, 1, 8>(whole(2), hi, k, dst, lhs, x);
-        }
+        real!(f32, dot_rows_f32_avx2, 8)
     } else if TypeId::of::<T>() == TypeId::of::<num_complex::Complex64>() {
-        // T is Complex64: rows of interleaved float64 pairs.
-        let x = x as *const f64;
-        #[cfg(target_arch = "x86_64")]
-        if crate::ufunc::simd::has_avx2() {
-            return unsafe { dot_rows_c128_avx2(lo, hi, k, dst, lhs, x) };
-        }
-        unsafe { dot_rows_c128_generic(lo, hi, k, dst, lhs, x) }
+        complex!(f64, dot_rows_c128_avx2, dot_rows_c128_generic)
     } else if TypeId::of::<T>() == TypeId::of::<num_complex::Complex32>() {
-        let x = x as *const f32;
-        #[cfg(target_arch = "x86_64")]
-        if crate::ufunc::simd::has_avx2() {
-            return unsafe { dot_rows_c64_avx2(lo, hi, k, dst, lhs, x) };
-        }
-        unsafe { dot_rows_c64_generic(lo, hi, k, dst, lhs, x) }
+        complex!(f32, dot_rows_c64_avx2, dot_rows_c64_generic)
     } else {
         unsafe {
             dot_rows_generic::<T, 2, 4>(lo, whole(2), k, dst, lhs, x);
@@ -954,6 +950,39 @@ unsafe fn points<T: Field, const K: usize>(m: usize, n: usize, a: &[T], dst: Mat
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_complex::{Complex32, Complex64};
+
+    /// The bytes of `v` (results compared bit for bit).
+    fn bytes<T>(v: &[T]) -> &[u8] {
+        // SAFETY: any initialised memory may be read as bytes.
+        unsafe { std::slice::from_raw_parts(v.as_ptr() as *const u8, std::mem::size_of_val(v)) }
+    }
+
+    /// A random m x k matrix and k-vector of complex128, and the same
+    /// rounded to complex64.
+    #[allow(clippy::type_complexity)]
+    fn complex_operands(
+        next: &mut impl FnMut() -> f64,
+        m: usize,
+        k: usize,
+    ) -> (
+        Vec<Complex64>,
+        Vec<Complex64>,
+        Vec<Complex32>,
+        Vec<Complex32>,
+    ) {
+        let mut draw = |n: usize| -> Vec<Complex64> {
+            (0..n).map(|_| Complex64::new(next(), next())).collect()
+        };
+        let (a, x) = (draw(m * k), draw(k));
+        let narrow = |v: &[Complex64]| -> Vec<Complex32> {
+            v.iter()
+                .map(|c| Complex32::new(c.re as f32, c.im as f32))
+                .collect()
+        };
+        let (a32, x32) = (narrow(&a), narrow(&x));
+        (a, x, a32, x32)
+    }
 
     /// The AVX2 float64 and float32 row dots round exactly as the generic
     /// loop, for lengths with and without a half block and a scalar tail
@@ -1025,7 +1054,6 @@ mod tests {
     /// of four.
     #[test]
     fn complex_column_updates_round_as_the_generic_loop() {
-        use num_complex::{Complex32, Complex64};
         let mut seed = 5u64;
         let mut next = || {
             seed = seed
@@ -1034,68 +1062,33 @@ mod tests {
             (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
         };
         for (m, k) in [(2, 1), (3, 4), (5, 7), (8, 9), (1030, 6), (17, 100)] {
-            let a: Vec<Complex64> = (0..m * k).map(|_| Complex64::new(next(), next())).collect();
-            let x: Vec<Complex64> = (0..k).map(|_| Complex64::new(next(), next())).collect();
-            let a32: Vec<Complex32> = a
-                .iter()
-                .map(|v| Complex32::new(v.re as f32, v.im as f32))
-                .collect();
-            let x32: Vec<Complex32> = x
-                .iter()
-                .map(|v| Complex32::new(v.re as f32, v.im as f32))
-                .collect();
-            // Column-major: column kk is m contiguous numbers.
-            let lhs = |p: *const u8, size: usize| Mat {
-                ptr: p as *mut u8,
-                rs: size as isize,
-                cs: (m * size) as isize,
-            };
-            let out = |p: *mut u8, size: usize| Mat {
-                ptr: p,
-                rs: size as isize,
-                cs: size as isize,
-            };
-            let (mut f, mut g) = (vec![Complex64::default(); m], vec![Complex64::default(); m]);
-            let (mut f32_, mut g32) =
-                (vec![Complex32::default(); m], vec![Complex32::default(); m]);
-            // SAFETY: the columns and the outputs exist.
-            unsafe {
-                axpy_columns(
-                    m,
-                    &x,
-                    out(f.as_mut_ptr() as _, 16),
-                    lhs(a.as_ptr() as _, 16),
-                );
-                axpy_columns_generic(
-                    m,
-                    &x,
-                    out(g.as_mut_ptr() as _, 16),
-                    lhs(a.as_ptr() as _, 16),
-                );
-                axpy_columns(
-                    m,
-                    &x32,
-                    out(f32_.as_mut_ptr() as _, 8),
-                    lhs(a32.as_ptr() as _, 8),
-                );
-                axpy_columns_generic(
-                    m,
-                    &x32,
-                    out(g32.as_mut_ptr() as _, 8),
-                    lhs(a32.as_ptr() as _, 8),
-                );
+            let (a, x, a32, x32) = complex_operands(&mut next, m, k);
+            // (axpy_columns, its generic loop) on column-major `a`.
+            fn both<C: Field>(m: usize, x: &[C], a: &[C]) -> (Vec<C>, Vec<C>) {
+                let size = std::mem::size_of::<C>() as isize;
+                let lhs = Mat {
+                    ptr: a.as_ptr() as *mut u8,
+                    rs: size,
+                    cs: m as isize * size,
+                };
+                let out = |y: &mut Vec<C>| Mat {
+                    ptr: y.as_mut_ptr() as *mut u8,
+                    rs: size,
+                    cs: size,
+                };
+                let (mut f, mut g) = (vec![C::default(); m], vec![C::default(); m]);
+                // SAFETY: the columns and the outputs exist.
+                unsafe {
+                    axpy_columns(m, x, out(&mut f), lhs);
+                    axpy_columns_generic(m, x, out(&mut g), lhs);
+                }
+                (f, g)
             }
+            let (f, g) = both(m, &x, &a);
+            let (f32_, g32) = both(m, &x32, &a32);
+            assert_eq!(bytes(&f), bytes(&g), "{m}x{k}");
+            assert_eq!(bytes(&f32_), bytes(&g32), "{m}x{k}");
             for i in 0..m {
-                assert_eq!(
-                    (f[i].re.to_bits(), f[i].im.to_bits()),
-                    (g[i].re.to_bits(), g[i].im.to_bits()),
-                    "{m}x{k} row {i}"
-                );
-                assert_eq!(
-                    (f32_[i].re.to_bits(), f32_[i].im.to_bits()),
-                    (g32[i].re.to_bits(), g32[i].im.to_bits()),
-                    "{m}x{k} row {i}"
-                );
                 let mut y = Complex64::default();
                 for kk in 0..k {
                     y = y + a[kk * m + i] * x[kk];
@@ -1113,7 +1106,6 @@ mod tests {
     /// products.
     #[test]
     fn complex_row_dots_round_as_the_generic_loop() {
-        use num_complex::{Complex32, Complex64};
         let mut seed = 11u64;
         let mut next = || {
             seed = seed
@@ -1123,16 +1115,7 @@ mod tests {
         };
         for k in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1001] {
             let m = 3;
-            let a: Vec<Complex64> = (0..m * k).map(|_| Complex64::new(next(), next())).collect();
-            let x: Vec<Complex64> = (0..k).map(|_| Complex64::new(next(), next())).collect();
-            let a32: Vec<Complex32> = a
-                .iter()
-                .map(|v| Complex32::new(v.re as f32, v.im as f32))
-                .collect();
-            let x32: Vec<Complex32> = x
-                .iter()
-                .map(|v| Complex32::new(v.re as f32, v.im as f32))
-                .collect();
+            let (a, x, a32, x32) = complex_operands(&mut next, m, k);
             // (dot_rows, its generic loop) for rows of complex numbers.
             fn both<C: Field, F>(
                 m: usize,
@@ -1169,17 +1152,9 @@ mod tests {
             }
             let (f, g) = both(m, k, &a, &x, dot_rows_c128_generic);
             let (f32_, g32) = both(m, k, &a32, &x32, dot_rows_c64_generic);
+            assert_eq!(bytes(&f), bytes(&g), "k={k}");
+            assert_eq!(bytes(&f32_), bytes(&g32), "k={k}");
             for i in 0..m {
-                assert_eq!(
-                    (f[i].re.to_bits(), f[i].im.to_bits()),
-                    (g[i].re.to_bits(), g[i].im.to_bits()),
-                    "k={k}"
-                );
-                assert_eq!(
-                    (f32_[i].re.to_bits(), f32_[i].im.to_bits()),
-                    (g32[i].re.to_bits(), g32[i].im.to_bits()),
-                    "k={k}"
-                );
                 let exact: Complex64 = (0..k).map(|c| a[i * k + c] * x[c]).sum();
                 assert!((f[i] - exact).norm() <= 1e-12 * (k as f64 + 1.0), "k={k}");
                 let near = Complex64::new(f32_[i].re as f64, f32_[i].im as f64);
