@@ -15,11 +15,19 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
     if lhs.rs == size && lhs.cs != size && m > 1 {
         // Columns are contiguous (F order, transposed views, `v @ m`):
         // y += lhs[:, kk] * x[kk] for the columns in order.
-        let x: Vec<T> = (0..k).map(|kk| unsafe { get::<T>(rhs, kk, 0) }).collect();
+        // The vector as a slice: borrowed when contiguous, else gathered.
+        let gathered: Vec<T>;
+        let x: &[T] = if rhs.rs == size {
+            // SAFETY: the vector is k contiguous elements.
+            unsafe { std::slice::from_raw_parts(rhs.ptr as *const T, k) }
+        } else {
+            gathered = (0..k).map(|kk| unsafe { get::<T>(rhs, kk, 0) }).collect();
+            &gathered
+        };
         if m * k < PARALLEL_MIN / 4 || k < 16 * COLUMN_RANGES {
             // SAFETY: every column of lhs holds m contiguous elements; dst
             // has m rows.
-            unsafe { axpy_columns::<T>(m, &x, dst, lhs) };
+            unsafe { axpy_columns::<T>(m, x, dst, lhs) };
             return;
         }
         // Large: COLUMN_RANGES ranges of columns, each summed from zero
@@ -198,7 +206,7 @@ unsafe fn axpy_columns_generic<T: Field>(m: usize, x: &[T], dst: Mat, lhs: Mat) 
 /// Python, `m.T @ v`: 341-374 us with the generic loop (as column ranges),
 /// 276-283 with this, NumPy 233-254 in those runs.
 macro_rules! complex_axpy_columns {
-    ($(#[$doc:meta])* $name:ident, $f:ty, $per:expr, $zero:ident, $set1:ident, $load:ident,
+    ($(#[$doc:meta])* $name:ident, $f:ty, $per:expr, $set1:ident, $load:ident,
      $add:ident, $mul:ident, $store:ident, $swap:expr, $signed:expr) => {
         $(#[$doc])*
         ///
@@ -259,14 +267,14 @@ macro_rules! complex_axpy_columns {
 
 complex_axpy_columns!(
     /// For complex128: two numbers a vector.
-    axpy_columns_c128_avx2, f64, 2, _mm256_setzero_pd, _mm256_set1_pd, _mm256_loadu_pd,
+    axpy_columns_c128_avx2, f64, 2, _mm256_set1_pd, _mm256_loadu_pd,
     _mm256_add_pd, _mm256_mul_pd, _mm256_storeu_pd,
     |v| _mm256_permute_pd(v, 0b0101),
     |im: f64| _mm256_setr_pd(-im, im, -im, im)
 );
 complex_axpy_columns!(
     /// For complex64: four numbers a vector.
-    axpy_columns_c64_avx2, f32, 4, _mm256_setzero_ps, _mm256_set1_ps, _mm256_loadu_ps,
+    axpy_columns_c64_avx2, f32, 4, _mm256_set1_ps, _mm256_loadu_ps,
     _mm256_add_ps, _mm256_mul_ps, _mm256_storeu_ps,
     |v| _mm256_permute_ps(v, 0b1011_0001),
     |im: f32| _mm256_setr_ps(-im, im, -im, im, -im, im, -im, im)
