@@ -263,6 +263,22 @@ def test_matmul_errors_match_numpy(args, kwargs):
     ours = message(lambda: nd.matmul(*args, **kwargs))
     theirs = message(lambda: np.matmul(*args, **kwargs))
     assert ours == theirs
+    # ndcore operands (matmul's shorter path when there is no `out`)
+    wrapped = [nd.asarray(x) if isinstance(x, np.ndarray) else x for x in args]
+    assert message(lambda: nd.matmul(*wrapped, **kwargs)) == theirs
+    if len(wrapped) == 2 and not kwargs:
+        assert message(lambda: wrapped[0] @ wrapped[1]) == theirs
+
+
+@pytest.mark.parametrize("code", ["f8", "c8", "i2", "?"])
+def test_vector_products_give_numpy_scalars(code):
+    a = np.arange(1, 4).astype(code)
+    b = np.arange(2, 5).astype(code)
+    expect = a @ b
+    for ours in (nd.asarray(a) @ nd.asarray(b), nd.matmul(nd.asarray(a), b),
+                 nd.matmul(a, b), nd.dot(nd.asarray(a), nd.asarray(b))):
+        assert type(ours) is type(expect)
+        assert ours == expect
 
 
 def test_out_with_too_few_dimensions():
