@@ -25,9 +25,24 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
             &gathered
         };
         if m * k < PARALLEL_MIN / 4 || k < 16 * COLUMN_RANGES {
-            // SAFETY: every column of lhs holds m contiguous elements; dst
-            // has m rows.
-            unsafe { axpy_columns::<T>(m, x, dst, lhs) };
+            if split_rows::<T>(m, k, COLUMN_SPLIT) {
+                // Mid-size (or few columns): ranges of rows on the team.
+                // Each sum still runs over the columns in order, so the
+                // result is the one-thread loop's.
+                rows_on_team(m, 1, &|lo, hi| {
+                    let (dst, lhs) = (&dst, &lhs);
+                    let at = |mat: &Mat| Mat {
+                        ptr: mat.ptr.wrapping_offset(lo as isize * mat.rs),
+                        ..*mat
+                    };
+                    // SAFETY: rows lo..hi of every column of lhs and of dst.
+                    unsafe { axpy_columns::<T>(hi - lo, x, at(dst), at(lhs)) };
+                });
+            } else {
+                // SAFETY: every column of lhs holds m contiguous elements;
+                // dst has m rows.
+                unsafe { axpy_columns::<T>(m, x, dst, lhs) };
+            }
             return;
         }
         // Large: COLUMN_RANGES ranges of columns, each summed from zero
@@ -74,15 +89,8 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
         // SAFETY: rows lo..hi of lhs exist and hold k contiguous elements,
         // as does the vector; dst has those rows.
         let rows = |lo: usize, hi: usize| unsafe { dot_rows::<T>(lo, hi, k, dst, lhs, rhs) };
-        if m * k >= PARALLEL_MIN / 4 && m >= 64 {
-            // Four contiguous ranges of rows a thread, shared by the team
-            // (`iter::team`): its helpers are awake between calls, and
-            // when one is still waking up after a pause, the caller takes
-            // the ranges it has not reached.
-            let pieces = crate::iter::team::threads() * 4;
-            let per = m.div_ceil(pieces).next_multiple_of(4);
-            let range = |t: usize| rows((t * per).min(m), ((t + 1) * per).min(m));
-            crate::iter::team::for_pieces(pieces, &range);
+        if split_rows::<T>(m, k, ROW_SPLIT) {
+            rows_on_team(m, 4, &rows);
         } else {
             rows(0, m);
         }
@@ -95,7 +103,7 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
         }
         s
     };
-    if m * k >= PARALLEL_MIN / 4 && m >= 64 {
+    if split_rows::<T>(m, k, ROW_SPLIT) {
         // Ranges of 16 rows shared by the team.
         crate::iter::team::for_pieces(m.div_ceil(16), &|g| {
             for i in g * 16..(g * 16 + 16).min(m) {
@@ -107,6 +115,35 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
             unsafe { put(dst, i, 0, row(i)) };
         }
     }
+}
+
+/// Whether an m x k matrix-vector product splits its rows across the
+/// team: from 16 rows and `min_bytes` of matrix. Measured from C on n x n
+/// float64, medians of 20 runs of 2000-5000 calls, one thread against
+/// split (OpenBLAS's dgemv, which splits from 9216 elements, in brackets):
+/// - contiguous rows (`ROW_SPLIT`, four ranges a thread): n = 100 (78 KiB)
+///   1.7 us against 1.9 (1.3); n = 128 (128 KiB) 3.3 against 2.7 (2.4);
+///   256: 9.2 against 6.9 (8.1); 400: 24.7 against 12.9 (24.0);
+/// - contiguous columns (`COLUMN_SPLIT`, one range a thread, which beat
+///   two or four: each thread reads longer runs of each column): n = 160
+///   (200 KiB) 4.8 against 4.4 (3.4); 181 (256 KiB) 6.7 against 4.9
+///   (5.3); 400: 25.9 against 19.6 (24.7); 700: 71 against 56 (59).
+///
+/// Both were 2^19 elements before.
+fn split_rows<T>(m: usize, k: usize, min_bytes: usize) -> bool {
+    m >= 16 && m.saturating_mul(k).saturating_mul(std::mem::size_of::<T>()) >= min_bytes
+}
+const ROW_SPLIT: usize = 128 << 10;
+const COLUMN_SPLIT: usize = 256 << 10;
+
+/// `rows(lo, hi)` over ranges covering `0..m` on the team, `per_thread`
+/// ranges a thread, each a multiple of four rows long (the last one
+/// shorter); the caller takes the ranges a helper still waking up has not
+/// reached.
+fn rows_on_team(m: usize, per_thread: usize, rows: &(dyn Fn(usize, usize) + Sync)) {
+    let pieces = crate::iter::team::threads() * per_thread;
+    let per = m.div_ceil(pieces).next_multiple_of(4);
+    crate::iter::team::for_pieces(m.div_ceil(per), &|t| rows(t * per, ((t + 1) * per).min(m)));
 }
 
 /// Ranges of columns a large column-contiguous matrix-vector product is
@@ -325,7 +362,11 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
             #[cfg(target_arch = "x86_64")]
             if crate::ufunc::simd::has_avx2() {
                 // T is Complex<$f> and the CPU has AVX2.
-                return unsafe { $avx2(lo, hi, k, dst, lhs, x) };
+                unsafe {
+                    $avx2::<2>(lo, whole(2), k, dst, lhs, x);
+                    $avx2::<1>(whole(2), hi, k, dst, lhs, x);
+                }
+                return;
             }
             unsafe { $generic(lo, hi, k, dst, lhs, x) }
         }};
@@ -507,18 +548,18 @@ avx2_dot_rows!(
     _mm256_mul_ps, _mm256_storeu_ps
 );
 
-/// `dot_rows` for the complex fields, a row at a time, on the row and the
-/// vector as interleaved (re, im) floats: four chains of V float lanes
-/// each keep the sums of `a[t] * x[t]` (P: re·re at even t, im·im at odd)
-/// and of `a[t] * x[t ^ 1]` (Q: re·im, im·re), over blocks of 4V floats,
-/// a half block to chains 0 and 1, the rest (fewer than V elements) to
-/// four scalar sums; chains are added as `dot_rows_generic` adds them, the
-/// even and the odd lanes each in adjacent pairs, then
-/// `re = (P_even + tail) - (P_odd + tail)`, `im = (Q_even + tail) +
-/// (Q_odd + tail)`. The generic loop and the AVX2 one (the swap a
-/// permute) round identically. Measured on 1000x1000 complex128 from
-/// Python: 313-435 us with the fields' generic eight-sum loop, 270-316
-/// with this (NumPy 244-247 in those runs; 154-247 in all).
+/// `dot_rows` for the complex fields, on the row and the vector as
+/// interleaved (re, im) floats: two chains of V float lanes each keep the
+/// sums of `a[t] * x[t]` (P: re·re at even t, im·im at odd) and of
+/// `a[t] * x[t ^ 1]` (Q: re·im, im·re), over blocks of 2V floats, the
+/// rest (fewer than V elements) to four scalar sums; the two chains are
+/// added lane by lane, then the even and the odd lanes each in adjacent
+/// pairs, then `re = (P_even + tail) - (P_odd + tail)`, `im = (Q_even +
+/// tail) + (Q_odd + tail)`. The generic loop (a row at a time) and the AVX2
+/// one (two rows at a time sharing each load of the vector and its swap, a
+/// permute) round identically. Measured on 1000x1000 complex128 from C,
+/// medians of 20 runs of 400 calls: 218 us a product with one row at a
+/// time in four chains, OpenBLAS's zgemv 162; see the kernel for now.
 macro_rules! complex_dot_rows {
     ($generic:ident, $avx2:ident, $f:ty, $v:expr, $zero:ident, $load:ident, $add:ident,
      $mul:ident, $store:ident, $swap:expr) => {
@@ -541,10 +582,8 @@ macro_rules! complex_dot_rows {
 
         /// The final combination shared by both loops: chains, parities,
         /// tails.
-        fn finish(p: [[$f; $v]; 4], q: [[$f; $v]; 4], tail: [$f; 4]) -> num_complex::Complex<$f> {
-            let w = |s: [[$f; $v]; 4]| -> [$f; $v] {
-                std::array::from_fn(|l| (s[0][l] + s[1][l]) + (s[2][l] + s[3][l]))
-            };
+        fn finish(p: [[$f; $v]; 2], q: [[$f; $v]; 2], tail: [$f; 4]) -> num_complex::Complex<$f> {
+            let w = |s: [[$f; $v]; 2]| -> [$f; $v] { std::array::from_fn(|l| s[0][l] + s[1][l]) };
             let (wp, wq) = (w(p), w(q));
             let re = (parity_sum(&wp, 0) + tail[0]) - (parity_sum(&wp, 1) + tail[1]);
             let im = (parity_sum(&wq, 0) + tail[2]) + (parity_sum(&wq, 1) + tail[3]);
@@ -587,29 +626,24 @@ macro_rules! complex_dot_rows {
                     let n = 2 * k;
                     for i in lo..hi {
                         let a = lhs.ptr.wrapping_offset(i as isize * lhs.rs) as *const $f;
-                        let mut p: [[$f; V]; 4] = [[0.0; V]; 4];
-                        let mut q: [[$f; V]; 4] = [[0.0; V]; 4];
+                        let mut p: [[$f; V]; 2] = [[0.0; V]; 2];
+                        let mut q: [[$f; V]; 2] = [[0.0; V]; 2];
                         let mut c = 0;
-                        // SAFETY: every read is below n in the row or in x.
-                        unsafe {
-                            let mut chains = |c: usize, chains: usize| {
-                                for h in 0..chains {
-                                    let av = (a.add(c + h * V) as *const [$f; V]).read_unaligned();
-                                    let xv = (x.add(c + h * V) as *const [$f; V]).read_unaligned();
-                                    for l in 0..V {
-                                        p[h][l] = p[h][l] + av[l] * xv[l];
-                                        q[h][l] = q[h][l] + av[l] * xv[l ^ 1];
-                                    }
+                        while c + 2 * V <= n {
+                            for h in 0..2 {
+                                // SAFETY: every read is below n in the row or in x.
+                                let (av, xv) = unsafe {
+                                    (
+                                        (a.add(c + h * V) as *const [$f; V]).read_unaligned(),
+                                        (x.add(c + h * V) as *const [$f; V]).read_unaligned(),
+                                    )
+                                };
+                                for l in 0..V {
+                                    p[h][l] = p[h][l] + av[l] * xv[l];
+                                    q[h][l] = q[h][l] + av[l] * xv[l ^ 1];
                                 }
-                            };
-                            while c + 4 * V <= n {
-                                chains(c, 4);
-                                c += 4 * V;
                             }
-                            if c + 2 * V <= n {
-                                chains(c, 2);
-                                c += 2 * V;
-                            }
+                            c += 2 * V;
                         }
                         let t = unsafe { tail(a, x, c, n) };
                         // SAFETY: dst has row i.
@@ -619,12 +653,14 @@ macro_rules! complex_dot_rows {
             )
         }
 
+        /// R rows at a time.
+        ///
         /// # Safety
-        /// As `dot_rows` (x pointing to the vector's 2k floats), and the CPU
-        /// has AVX2 and FMA.
+        /// As `dot_rows` (x pointing to the vector's 2k floats), `hi - lo`
+        /// a multiple of R, and the CPU has AVX2 and FMA.
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx2,fma")]
-        pub(super) unsafe fn $avx2(
+        pub(super) unsafe fn $avx2<const R: usize>(
             lo: usize,
             hi: usize,
             k: usize,
@@ -635,32 +671,28 @@ macro_rules! complex_dot_rows {
             use std::arch::x86_64::*;
             const V: usize = $v;
             let n = 2 * k;
-            for i in lo..hi {
-                let a = lhs.ptr.wrapping_offset(i as isize * lhs.rs) as *const $f;
-                let (mut p, mut q) = ([$zero(); 4], [$zero(); 4]);
+            for i in (lo..hi).step_by(R) {
+                let a: [*const $f; R] = std::array::from_fn(|r| {
+                    lhs.ptr.wrapping_offset((i + r) as isize * lhs.rs) as *const $f
+                });
+                let (mut p, mut q) = ([[$zero(); 2]; R], [[$zero(); 2]; R]);
                 let mut c = 0;
-                // SAFETY: every read is below n in the row or in x.
-                unsafe {
-                    macro_rules! chains {
-                        ($chains:expr) => {
-                            for h in 0..$chains {
-                                let av = $load(a.add(c + V * h));
-                                let xv = $load(x.add(c + V * h));
-                                p[h] = $add(p[h], $mul(av, xv));
-                                q[h] = $add(q[h], $mul(av, $swap(xv)));
+                while c + 2 * V <= n {
+                    for h in 0..2 {
+                        // SAFETY: every read is below n in the rows or in x.
+                        unsafe {
+                            let xv = $load(x.add(c + V * h));
+                            let xs = $swap(xv);
+                            for r in 0..R {
+                                let av = $load(a[r].add(c + V * h));
+                                p[r][h] = $add(p[r][h], $mul(av, xv));
+                                q[r][h] = $add(q[r][h], $mul(av, xs));
                             }
-                        };
+                        }
                     }
-                    while c + 4 * V <= n {
-                        chains!(4);
-                        c += 4 * V;
-                    }
-                    if c + 2 * V <= n {
-                        chains!(2);
-                        c += 2 * V;
-                    }
+                    c += 2 * V;
                 }
-                let lanes = |v: [_; 4]| -> [[$f; V]; 4] {
+                let lanes = |v: [_; 2]| -> [[$f; V]; 2] {
                     std::array::from_fn(|h| {
                         let mut w: [$f; V] = [0.0; V];
                         // SAFETY: w holds V lanes.
@@ -668,9 +700,11 @@ macro_rules! complex_dot_rows {
                         w
                     })
                 };
-                let t = unsafe { tail(a, x, c, n) };
-                // SAFETY: dst has row i.
-                unsafe { put(dst, i, 0, finish(lanes(p), lanes(q), t)) };
+                for r in 0..R {
+                    let t = unsafe { tail(a[r], x, c, n) };
+                    // SAFETY: dst has row i + r.
+                    unsafe { put(dst, i + r, 0, finish(lanes(p[r]), lanes(q[r]), t)) };
+                }
             }
         }
     };
