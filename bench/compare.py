@@ -243,7 +243,7 @@ def linalg():
     C, P = nd.asarray(cam), nd.asarray(pts)
     flops_row("camera (3x3).dot(points.T).T 1e5", 2 * 9 * 100000,
               lambda: cam.dot(pts.T).T, lambda: C.dot(P.T).T)
-    for n in (1000, 4000):
+    for n in (400, 1000, 4000):
         m = rng.random((n, n))
         v = rng.random(n)
         M, V = nd.asarray(m), nd.asarray(v)
