@@ -321,7 +321,8 @@ complex_axpy_columns!(
 /// time sharing each load of the vector, each row's products in four
 /// chains of V partial sums (so it vectorises; AVX2 registers of their own
 /// for float64 and float32). Float64 takes two rows of 4x4 sums, float32
-/// two of 4x8; the complex fields `dot_rows_eight`. Measured on 1000x1000 from C, medians
+/// two of 4x8; the complex fields their own kernels (`complex_dot_rows!`).
+/// Measured on 1000x1000 from C, medians
 /// per product: float64 on two threads 62-73 us against 67-74 with the
 /// earlier four rows of eight sums (OpenBLAS 67-81), on one thread 150-153
 /// against 158-181 (OpenBLAS 161-172).
