@@ -561,9 +561,9 @@ avx2_dot_rows!(
 /// permute) round identically. Measured from C on complex128, medians of
 /// 20 runs, OpenBLAS's zgemv in the same runs in brackets: 1000x1000, 341
 /// us a product with the earlier one row at a time in four chains, 248
-/// with this (201); 4x2000 on one thread, 3.0 us against 2.4 (2.2). The
-/// unfused multiplies and adds cost twice OpenBLAS's fused ones in
-/// instructions; at 1000x1000 the matrix comes from L3 and memory.
+/// with this (201); 4x2000 on one thread, 3.0 us against 2.4 (2.2). Each
+/// vector of a row costs two multiplies and two adds here, where fused
+/// multiply-adds (OpenBLAS's) would be two instructions.
 macro_rules! complex_dot_rows {
     ($generic:ident, $avx2:ident, $f:ty, $v:expr, $zero:ident, $load:ident, $add:ident,
      $mul:ident, $store:ident, $swap:expr) => {
