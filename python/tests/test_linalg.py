@@ -324,6 +324,8 @@ def test_large_and_threaded_paths(code):
     v = small(dt, (700,), 4)
     same(nd.matmul(m, v), np.matmul(m, v))
     same(nd.matmul(np.asfortranarray(m), v), np.matmul(m, v))
+    # neither rows nor columns contiguous: the element-by-element path
+    same(nd.matmul(m[:, ::2], v[::2]), np.matmul(m[:, ::2], v[::2]))
     w = small(dt, (1100,), 5)
     same(nd.matmul(w, m), np.matmul(w, m))
     x = small(dt, (1000, 8, 8), 6)

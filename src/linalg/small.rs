@@ -96,24 +96,22 @@ pub(super) unsafe fn matvec<T: Field>(m: usize, k: usize, dst: Mat, lhs: Mat, rh
         }
         return;
     }
-    let row = |i: usize| -> T {
-        let mut s = T::default();
-        for kk in 0..k {
-            s = s + unsafe { get::<T>(lhs, i, kk) * get::<T>(rhs, kk, 0) };
+    // Any other strides: one sum a row, element by element.
+    let rows = |lo: usize, hi: usize| {
+        for i in lo..hi {
+            let mut s = T::default();
+            for kk in 0..k {
+                // SAFETY: row i of lhs and the vector have k elements.
+                s = s + unsafe { get::<T>(lhs, i, kk) * get::<T>(rhs, kk, 0) };
+            }
+            // SAFETY: dst has row i.
+            unsafe { put(dst, i, 0, s) };
         }
-        s
     };
     if split_rows::<T>(m, k, ROW_SPLIT) {
-        // Ranges of 16 rows shared by the team.
-        crate::iter::team::for_pieces(m.div_ceil(16), &|g| {
-            for i in g * 16..(g * 16 + 16).min(m) {
-                unsafe { put(dst, i, 0, row(i)) };
-            }
-        });
+        rows_on_team(m, 4, &rows);
     } else {
-        for i in 0..m {
-            unsafe { put(dst, i, 0, row(i)) };
-        }
+        rows(0, m);
     }
 }
 
