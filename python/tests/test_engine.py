@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import close_ulps
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -149,10 +150,9 @@ def test_power_one_exponent_matches_numpy(code, e):
         for expected, got in [(x ** e, nd.asarray(x) ** e),
                               (np.power(x, e), nd.power(x, e)),
                               (np.power(x, np.full(x.shape, e, code)), nd.power(x, np.full(x.shape, e, code)))]:
-            got = np.asarray(got)
-            assert got.dtype == expected.dtype
-            assert got.tobytes() == expected.tobytes() or np.array_equal(got, expected, equal_nan=True) \
-                and np.array_equal(np.signbit(got[~np.isnan(got)]), np.signbit(expected[~np.isnan(expected)]))
+            # Special values and signs exact; the rest within libm's bound
+            # (NumPy's AVX-512 float32 power differs from glibc's powf).
+            close_ulps(got, expected, signs=True)
 
 
 @pytest.mark.parametrize("code", ["f8", "f4", "f2"])
@@ -229,6 +229,10 @@ def test_small_calls_with_python_scalars(dtype):
             with np.errstate(all="ignore"):
                 got = np.asarray(call(getattr(nd, name), w, s))
             assert got.dtype == want.dtype, (name, s)
+            if name in ("arctan2", "power") and want.dtype.kind == "f":
+                # libm's functions: within its bound of NumPy's.
+                close_ulps(got, want, signs=True)
+                continue
             np.testing.assert_array_equal(got, want, strict=True)
             # Bit for bit: signs of zeros too.
             assert got.tobytes() == want.tobytes(), (name, s)
@@ -482,6 +486,11 @@ def test_binary_in_place_matches_numpy(name, code, n):
             # path does not); ndcore fuses at every length.
             assert np.allclose(a, ta, rtol=4e-16, atol=0), target
             assert np.allclose(b, tb, rtol=4e-16, atol=0), target
+            continue
+        if name == "arctan2":
+            # libm's arctan2: within its bound of NumPy's.
+            close_ulps(a, ta, signs=True)
+            close_ulps(b, tb, signs=True)
             continue
         assert np.array_equal(a, ta, equal_nan=True), target
         assert np.array_equal(b, tb, equal_nan=True), target
