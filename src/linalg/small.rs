@@ -377,7 +377,8 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
             }
         }};
     }
-    // A complex type: rows of interleaved ($f, $f) pairs.
+    // A complex type: rows of interleaved ($f, $f) pairs, three rows at a
+    // time with AVX2.
     macro_rules! complex {
         ($f:ty, $avx2:ident, $generic:ident) => {{
             let x = x as *const $f;
@@ -385,12 +386,12 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
             if crate::ufunc::simd::has_avx2() {
                 // T is Complex<$f> and the CPU has AVX2.
                 unsafe {
-                    $avx2::<2>(lo, whole(2), k, dst, lhs, x);
-                    $avx2::<1>(whole(2), hi, k, dst, lhs, x);
+                    $avx2::<3>(lo, whole(3), k, dst, lhs, x);
+                    $avx2::<1>(whole(3), hi, k, dst, lhs, x);
                 }
                 return;
             }
-            unsafe { $generic(lo, hi, k, dst, lhs, x) }
+            unsafe { $generic::<false>(lo, hi, k, dst, lhs, x) }
         }};
     }
     if TypeId::of::<T>() == TypeId::of::<f64>() {
@@ -577,17 +578,20 @@ avx2_dot_rows!(
 /// rest (fewer than V elements) to four scalar sums; the two chains are
 /// added lane by lane, then the even and the odd lanes each in adjacent
 /// pairs, then `re = (P_even + tail) - (P_odd + tail)`, `im = (Q_even +
-/// tail) + (Q_odd + tail)`. The generic loop (a row at a time) and the AVX2
-/// one (two rows at a time sharing each load of the vector and its swap, a
-/// permute) round identically. Measured from C on complex128, medians of
-/// 20 runs, OpenBLAS's zgemv in the same runs in brackets: 1000x1000, 341
-/// us a product with the earlier one row at a time in four chains, 248
-/// with this (201); 4x2000 on one thread, 3.0 us against 2.4 (2.2). Each
-/// vector of a row costs two multiplies and two adds here, where fused
-/// multiply-adds (OpenBLAS's) would be two instructions.
+/// tail) + (Q_odd + tail)`. The AVX2 loop (R rows at a time sharing each
+/// load of the vector and its swap, a permute) keeps the chains in fused
+/// multiply-adds and rounds as the generic loop (a row at a time) with
+/// FUSED; without AVX2 the generic loop runs unfused (a fused step there
+/// would be a call into libm). Measured from C on 1000x1000, medians of
+/// 30-40 runs, OpenBLAS's zgemv in the same runs in brackets: complex128
+/// 179 us a product with two rows unfused, 163 two rows fused, 149 three
+/// rows fused (126); on one thread 356 two rows fused, 315 three (293);
+/// complex64 84 two rows fused, 75 three (74). (Earlier, on the AVX2-only
+/// machine: 341 us one row at a time in four chains, 248 two rows
+/// unfused, OpenBLAS 201.) Three rows keep twelve sums in registers.
 macro_rules! complex_dot_rows {
-    ($generic:ident, $avx2:ident, $f:ty, $v:expr, $zero:ident, $load:ident, $add:ident,
-     $mul:ident, $store:ident, $swap:expr) => {
+    ($generic:ident, $avx2:ident, $f:ty, $v:expr, $zero:ident, $load:ident, $fma:ident,
+     $store:ident, $swap:expr) => {
         /// The sum of the even (`odd` = 0) or odd lanes of `w`, in adjacent
         /// pairs.
         fn parity_sum(w: &[$f; $v], odd: usize) -> $f {
@@ -634,9 +638,11 @@ macro_rules! complex_dot_rows {
             s
         }
 
+        /// With FUSED, each chain's step is one fused multiply-add.
+        ///
         /// # Safety
         /// As `dot_rows` (x pointing to the vector's 2k floats).
-        pub(super) unsafe fn $generic(
+        pub(super) unsafe fn $generic<const FUSED: bool>(
             lo: usize,
             hi: usize,
             k: usize,
@@ -664,8 +670,13 @@ macro_rules! complex_dot_rows {
                                     )
                                 };
                                 for l in 0..V {
-                                    p[h][l] = p[h][l] + av[l] * xv[l];
-                                    q[h][l] = q[h][l] + av[l] * xv[l ^ 1];
+                                    if FUSED {
+                                        p[h][l] = av[l].mul_add(xv[l], p[h][l]);
+                                        q[h][l] = av[l].mul_add(xv[l ^ 1], q[h][l]);
+                                    } else {
+                                        p[h][l] = p[h][l] + av[l] * xv[l];
+                                        q[h][l] = q[h][l] + av[l] * xv[l ^ 1];
+                                    }
                                 }
                             }
                             c += 2 * V;
@@ -710,8 +721,8 @@ macro_rules! complex_dot_rows {
                             let xs = $swap(xv);
                             for r in 0..R {
                                 let av = $load(a[r].add(c + V * h));
-                                p[r][h] = $add(p[r][h], $mul(av, xv));
-                                q[r][h] = $add(q[r][h], $mul(av, xs));
+                                p[r][h] = $fma(av, xv, p[r][h]);
+                                q[r][h] = $fma(av, xs, q[r][h]);
                             }
                         }
                     }
@@ -744,8 +755,7 @@ mod c128 {
         4,
         _mm256_setzero_pd,
         _mm256_loadu_pd,
-        _mm256_add_pd,
-        _mm256_mul_pd,
+        _mm256_fmadd_pd,
         _mm256_storeu_pd,
         |v| _mm256_permute_pd(v, 0b0101)
     );
@@ -759,8 +769,7 @@ mod c64 {
         8,
         _mm256_setzero_ps,
         _mm256_loadu_ps,
-        _mm256_add_ps,
-        _mm256_mul_ps,
+        _mm256_fmadd_ps,
         _mm256_storeu_ps,
         |v| _mm256_permute_ps(v, 0b1011_0001)
     );
@@ -1216,9 +1225,9 @@ mod tests {
         }
     }
 
-    /// The AVX2 complex row dots round exactly as their generic loop, for
-    /// lengths around the blocks (2V floats a half block), and are the dot
-    /// products.
+    /// The complex row dots round exactly as their generic loop (with
+    /// FUSED where the AVX2 loop runs), for lengths around the blocks (2V
+    /// floats a half block), and are the dot products.
     #[test]
     fn complex_row_dots_round_as_the_generic_loop() {
         let mut seed = 11u64;
@@ -1229,7 +1238,7 @@ mod tests {
             (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
         };
         for k in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1001] {
-            let m = 3;
+            let m = 5; // three rows at a time, then one
             let (a, x, a32, x32) = complex_operands(&mut next, m, k);
             // (dot_rows, its generic loop) for rows of complex numbers.
             fn both<C: Field, F>(
@@ -1265,8 +1274,17 @@ mod tests {
                 }
                 (f, g)
             }
-            let (f, g) = both(m, k, &a, &x, dot_rows_c128_generic);
-            let (f32_, g32) = both(m, k, &a32, &x32, dot_rows_c64_generic);
+            let fused = cfg!(target_arch = "x86_64") && crate::ufunc::simd::has_avx2();
+            let (f, g) = if fused {
+                both(m, k, &a, &x, dot_rows_c128_generic::<true>)
+            } else {
+                both(m, k, &a, &x, dot_rows_c128_generic::<false>)
+            };
+            let (f32_, g32) = if fused {
+                both(m, k, &a32, &x32, dot_rows_c64_generic::<true>)
+            } else {
+                both(m, k, &a32, &x32, dot_rows_c64_generic::<false>)
+            };
             assert_eq!(bytes(&f), bytes(&g), "k={k}");
             assert_eq!(bytes(&f32_), bytes(&g32), "k={k}");
             for i in 0..m {
