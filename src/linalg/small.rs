@@ -341,12 +341,13 @@ complex_axpy_columns!(
 /// `dst[i, 0] = lhs[i, :] · rhs[:, 0]` for the rows `lo..hi`, R rows at a
 /// time sharing each load of the vector, each row's products in four
 /// chains of V partial sums (so it vectorises; AVX2 registers of their own
-/// for float64 and float32). Float64 takes two rows of 4x4 sums, float32
-/// two of 4x8; the complex fields their own kernels (`complex_dot_rows!`).
-/// Measured on 1000x1000 from C, medians
-/// per product: float64 on two threads 62-73 us against 67-74 with the
-/// earlier four rows of eight sums (OpenBLAS 67-81), on one thread 150-153
-/// against 158-181 (OpenBLAS 161-172).
+/// for float64 and float32). With AVX2, float64 takes three rows of 4x4
+/// sums, float32 three of 4x8 (`avx2_dot_rows!`); the complex fields their
+/// own kernels (`complex_dot_rows!`). Measured on 1000x1000 float64 from C
+/// on the earlier AVX2-only machine, medians per product: two rows of 4x4
+/// sums on two threads 62-73 us against 67-74 with four rows of eight
+/// sums (OpenBLAS 67-81), on one thread 150-153 against 158-181 (OpenBLAS
+/// 161-172); this machine's figures are at `avx2_dot_rows!`.
 ///
 /// # Safety
 /// Rows `lo..hi` of `lhs` and the column `rhs` hold `k` contiguous
@@ -358,22 +359,22 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
     // SAFETY (all calls): as the caller promises; each call of R > 1 gets
     // a whole number of groups, the rest goes one row at a time.
     let whole = |r: usize| lo + (hi - lo) / r * r;
-    // A real type: its AVX2 kernel or the generic loop with V lanes a chain,
-    // two rows at a time.
+    // A real type: its AVX2 kernel three rows at a time, or the generic
+    // loop with V lanes a chain, two rows at a time.
     macro_rules! real {
         ($f:ty, $avx2:ident, $v:expr) => {{
             #[cfg(target_arch = "x86_64")]
             if crate::ufunc::simd::has_avx2() {
                 // T is $f and the CPU has AVX2.
                 unsafe {
-                    $avx2::<2>(lo, whole(2), k, dst, lhs, x as *const $f);
-                    $avx2::<1>(whole(2), hi, k, dst, lhs, x as *const $f);
+                    $avx2::<3>(lo, whole(3), k, dst, lhs, x as *const $f);
+                    $avx2::<1>(whole(3), hi, k, dst, lhs, x as *const $f);
                 }
                 return;
             }
             unsafe {
-                dot_rows_generic::<T, 2, $v>(lo, whole(2), k, dst, lhs, x);
-                dot_rows_generic::<T, 1, $v>(whole(2), hi, k, dst, lhs, x);
+                dot_rows_generic::<T, 2, $v>(lo, whole(2), k, dst, lhs, x, unfused);
+                dot_rows_generic::<T, 1, $v>(whole(2), hi, k, dst, lhs, x, unfused);
             }
         }};
     }
@@ -404,8 +405,8 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
         complex!(f32, dot_rows_c64_avx2, dot_rows_c64_generic)
     } else {
         unsafe {
-            dot_rows_generic::<T, 2, 4>(lo, whole(2), k, dst, lhs, x);
-            dot_rows_generic::<T, 1, 4>(whole(2), hi, k, dst, lhs, x);
+            dot_rows_generic::<T, 2, 4>(lo, whole(2), k, dst, lhs, x, unfused);
+            dot_rows_generic::<T, 1, 4>(whole(2), hi, k, dst, lhs, x, unfused);
         }
     }
 }
@@ -417,6 +418,8 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
 /// the rest (fewer than 2V) to one sum `s`. Then `w[j] = (chain0[j] +
 /// chain1[j]) + (chain2[j] + chain3[j])`, the `w` are added in adjacent
 /// pairs down to one (`(w0 + w1) + (w2 + w3)` for V = 4), and `s` last.
+/// A chain's step is `step(sum, a, x)`: `unfused` here, a fused
+/// multiply-add as the AVX2 loops' reference.
 ///
 /// # Safety
 /// As `dot_rows` (x pointing to the vector), and `hi - lo` is a multiple
@@ -428,6 +431,7 @@ unsafe fn dot_rows_generic<T: Field, const R: usize, const V: usize>(
     dst: Mat,
     lhs: Mat,
     x: *const T,
+    step: impl Fn(T, T, T) -> T + Copy,
 ) {
     crate::ufunc::simd::dispatch(
         #[inline(always)]
@@ -446,7 +450,7 @@ unsafe fn dot_rows_generic<T: Field, const R: usize, const V: usize>(
                             for r in 0..R {
                                 let p = (a[r].add(c + h * V) as *const [T; V]).read_unaligned();
                                 for j in 0..V {
-                                    acc[r][h][j] = acc[r][h][j] + p[j] * q[j];
+                                    acc[r][h][j] = step(acc[r][h][j], p[j], q[j]);
                                 }
                             }
                         }
@@ -482,13 +486,23 @@ unsafe fn dot_rows_generic<T: Field, const R: usize, const V: usize>(
     )
 }
 
+/// A chain's step in `dot_rows_generic` outside the AVX2 loops.
+#[inline(always)]
+fn unfused<T: Field>(sum: T, a: T, x: T) -> T {
+    sum + a * x
+}
+
 /// `dot_rows` in AVX2 registers for one float type, R rows at a time: the
-/// generic loop's four chains of V sums in four vectors a row, multiplies
-/// and adds unfused as there, the lanes added in its order, so both round
-/// identically.
+/// generic loop's four chains of V sums in four vectors a row, each step a
+/// fused multiply-add (the generic loop with that step is the reference),
+/// the lanes added in its order. Measured from C on 1000x1000, medians of
+/// 30-40 runs, OpenBLAS's gemv in the same runs in brackets: float64 75 us
+/// a product with two rows unfused, 66 two rows fused (64); 68 two rows
+/// fused, 63 three (62); float32 40, 34 (30); 34, 30 (27). On one thread
+/// three rows fused: float64 108 (110), float32 53 (49).
 macro_rules! avx2_dot_rows {
     ($(#[$doc:meta])* $name:ident, $t:ty, $v:expr, $zero:ident, $load:ident, $add:ident,
-     $mul:ident, $store:ident) => {
+     $fma:ident, $store:ident) => {
         $(#[$doc])*
         ///
         /// # Safety
@@ -520,7 +534,7 @@ macro_rules! avx2_dot_rows {
                                 let q = $load(x.add(c + V * h));
                                 for r in 0..R {
                                     let p = $load(a[r].add(c + V * h));
-                                    acc[r][h] = $add(acc[r][h], $mul(p, q));
+                                    acc[r][h] = $fma(p, q, acc[r][h]);
                                 }
                             }
                         };
@@ -561,14 +575,14 @@ macro_rules! avx2_dot_rows {
 avx2_dot_rows!(
     /// `dot_rows` for float64 (V = 4).
     dot_rows_f64_avx2, f64, 4, _mm256_setzero_pd, _mm256_loadu_pd, _mm256_add_pd,
-    _mm256_mul_pd, _mm256_storeu_pd
+    _mm256_fmadd_pd, _mm256_storeu_pd
 );
 avx2_dot_rows!(
     /// `dot_rows` for float32 (V = 8). Measured on 1000x1000 from Python:
     /// 107-116 us a product with the generic loop's earlier four rows of
     /// eight sums, 69-79 with this, NumPy's 63-74.
     dot_rows_f32_avx2, f32, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_add_ps,
-    _mm256_mul_ps, _mm256_storeu_ps
+    _mm256_fmadd_ps, _mm256_storeu_ps
 );
 
 /// `dot_rows` for the complex fields, on the row and the vector as
@@ -1060,17 +1074,24 @@ mod tests {
         (a, x, a32, x32)
     }
 
-    /// The AVX2 float64 and float32 row dots round exactly as the generic
-    /// loop, for lengths with and without a half block and a scalar tail
-    /// and row counts with and without a short group, and are the dot
-    /// products.
+    /// The float64 and float32 row dots round exactly as the generic loop
+    /// (with fused steps where the AVX2 loops run), for lengths with and
+    /// without a half block and a scalar tail and row counts with and
+    /// without a short group, and are the dot products.
     #[test]
     fn row_dots_round_as_the_generic_loop() {
         fn check<T: Field + Into<f64>, const V: usize>(
             next: &mut impl FnMut() -> f64,
             from: fn(f64) -> T,
+            fused: fn(T, T, T) -> T,
             tol: f64,
         ) {
+            // The AVX2 loops' steps are fused; the generic loop's are not.
+            let step = if crate::ufunc::simd::has_avx2() {
+                fused
+            } else {
+                unfused::<T>
+            };
             let size = std::mem::size_of::<T>() as isize;
             for k in [
                 0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 47, 48, 49, 100, 1000, 1001,
@@ -1101,8 +1122,9 @@ mod tests {
                     unsafe {
                         dot_rows::<T>(0, m, k, out(&mut fast), lhs, rhs);
                         let whole = m / 2 * 2;
-                        dot_rows_generic::<T, 2, V>(0, whole, k, out(&mut slow), lhs, x.as_ptr());
-                        dot_rows_generic::<T, 1, V>(whole, m, k, out(&mut slow), lhs, x.as_ptr());
+                        let x = x.as_ptr();
+                        dot_rows_generic::<T, 2, V>(0, whole, k, out(&mut slow), lhs, x, step);
+                        dot_rows_generic::<T, 1, V>(whole, m, k, out(&mut slow), lhs, x, step);
                     }
                     for i in 0..m {
                         let (f, g): (f64, f64) = (fast[2 * i].into(), slow[2 * i].into());
@@ -1120,8 +1142,8 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
         };
-        check::<f64, 4>(&mut next, |v| v, 1e-12);
-        check::<f32, 8>(&mut next, |v| v as f32, 1e-5);
+        check::<f64, 4>(&mut next, |v| v, |s, a, x| a.mul_add(x, s), 1e-12);
+        check::<f32, 8>(&mut next, |v| v as f32, |s, a, x| a.mul_add(x, s), 1e-5);
     }
 
     /// `axpy_columns`'s fused steps (`complex_axpy_columns!`) in scalars,
