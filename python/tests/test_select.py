@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import BUILTIN
+from conftest import BUILTIN, close_ulps
 from hypothesis import given
 from hypothesis import strategies as st
 from test_ufuncs import broadcast_pair, numpy_call, same, strided, values
@@ -167,7 +167,10 @@ def test_where_mask_matches_numpy(name, code, pair, seed):
     ours = theirs.copy()
     np_quiet(getattr(np, name), *args, out=theirs, where=mask)
     assert getattr(nd, name)(*args, out=ours, where=mask) is ours
-    same(ours, theirs)
+    if name == "arctan2" and ours.dtype.kind == "f":
+        close_ulps(ours, theirs, signs=True)  # libm's: within its bound
+    else:
+        same(ours, theirs)
 
 
 def test_where_mask_errors_and_warning():
