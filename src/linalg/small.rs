@@ -164,14 +164,15 @@ struct Sums<T>([T; AXPY_ROWS]);
 /// CPU has FMA), as a loop over the columns one at a time would; rows are
 /// taken AXPY_ROWS at a time and columns eight at a time (then four, then
 /// one), so each running sum is loaded and stored once per eight columns.
-/// Measured on 1000x1000 float64, `m.T @ v`, medians: from Python in
-/// short runs after a pause, 280 us one column at a time on one thread
-/// (NumPy 115), 156-169 four at a time over rows split between the
-/// threads (NumPy 128-141), 141-163 as column ranges (`matvec`; NumPy
-/// 130-148); from C back to back as column ranges 92-94 us, OpenBLAS's
-/// dgemv 106-129. On this AVX-512 machine from C, medians of 40 runs
-/// (OpenBLAS in brackets): float64 73-80 us four columns unfused, 72-75
-/// fused, 65-66 eight fused (63-67); float32 41-42, 35-39, 38 (33-34).
+/// Measured on 1000x1000 float64, `m.T @ v`, medians, on the AVX2-only
+/// host: from Python in short runs after a pause, 280 us one column at a
+/// time on one thread (NumPy 115), 156-169 four at a time over rows split
+/// between the threads (NumPy 128-141), 141-163 as column ranges
+/// (`matvec`; NumPy 130-148); from C back to back as column ranges 92-94
+/// us, OpenBLAS's dgemv 106-129. On the AVX-512 host of 2026-12-06 from
+/// C, medians of 40 runs (OpenBLAS in brackets): float64 73-80 us four
+/// columns unfused, 72-75 fused, 65-66 eight fused (63-67); float32
+/// 41-42, 35-39, 38 (33-34).
 ///
 /// # Safety
 /// Each of the `x.len()` columns of `lhs` holds `m` contiguous elements of
@@ -181,7 +182,7 @@ unsafe fn axpy_columns<T: Field>(m: usize, x: &[T], dst: Mat, lhs: Mat) {
     if crate::ufunc::simd::has_avx2() {
         use num_complex::{Complex32, Complex64};
         use std::any::TypeId;
-        // SAFETY (both): T is that complex type, the CPU has AVX2, and the
+        // SAFETY (all): T is that type, the CPU has AVX2 and FMA, and the
         // caller's promises hold.
         if TypeId::of::<T>() == TypeId::of::<Complex64>() {
             let x = unsafe { std::slice::from_raw_parts(x.as_ptr() as *const Complex64, x.len()) };
@@ -283,7 +284,8 @@ unsafe fn axpy_columns_generic<T: Field>(
 /// at a time (four independent chains); the last rows take the same fused
 /// steps in scalars, so every row rounds alike wherever a range of rows
 /// starts. (The generic loop rounds as num_complex, unfused: results may
-/// differ from it in the last bits.) Measured on n x n complex128 from C,
+/// differ from it in the last bits.) Measured on n x n complex128 from C on
+/// the AVX-512 host of 2026-12-06,
 /// `m.T @ v`, medians of 40 runs against num_complex's unfused steps one
 /// vector at a time (OpenBLAS's zgemv in brackets): n = 700, 64 us
 /// against 85 (63); 1000, 159 against 187 (157); 2000, 2117 against 2313
@@ -386,7 +388,7 @@ complex_axpy_columns!(
 /// on the earlier AVX2-only machine, medians per product: two rows of 4x4
 /// sums on two threads 62-73 us against 67-74 with four rows of eight
 /// sums (OpenBLAS 67-81), on one thread 150-153 against 158-181 (OpenBLAS
-/// 161-172); this machine's figures are at `avx2_dot_rows!`.
+/// 161-172); the AVX-512 host's figures are at `avx2_dot_rows!`.
 ///
 /// # Safety
 /// Rows `lo..hi` of `lhs` and the column `rhs` hold `k` contiguous
@@ -534,8 +536,9 @@ fn unfused<T: Field>(sum: T, a: T, x: T) -> T {
 /// `dot_rows` in AVX2 registers for one float type, R rows at a time: the
 /// generic loop's four chains of V sums in four vectors a row, each step a
 /// fused multiply-add (the generic loop with that step is the reference),
-/// the lanes added in its order. Measured from C on 1000x1000, medians of
-/// 30-40 runs, OpenBLAS's gemv in the same runs in brackets: float64 75 us
+/// the lanes added in its order. Measured from C on 1000x1000 on the
+/// AVX-512 host of 2026-12-06, medians of 30-40 runs, OpenBLAS's gemv in
+/// the same runs in brackets: float64 75 us
 /// a product with two rows unfused, 66 two rows fused (64); 68 two rows
 /// fused, 63 three (62); float32 40, 34 (30); 34, 30 (27). On one thread
 /// three rows fused: float64 108 (110), float32 53 (49).
@@ -635,8 +638,9 @@ avx2_dot_rows!(
 /// load of the vector and its swap, a permute) keeps the chains in fused
 /// multiply-adds and rounds as the generic loop (a row at a time) with
 /// FUSED; without AVX2 the generic loop runs unfused (a fused step there
-/// would be a call into libm). Measured from C on 1000x1000, medians of
-/// 30-40 runs, OpenBLAS's zgemv in the same runs in brackets: complex128
+/// would be a call into libm). Measured from C on 1000x1000 on the AVX-512
+/// host of 2026-12-06, medians of 30-40 runs, OpenBLAS's zgemv in the same
+/// runs in brackets: complex128
 /// 179 us a product with two rows unfused, 163 two rows fused, 149 three
 /// rows fused (126); on one thread 356 two rows fused, 315 three (293);
 /// complex64 84 two rows fused, 75 three (74). (Earlier, on the AVX2-only
@@ -1256,7 +1260,7 @@ mod tests {
                             s.re = c.im.mul_add(-xk.im, s.re);
                             s.im = c.re.mul_add(xk.im, s.im);
                         }
-                        y = y + s;
+                        y += s;
                     }
                     y
                 };
@@ -1384,7 +1388,7 @@ mod tests {
                 }
                 (f, g)
             }
-            let fused = cfg!(target_arch = "x86_64") && crate::ufunc::simd::has_avx2();
+            let fused = crate::ufunc::simd::has_avx2();
             let (f, g) = if fused {
                 both(m, k, &a, &x, dot_rows_c128_generic::<true>)
             } else {
