@@ -64,8 +64,9 @@ def shapes(max_dims=4, max_side=5):
 # The documented bound for transcendental functions (and power): ndcore
 # calls glibc's libm; NumPy 2.4 on a machine with AVX-512 uses its own SIMD
 # versions for some (exp, log, sin, cos, arctan2, power, ... in float32 and
-# float64), up to a few ulps from glibc's, and glibc's elsewhere. float16 goes through float32 in both, so it may differ by
-# one float16 ulp where the float32 values straddle a float16 rounding edge.
+# float64), up to a few ulps from glibc's, and glibc's elsewhere. float16
+# goes through float32 in both, so it may differ by one float16 ulp where
+# the float32 values straddle a float16 rounding edge.
 ULPS = {"float16": 1, "float32": 4, "float64": 4}
 
 

@@ -157,6 +157,11 @@ def test_random_floats_within_bound(code, m, n, k, seed, transpose):
     assert np.all(np.abs(ours - exact) <= 2 * k * eps * scale + 1e-30)
 
 
+def _bits(v):
+    """The float array v's bit patterns, as unsigned integers."""
+    return v.view({4: np.uint32, 8: np.uint64}[v.dtype.itemsize])
+
+
 def _two_sum(a, b):
     s = a + b
     bb = s - a
@@ -179,8 +184,7 @@ def _fma(a, b, c):
     ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
     th, tl = _two_sum(c, uh)
     v, e = _two_sum(tl, ul)
-    bits = v.view(np.uint32 if dt == np.float32 else np.uint64)
-    even = (bits & 1) == 0
+    even = (_bits(v) & 1) == 0
     v = np.where((e != 0) & even, np.nextafter(v, np.where(e > 0, np.inf, -np.inf).astype(dt)), v)
     return th + v
 
@@ -197,8 +201,7 @@ def test_fma_emulation_is_correctly_rounded(code):
         exact = Fraction(x) * Fraction(y) + Fraction(z)
         r = dt.type(float(exact))  # may round twice for float32: pick the nearest neighbour
         near = min([np.nextafter(r, dt.type(-np.inf)), r, np.nextafter(r, dt.type(np.inf))],
-                   key=lambda t: (abs(Fraction(float(t)) - exact), int(np.asarray(t).view(
-                       np.uint32 if dt == np.float32 else np.uint64)) & 1))
+                   key=lambda t: (abs(Fraction(float(t)) - exact), int(_bits(np.asarray(t))) & 1))
         assert g == float(near), (x, y, z)
 
 
@@ -238,8 +241,7 @@ def test_matrix_vector_random_floats(code, m, k, layout, seed):
         def running(lo, hi, fused):
             y = np.zeros(m, dt)
             for j in range(lo, hi):
-                xj = np.full(m, x[j], dt)
-                y = _fma(np.ascontiguousarray(cols[:, j]), xj, y) if fused else y + cols[:, j] * x[j]
+                y = _fma(cols[:, j], x[j], y) if fused else y + cols[:, j] * x[j]
             return y
         def want(fused):
             if m * k < 2**19 or k < 128:

@@ -257,15 +257,16 @@ unsafe fn axpy_columns_generic<T: Field>(
                 };
                 // Columns eight at a time, then four, then one.
                 let mut kk = 0;
-                for g in [8, 4, 1] {
-                    while kk + g <= x.len() {
-                        match g {
-                            8 => pass::<T, 8>(y, kk, &col, x, step),
-                            4 => pass::<T, 4>(y, kk, &col, x, step),
-                            _ => pass::<T, 1>(y, kk, &col, x, step),
-                        }
-                        kk += g;
-                    }
+                while kk + 8 <= x.len() {
+                    pass::<T, 8>(y, kk, &col, x, step);
+                    kk += 8;
+                }
+                if kk + 4 <= x.len() {
+                    pass::<T, 4>(y, kk, &col, x, step);
+                    kk += 4;
+                }
+                for kk in kk..x.len() {
+                    pass::<T, 1>(y, kk, &col, x, step);
                 }
                 for (i, &v) in y.iter().enumerate() {
                     // SAFETY: dst has row start + i.
@@ -433,7 +434,7 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
                 }
                 return;
             }
-            unsafe { $generic::<false>(lo, hi, k, dst, lhs, x) }
+            unsafe { $generic(lo, hi, k, dst, lhs, x, unfused) }
         }};
     }
     if TypeId::of::<T>() == TypeId::of::<f64>() {
@@ -636,9 +637,9 @@ avx2_dot_rows!(
 /// pairs, then `re = (P_even + tail) - (P_odd + tail)`, `im = (Q_even +
 /// tail) + (Q_odd + tail)`. The AVX2 loop (R rows at a time sharing each
 /// load of the vector and its swap, a permute) keeps the chains in fused
-/// multiply-adds and rounds as the generic loop (a row at a time) with
-/// FUSED; without AVX2 the generic loop runs unfused (a fused step there
-/// would be a call into libm). Measured from C on 1000x1000 on the AVX-512
+/// multiply-adds and rounds as the generic loop (a row at a time) with a
+/// fused step; without AVX2 the generic loop runs `unfused` (a fused step
+/// there would be a call into libm). Measured from C on 1000x1000 on the AVX-512
 /// host of 2026-12-06, medians of 30-40 runs, OpenBLAS's zgemv in the same
 /// runs in brackets: complex128
 /// 179 us a product with two rows unfused, 163 two rows fused, 149 three
@@ -695,17 +696,18 @@ macro_rules! complex_dot_rows {
             s
         }
 
-        /// With FUSED, each chain's step is one fused multiply-add.
+        /// Each chain's step is `step(sum, a, x)`, as in `dot_rows_generic`.
         ///
         /// # Safety
         /// As `dot_rows` (x pointing to the vector's 2k floats).
-        pub(super) unsafe fn $generic<const FUSED: bool>(
+        pub(super) unsafe fn $generic(
             lo: usize,
             hi: usize,
             k: usize,
             dst: Mat,
             lhs: Mat,
             x: *const $f,
+            step: impl Fn($f, $f, $f) -> $f + Copy,
         ) {
             const V: usize = $v;
             crate::ufunc::simd::dispatch(
@@ -727,13 +729,8 @@ macro_rules! complex_dot_rows {
                                     )
                                 };
                                 for l in 0..V {
-                                    if FUSED {
-                                        p[h][l] = av[l].mul_add(xv[l], p[h][l]);
-                                        q[h][l] = av[l].mul_add(xv[l ^ 1], q[h][l]);
-                                    } else {
-                                        p[h][l] = p[h][l] + av[l] * xv[l];
-                                        q[h][l] = q[h][l] + av[l] * xv[l ^ 1];
-                                    }
+                                    p[h][l] = step(p[h][l], av[l], xv[l]);
+                                    q[h][l] = step(q[h][l], av[l], xv[l ^ 1]);
                                 }
                             }
                             c += 2 * V;
@@ -1340,8 +1337,8 @@ mod tests {
     }
 
     /// The complex row dots round exactly as their generic loop (with
-    /// FUSED where the AVX2 loop runs), for lengths around the blocks (2V
-    /// floats a half block), and are the dot products.
+    /// fused steps where the AVX2 loop runs), for lengths around the blocks
+    /// (2V floats a half block), and are the dot products.
     #[test]
     fn complex_row_dots_round_as_the_generic_loop() {
         let mut seed = 11u64;
@@ -1360,7 +1357,7 @@ mod tests {
                 k: usize,
                 a: &[C],
                 x: &[C],
-                generic: unsafe fn(usize, usize, usize, Mat, Mat, *const F),
+                generic: impl Fn(usize, usize, usize, Mat, Mat, *const F),
             ) -> (Vec<C>, Vec<C>) {
                 let size = std::mem::size_of::<C>();
                 let mat = |p: *const C| Mat {
@@ -1388,17 +1385,25 @@ mod tests {
                 }
                 (f, g)
             }
+            // The AVX2 loop's steps are fused; the generic loop's are not.
             let fused = crate::ufunc::simd::has_avx2();
-            let (f, g) = if fused {
-                both(m, k, &a, &x, dot_rows_c128_generic::<true>)
+            let step64: fn(f64, f64, f64) -> f64 = if fused {
+                |s, a, x| a.mul_add(x, s)
             } else {
-                both(m, k, &a, &x, dot_rows_c128_generic::<false>)
+                unfused
             };
-            let (f32_, g32) = if fused {
-                both(m, k, &a32, &x32, dot_rows_c64_generic::<true>)
+            let step32: fn(f32, f32, f32) -> f32 = if fused {
+                |s, a, x| a.mul_add(x, s)
             } else {
-                both(m, k, &a32, &x32, dot_rows_c64_generic::<false>)
+                unfused
             };
+            // SAFETY (both): as `both` calls them, on its operands.
+            let (f, g) = both(m, k, &a, &x, |lo, hi, k, d, l, x| unsafe {
+                dot_rows_c128_generic(lo, hi, k, d, l, x, step64)
+            });
+            let (f32_, g32) = both(m, k, &a32, &x32, |lo, hi, k, d, l, x| unsafe {
+                dot_rows_c64_generic(lo, hi, k, d, l, x, step32)
+            });
             assert_eq!(bytes(&f), bytes(&g), "k={k}");
             assert_eq!(bytes(&f32_), bytes(&g32), "k={k}");
             for i in 0..m {
