@@ -1082,6 +1082,17 @@ mod tests {
     use super::*;
     use num_complex::{Complex32, Complex64};
 
+    /// Values in [-0.5, 0.5) from a 64-bit linear congruential generator
+    /// started at `seed`.
+    fn uniform(mut seed: u64) -> impl FnMut() -> f64 {
+        move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        }
+    }
+
     /// The bytes of `v` (results compared bit for bit).
     fn bytes<T>(v: &[T]) -> &[u8] {
         // SAFETY: any initialised memory may be read as bytes.
@@ -1175,13 +1186,7 @@ mod tests {
                 }
             }
         }
-        let mut seed = 7u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-        };
+        let mut next = uniform(7);
         check::<f64, 4>(&mut next, |v| v, |s, a, x| a.mul_add(x, s), 1e-12);
         check::<f32, 8>(&mut next, |v| v as f32, |s, a, x| a.mul_add(x, s), 1e-5);
     }
@@ -1201,13 +1206,8 @@ mod tests {
             } else {
                 unfused::<T>
             };
-            let mut seed = 3u64;
-            let mut next = || {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                from((seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5)
-            };
+            let mut draw = uniform(3);
+            let mut next = || from(draw());
             for (m, k) in [(1, 1), (7, 3), (33, 13), (1030, 21), (5, 8)] {
                 let a: Vec<T> = (0..m * k).map(|_| next()).collect();
                 let x: Vec<T> = (0..k).map(|_| next()).collect();
@@ -1276,13 +1276,7 @@ mod tests {
     /// group of four.
     #[test]
     fn complex_column_updates_are_the_fused_steps() {
-        let mut seed = 5u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-        };
+        let mut next = uniform(5);
         for (m, k) in [(2, 1), (3, 4), (5, 7), (8, 9), (9, 5), (1030, 6), (17, 100)] {
             let (a, x, a32, x32) = complex_operands(&mut next, m, k);
             // (axpy_columns, its generic loop) on column-major `a`.
@@ -1341,13 +1335,7 @@ mod tests {
     /// (2V floats a half block), and are the dot products.
     #[test]
     fn complex_row_dots_round_as_the_generic_loop() {
-        let mut seed = 11u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-        };
+        let mut next = uniform(11);
         for k in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1001] {
             let m = 5; // three rows at a time, then one
             let (a, x, a32, x32) = complex_operands(&mut next, m, k);
