@@ -280,8 +280,12 @@ unsafe fn axpy_columns_generic<T: Field>(
 /// `axpy_columns` for one complex type in AVX2 registers, columns four at
 /// a time as the generic loop: for each group, the running sums
 /// `y = (y + c.re·x.re, y.im + c.im·x.re)` and the cross terms
-/// `s = (-c.im·x.im, c.re·x.im)` in fused multiply-adds (`c ⊙ (x.re, x.re)`
-/// and `swap(c) ⊙ (-x.im, x.im)`), then `y = y + s`. Rows go two vectors
+/// `s = (-c.im·x.im, c.re·x.im)` in fused multiply-adds, then `y = y + s`.
+/// The vector loop keeps `t = c ⊙ (x.im, x.im)` summed instead of `s` and
+/// swaps once a group, `y = addsub(y, swap(t))`: `s.re` is `-t.im` step for
+/// step (rounding to nearest is symmetric; both start at +0, so an exact
+/// zero is +0 in each and `y.re ± 0` agree), which leaves each column one
+/// load and two multiply-adds a vector, with no permute. Rows go two vectors
 /// at a time (four independent chains); the last rows take the same fused
 /// steps in scalars, so every row rounds alike wherever a range of rows
 /// starts. (The generic loop rounds as num_complex, unfused: results may
@@ -291,10 +295,14 @@ unsafe fn axpy_columns_generic<T: Field>(
 /// vector at a time (OpenBLAS's zgemv in brackets): n = 700, 64 us
 /// against 85 (63); 1000, 159 against 187 (157); 2000, 2117 against 2313
 /// (1892). The sums' alignment took 256x128 on one thread (in cache)
-/// from 8.1 us to 7.3 (6.4).
+/// from 8.1 us to 7.3 (6.4). The swap once a group instead of once a
+/// column, same host, medians of 12-15 runs each after a 200 ms pause (so
+/// that OpenBLAS's spinning threads have gone to sleep): n = 200 on one
+/// thread 8.0 us against 8.7 (6.9); on two, n = 300 16.3 against 17.7
+/// (14.0), 700 72 against 76 (79), 1000 192 against 206 (202).
 macro_rules! complex_axpy_columns {
     ($(#[$doc:meta])* $name:ident, $f:ty, $per:expr, $set1:ident, $zero:ident, $load:ident,
-     $add:ident, $fma:ident, $store:ident, $swap:expr, $signed:expr) => {
+     $addsub:ident, $fma:ident, $store:ident, $swap:expr) => {
         $(#[$doc])*
         ///
         /// # Safety
@@ -323,7 +331,7 @@ macro_rules! complex_axpy_columns {
                     let c: [*const $f; 4] = std::array::from_fn(|j| col(kk + j.min(cols - 1)));
                     let xs: [C; 4] = std::array::from_fn(|j| x[kk + j.min(cols - 1)]);
                     let re = xs.map(|x| $set1(x.re));
-                    let im = xs.map(|x| $signed(x.im));
+                    let im = xs.map(|x| $set1(x.im));
                     // SAFETY: rows start..start+n of columns kk..kk+cols
                     // (the caller's promise) and of y.
                     unsafe {
@@ -335,12 +343,12 @@ macro_rules! complex_axpy_columns {
                                 let a = $load(c[j].add(2 * i));
                                 let b = $load(c[j].add(2 * (i + PER)));
                                 v = $fma(a, re[j], v);
-                                vs = $fma($swap(a), im[j], vs);
+                                vs = $fma(a, im[j], vs);
                                 w = $fma(b, re[j], w);
-                                ws = $fma($swap(b), im[j], ws);
+                                ws = $fma(b, im[j], ws);
                             }
-                            $store(yv, $add(v, vs));
-                            $store(yw, $add(w, ws));
+                            $store(yv, $addsub(v, $swap(vs)));
+                            $store(yw, $addsub(w, $swap(ws)));
                         }
                         for i in whole..n {
                             let (mut v, mut s) = (y[i], C::default());
@@ -368,16 +376,14 @@ macro_rules! complex_axpy_columns {
 complex_axpy_columns!(
     /// For complex128: two numbers a vector.
     axpy_columns_c128_avx2, f64, 2, _mm256_set1_pd, _mm256_setzero_pd, _mm256_loadu_pd,
-    _mm256_add_pd, _mm256_fmadd_pd, _mm256_storeu_pd,
-    |v| _mm256_permute_pd(v, 0b0101),
-    |im: f64| _mm256_setr_pd(-im, im, -im, im)
+    _mm256_addsub_pd, _mm256_fmadd_pd, _mm256_storeu_pd,
+    |v| _mm256_permute_pd(v, 0b0101)
 );
 complex_axpy_columns!(
     /// For complex64: four numbers a vector.
     axpy_columns_c64_avx2, f32, 4, _mm256_set1_ps, _mm256_setzero_ps, _mm256_loadu_ps,
-    _mm256_add_ps, _mm256_fmadd_ps, _mm256_storeu_ps,
-    |v| _mm256_permute_ps(v, 0b1011_0001),
-    |im: f32| _mm256_setr_ps(-im, im, -im, im, -im, im, -im, im)
+    _mm256_addsub_ps, _mm256_fmadd_ps, _mm256_storeu_ps,
+    |v| _mm256_permute_ps(v, 0b1011_0001)
 );
 
 /// `dst[i, 0] = lhs[i, :] · rhs[:, 0]` for the rows `lo..hi`, R rows at a
@@ -1327,6 +1333,33 @@ mod tests {
                     "{m}x{k} row {i} (complex64)"
                 );
             }
+        }
+        // Signed zeros and exact cancellations: the vector loop's
+        // `addsub(y, swap(t))` gives the fused steps' zeros, signs included.
+        if crate::ufunc::simd::has_avx2() {
+            let z = [-0.0, 0.0, 1.0, -0.0, -1.0, 0.0, -0.0];
+            let (m, k) = (9, 6);
+            let a: Vec<Complex64> = (0..m * k)
+                .map(|t| Complex64::new(z[t % 7], z[(3 * t + 1) % 7]))
+                .collect();
+            let x: Vec<Complex64> = (0..k)
+                .map(|t| Complex64::new(z[(t + 2) % 7], z[(5 * t) % 7]))
+                .collect();
+            let mut f = vec![Complex64::default(); m];
+            let size = std::mem::size_of::<Complex64>() as isize;
+            let lhs = Mat {
+                ptr: a.as_ptr() as *mut u8,
+                rs: size,
+                cs: m as isize * size,
+            };
+            let out = Mat {
+                ptr: f.as_mut_ptr() as *mut u8,
+                rs: size,
+                cs: size,
+            };
+            // SAFETY: the columns and the output exist.
+            unsafe { axpy_columns(m, &x, out, lhs) };
+            assert_eq!(bytes(&f), bytes(&fused_columns_c128(m, &a, &x)));
         }
     }
 
