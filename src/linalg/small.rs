@@ -1282,30 +1282,30 @@ mod tests {
     /// group of four.
     #[test]
     fn complex_column_updates_are_the_fused_steps() {
+        // (axpy_columns, its generic loop) on column-major `a`.
+        fn both<C: Field>(m: usize, x: &[C], a: &[C]) -> (Vec<C>, Vec<C>) {
+            let size = std::mem::size_of::<C>() as isize;
+            let lhs = Mat {
+                ptr: a.as_ptr() as *mut u8,
+                rs: size,
+                cs: m as isize * size,
+            };
+            let out = |y: &mut Vec<C>| Mat {
+                ptr: y.as_mut_ptr() as *mut u8,
+                rs: size,
+                cs: size,
+            };
+            let (mut f, mut g) = (vec![C::default(); m], vec![C::default(); m]);
+            // SAFETY: the columns and the outputs exist.
+            unsafe {
+                axpy_columns(m, x, out(&mut f), lhs);
+                axpy_columns_generic(m, x, out(&mut g), lhs, unfused);
+            }
+            (f, g)
+        }
         let mut next = uniform(5);
         for (m, k) in [(2, 1), (3, 4), (5, 7), (8, 9), (9, 5), (1030, 6), (17, 100)] {
             let (a, x, a32, x32) = complex_operands(&mut next, m, k);
-            // (axpy_columns, its generic loop) on column-major `a`.
-            fn both<C: Field>(m: usize, x: &[C], a: &[C]) -> (Vec<C>, Vec<C>) {
-                let size = std::mem::size_of::<C>() as isize;
-                let lhs = Mat {
-                    ptr: a.as_ptr() as *mut u8,
-                    rs: size,
-                    cs: m as isize * size,
-                };
-                let out = |y: &mut Vec<C>| Mat {
-                    ptr: y.as_mut_ptr() as *mut u8,
-                    rs: size,
-                    cs: size,
-                };
-                let (mut f, mut g) = (vec![C::default(); m], vec![C::default(); m]);
-                // SAFETY: the columns and the outputs exist.
-                unsafe {
-                    axpy_columns(m, x, out(&mut f), lhs);
-                    axpy_columns_generic(m, x, out(&mut g), lhs, unfused);
-                }
-                (f, g)
-            }
             let (f, g) = both(m, &x, &a);
             let (f32_, g32) = both(m, &x32, &a32);
             if crate::ufunc::simd::has_avx2() {
@@ -1345,20 +1345,7 @@ mod tests {
             let x: Vec<Complex64> = (0..k)
                 .map(|t| Complex64::new(z[(t + 2) % 7], z[(5 * t) % 7]))
                 .collect();
-            let mut f = vec![Complex64::default(); m];
-            let size = std::mem::size_of::<Complex64>() as isize;
-            let lhs = Mat {
-                ptr: a.as_ptr() as *mut u8,
-                rs: size,
-                cs: m as isize * size,
-            };
-            let out = Mat {
-                ptr: f.as_mut_ptr() as *mut u8,
-                rs: size,
-                cs: size,
-            };
-            // SAFETY: the columns and the output exist.
-            unsafe { axpy_columns(m, &x, out, lhs) };
+            let (f, _) = both(m, &x, &a);
             assert_eq!(bytes(&f), bytes(&fused_columns_c128(m, &a, &x)));
         }
     }
