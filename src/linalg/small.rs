@@ -283,9 +283,10 @@ unsafe fn axpy_columns_generic<T: Field>(
 /// `s = (-c.im·x.im, c.re·x.im)` in fused multiply-adds, then `y = y + s`.
 /// The vector loop keeps `t = c ⊙ (x.im, x.im)` summed instead of `s` and
 /// swaps once a group, `y = addsub(y, swap(t))`: `s.re` is `-t.im` step for
-/// step (rounding to nearest is symmetric; both start at +0, so an exact
-/// zero is +0 in each and `y.re ± 0` agree), which leaves each column one
-/// load and two multiply-adds a vector, with no permute. Rows go two vectors
+/// step (rounding to nearest is symmetric; all sums start at +0 and none
+/// can become -0, so where `s.re` is +0 `t.im` is too and `y.re + 0` and
+/// `y.re - 0` agree), which leaves each column one load and two
+/// multiply-adds a vector, with no permute. Rows go two vectors
 /// at a time (four independent chains); the last rows take the same fused
 /// steps in scalars, so every row rounds alike wherever a range of rows
 /// starts. (The generic loop rounds as num_complex, unfused: results may
