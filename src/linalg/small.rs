@@ -3,6 +3,11 @@
 //! a small matrix times many columns (the paper's camera matrix times its
 //! points) and tiny matrices (output rows accumulated in registers).
 //! `kernel::float` chooses them for float and complex kinds.
+//!
+//! Figures below "from C on the AVX-512 host of 2026-12-06" were timed
+//! with short pauses between runs, except where a 200 ms pause is named:
+//! NumPy's OpenBLAS in the same process spins its threads about 0.1 s
+//! after each call, which can slow two-thread runs (README, Performance).
 
 use super::kernel::{Field, Mat, PARALLEL_MIN, SMALL_SIDE, get, put};
 
@@ -535,7 +540,8 @@ unsafe fn dot_rows_generic<T: Field, const R: usize, const V: usize>(
     )
 }
 
-/// A chain's step in `dot_rows_generic` outside the AVX2 loops.
+/// The generic loops' multiply-add step where no fused one is used (no
+/// AVX2 and FMA, or a type without its own kernel).
 #[inline(always)]
 fn unfused<T: Field>(sum: T, a: T, x: T) -> T {
     sum + a * x
@@ -1100,6 +1106,39 @@ mod tests {
         }
     }
 
+    /// The step the kernels take: `fused` where AVX2 and FMA run them,
+    /// else the generic loops' unfused one.
+    fn expected_step<T: Field>(fused: fn(T, T, T) -> T) -> fn(T, T, T) -> T {
+        if crate::ufunc::simd::has_avx2() {
+            fused
+        } else {
+            unfused::<T>
+        }
+    }
+
+    /// `axpy_columns` and its generic loop (unfused) on the m-row
+    /// column-major matrix `a`.
+    fn both<C: Field>(m: usize, x: &[C], a: &[C]) -> (Vec<C>, Vec<C>) {
+        let size = std::mem::size_of::<C>() as isize;
+        let lhs = Mat {
+            ptr: a.as_ptr() as *mut u8,
+            rs: size,
+            cs: m as isize * size,
+        };
+        let out = |y: &mut Vec<C>| Mat {
+            ptr: y.as_mut_ptr() as *mut u8,
+            rs: size,
+            cs: size,
+        };
+        let (mut f, mut g) = (vec![C::default(); m], vec![C::default(); m]);
+        // SAFETY: the columns and the outputs exist.
+        unsafe {
+            axpy_columns(m, x, out(&mut f), lhs);
+            axpy_columns_generic(m, x, out(&mut g), lhs, unfused);
+        }
+        (f, g)
+    }
+
     /// The bytes of `v` (results compared bit for bit).
     fn bytes<T>(v: &[T]) -> &[u8] {
         // SAFETY: any initialised memory may be read as bytes.
@@ -1145,11 +1184,7 @@ mod tests {
             tol: f64,
         ) {
             // The AVX2 loops' steps are fused; the generic loop's are not.
-            let step = if crate::ufunc::simd::has_avx2() {
-                fused
-            } else {
-                unfused::<T>
-            };
+            let step = expected_step(fused);
             let size = std::mem::size_of::<T>() as isize;
             for k in [
                 0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 47, 48, 49, 100, 1000, 1001,
@@ -1208,30 +1243,13 @@ mod tests {
             from: fn(f64) -> T,
             fused: fn(T, T, T) -> T,
         ) {
-            let step = if crate::ufunc::simd::has_avx2() {
-                fused
-            } else {
-                unfused::<T>
-            };
+            let step = expected_step(fused);
             let mut draw = uniform(3);
             let mut next = || from(draw());
             for (m, k) in [(1, 1), (7, 3), (33, 13), (1030, 21), (5, 8)] {
                 let a: Vec<T> = (0..m * k).map(|_| next()).collect();
                 let x: Vec<T> = (0..k).map(|_| next()).collect();
-                let size = std::mem::size_of::<T>() as isize;
-                let mut y = vec![T::default(); m];
-                let lhs = Mat {
-                    ptr: a.as_ptr() as *mut u8,
-                    rs: size,
-                    cs: m as isize * size,
-                };
-                let out = Mat {
-                    ptr: y.as_mut_ptr() as *mut u8,
-                    rs: size,
-                    cs: size,
-                };
-                // SAFETY: the columns and the output exist.
-                unsafe { axpy_columns(m, &x, out, lhs) };
+                let (y, _) = both(m, &x, &a);
                 for (i, got) in y.iter().enumerate() {
                     let want = (0..k).fold(T::default(), |s, kk| step(s, a[kk * m + i], x[kk]));
                     assert_eq!(*got, want, "{m}x{k} row {i}");
@@ -1283,27 +1301,6 @@ mod tests {
     /// group of four.
     #[test]
     fn complex_column_updates_are_the_fused_steps() {
-        // (axpy_columns, its generic loop) on column-major `a`.
-        fn both<C: Field>(m: usize, x: &[C], a: &[C]) -> (Vec<C>, Vec<C>) {
-            let size = std::mem::size_of::<C>() as isize;
-            let lhs = Mat {
-                ptr: a.as_ptr() as *mut u8,
-                rs: size,
-                cs: m as isize * size,
-            };
-            let out = |y: &mut Vec<C>| Mat {
-                ptr: y.as_mut_ptr() as *mut u8,
-                rs: size,
-                cs: size,
-            };
-            let (mut f, mut g) = (vec![C::default(); m], vec![C::default(); m]);
-            // SAFETY: the columns and the outputs exist.
-            unsafe {
-                axpy_columns(m, x, out(&mut f), lhs);
-                axpy_columns_generic(m, x, out(&mut g), lhs, unfused);
-            }
-            (f, g)
-        }
         let mut next = uniform(5);
         for (m, k) in [(2, 1), (3, 4), (5, 7), (8, 9), (9, 5), (1030, 6), (17, 100)] {
             let (a, x, a32, x32) = complex_operands(&mut next, m, k);
