@@ -140,12 +140,12 @@ const ROW_SPLIT: usize = 128 << 10;
 const COLUMN_SPLIT: usize = 256 << 10;
 
 /// `rows(lo, hi)` over ranges covering `0..m` on the team, `per_thread`
-/// ranges a thread, each a multiple of four rows long (the last one
-/// shorter); the caller takes the ranges a helper still waking up has not
-/// reached.
+/// ranges a thread, each a multiple of eight rows long (the last one
+/// shorter; `dot_rows` takes up to eight at a time); the caller takes the
+/// ranges a helper still waking up has not reached.
 fn rows_on_team(m: usize, per_thread: usize, rows: &(dyn Fn(usize, usize) + Sync)) {
     let pieces = crate::iter::team::threads() * per_thread;
-    let per = m.div_ceil(pieces).next_multiple_of(4);
+    let per = m.div_ceil(pieces).next_multiple_of(8);
     crate::iter::team::for_pieces(m.div_ceil(per), &|t| rows(t * per, ((t + 1) * per).min(m)));
 }
 
@@ -393,15 +393,17 @@ complex_axpy_columns!(
 );
 
 /// `dst[i, 0] = lhs[i, :] · rhs[:, 0]` for the rows `lo..hi`, R rows at a
-/// time sharing each load of the vector, each row's products in four
+/// time sharing each load of the vector, each row's products in two
 /// chains of V partial sums (so it vectorises; AVX2 registers of their own
-/// for float64 and float32). With AVX2, float64 takes three rows of 4x4
-/// sums, float32 three of 4x8 (`avx2_dot_rows!`); the complex fields their
-/// own kernels (`complex_dot_rows!`). Measured on 1000x1000 float64 from C
-/// on the earlier AVX2-only machine, medians per product: two rows of 4x4
-/// sums on two threads 62-73 us against 67-74 with four rows of eight
-/// sums (OpenBLAS 67-81), on one thread 150-153 against 158-181 (OpenBLAS
-/// 161-172); the AVX-512 host's figures are at `avx2_dot_rows!`.
+/// for float64 and float32). float64 and float32 take eight rows of 2xV
+/// sums with AVX-512VL's 32 registers, four with AVX2's 16
+/// (`avx2_dot_rows!`); the complex fields their own kernels
+/// (`complex_dot_rows!`). Each row rounds alike whichever kernel and R
+/// run it. Measured on 1000x1000 float64 from C on the earlier AVX2-only
+/// machine, medians per product: two rows of 4x4 sums on two threads
+/// 62-73 us against 67-74 with four rows of eight sums (OpenBLAS 67-81),
+/// on one thread 150-153 against 158-181 (OpenBLAS 161-172); the AVX-512
+/// host's figures are at `avx2_dot_rows!`.
 ///
 /// # Safety
 /// Rows `lo..hi` of `lhs` and the column `rhs` hold `k` contiguous
@@ -413,50 +415,69 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
     // SAFETY (all calls): as the caller promises; each call of R > 1 gets
     // a whole number of groups, the rest goes one row at a time.
     let whole = |r: usize| lo + (hi - lo) / r * r;
-    // A real type: its AVX2 kernel three rows at a time, or the generic
-    // loop with V lanes a chain, two rows at a time.
-    macro_rules! real {
-        ($f:ty, $avx2:ident, $v:expr) => {{
+    // With AVX-512VL (32 vector registers) a float type's kernel `$wide`
+    // takes `$rows` rows at a time, else with AVX2 `$avx2` takes
+    // `$fewer`; then the rest one at a time.
+    macro_rules! simd {
+        ($wide:ident, $rows:expr, $avx2:ident, $fewer:expr, $x:expr) => {
             #[cfg(target_arch = "x86_64")]
-            if crate::ufunc::simd::has_avx2() {
-                // T is $f and the CPU has AVX2.
+            {
+                use crate::ufunc::simd::{has_avx2, has_avx512vl};
+                let (rows, fewer) = ($rows, $fewer);
+                // The CPU has the kernel's features (checked here).
                 unsafe {
-                    $avx2::<3>(lo, whole(3), k, dst, lhs, x as *const $f);
-                    $avx2::<1>(whole(3), hi, k, dst, lhs, x as *const $f);
+                    if has_avx512vl() {
+                        $wide::<$rows>(lo, whole(rows), k, dst, lhs, $x);
+                        $wide::<1>(whole(rows), hi, k, dst, lhs, $x);
+                        return;
+                    }
+                    if has_avx2() {
+                        $avx2::<$fewer>(lo, whole(fewer), k, dst, lhs, $x);
+                        $avx2::<1>(whole(fewer), hi, k, dst, lhs, $x);
+                        return;
+                    }
                 }
-                return;
             }
+        };
+    }
+    // A real type: eight rows (sixteen chains in registers) or four, or
+    // the generic loop two rows at a time.
+    macro_rules! real {
+        ($f:ty, $wide:ident, $avx2:ident, $v:expr) => {{
+            simd!($wide, 8, $avx2, 4, x as *const $f);
             unsafe {
                 dot_rows_generic::<T, 2, $v>(lo, whole(2), k, dst, lhs, x, unfused);
                 dot_rows_generic::<T, 1, $v>(whole(2), hi, k, dst, lhs, x, unfused);
             }
         }};
     }
-    // A complex type: rows of interleaved ($f, $f) pairs, three rows at a
-    // time with AVX2.
+    // A complex type: rows of interleaved ($f, $f) pairs, six rows at a
+    // time (24 sums in registers) or three.
     macro_rules! complex {
-        ($f:ty, $avx2:ident, $generic:ident) => {{
+        ($f:ty, $wide:ident, $avx2:ident, $generic:ident) => {{
             let x = x as *const $f;
-            #[cfg(target_arch = "x86_64")]
-            if crate::ufunc::simd::has_avx2() {
-                // T is Complex<$f> and the CPU has AVX2.
-                unsafe {
-                    $avx2::<3>(lo, whole(3), k, dst, lhs, x);
-                    $avx2::<1>(whole(3), hi, k, dst, lhs, x);
-                }
-                return;
-            }
+            simd!($wide, 6, $avx2, 3, x);
             unsafe { $generic(lo, hi, k, dst, lhs, x, unfused) }
         }};
     }
     if TypeId::of::<T>() == TypeId::of::<f64>() {
-        real!(f64, dot_rows_f64_avx2, 4)
+        real!(f64, dot_rows_f64_vl, dot_rows_f64_avx2, 4)
     } else if TypeId::of::<T>() == TypeId::of::<f32>() {
-        real!(f32, dot_rows_f32_avx2, 8)
+        real!(f32, dot_rows_f32_vl, dot_rows_f32_avx2, 8)
     } else if TypeId::of::<T>() == TypeId::of::<num_complex::Complex64>() {
-        complex!(f64, dot_rows_c128_avx2, dot_rows_c128_generic)
+        complex!(
+            f64,
+            dot_rows_c128_vl,
+            dot_rows_c128_avx2,
+            dot_rows_c128_generic
+        )
     } else if TypeId::of::<T>() == TypeId::of::<num_complex::Complex32>() {
-        complex!(f32, dot_rows_c64_avx2, dot_rows_c64_generic)
+        complex!(
+            f32,
+            dot_rows_c64_vl,
+            dot_rows_c64_avx2,
+            dot_rows_c64_generic
+        )
     } else {
         unsafe {
             dot_rows_generic::<T, 2, 4>(lo, whole(2), k, dst, lhs, x, unfused);
@@ -466,14 +487,13 @@ unsafe fn dot_rows<T: Field>(lo: usize, hi: usize, k: usize, dst: Mat, lhs: Mat,
 }
 
 /// `dot_rows` for any field, R rows at a time, vectorised by the compiler.
-/// Each row keeps four chains of V partial sums (V a power of two): lane
+/// Each row keeps two chains of V partial sums (V a power of two): lane
 /// `j` of chain `h` sums the products at `c + h·V + j` of every whole
-/// block of 4V elements; a half block left over goes to chains 0 and 1;
-/// the rest (fewer than 2V) to one sum `s`. Then `w[j] = (chain0[j] +
-/// chain1[j]) + (chain2[j] + chain3[j])`, the `w` are added in adjacent
-/// pairs down to one (`(w0 + w1) + (w2 + w3)` for V = 4), and `s` last.
-/// A chain's step is `step(sum, a, x)`: `unfused` here, a fused
-/// multiply-add as the AVX2 loops' reference.
+/// block of 2V elements; a half block left over goes to chain 0; the rest
+/// (fewer than V) to one sum `s`. Then `w[j] = chain0[j] + chain1[j]`,
+/// the `w` are added in adjacent pairs down to one (`(w0 + w1) + (w2 +
+/// w3)` for V = 4), and `s` last. A chain's step is `step(sum, a, x)`:
+/// `unfused` here, a fused multiply-add as the AVX2 loops' reference.
 ///
 /// # Safety
 /// As `dot_rows` (x pointing to the vector), and `hi - lo` is a multiple
@@ -494,7 +514,7 @@ unsafe fn dot_rows_generic<T: Field, const R: usize, const V: usize>(
                 let a: [*const T; R] = std::array::from_fn(|r| {
                     lhs.ptr.wrapping_offset((i + r) as isize * lhs.rs) as *const T
                 });
-                let mut acc = [[[T::default(); V]; 4]; R];
+                let mut acc = [[[T::default(); V]; 2]; R];
                 let mut c = 0;
                 // SAFETY: every read is below k in rows i..i+R or in x.
                 unsafe {
@@ -509,13 +529,13 @@ unsafe fn dot_rows_generic<T: Field, const R: usize, const V: usize>(
                             }
                         }
                     };
-                    while c + 4 * V <= k {
-                        add_chains(c, 4);
-                        c += 4 * V;
-                    }
-                    if c + 2 * V <= k {
+                    while c + 2 * V <= k {
                         add_chains(c, 2);
                         c += 2 * V;
+                    }
+                    if c + V <= k {
+                        add_chains(c, 1);
+                        c += V;
                     }
                 }
                 for r in 0..R {
@@ -524,8 +544,7 @@ unsafe fn dot_rows_generic<T: Field, const R: usize, const V: usize>(
                         s = s + unsafe { a[r].add(c).read_unaligned() * *x.add(c) };
                     }
                     let v = &acc[r];
-                    let mut w: [T; V] =
-                        std::array::from_fn(|j| (v[0][j] + v[1][j]) + (v[2][j] + v[3][j]));
+                    let mut w: [T; V] = std::array::from_fn(|j| v[0][j] + v[1][j]);
                     let mut n = V;
                     while n > 1 {
                         for j in 0..n / 2 {
@@ -548,23 +567,45 @@ fn unfused<T: Field>(sum: T, a: T, x: T) -> T {
 }
 
 /// `dot_rows` in AVX2 registers for one float type, R rows at a time: the
-/// generic loop's four chains of V sums in four vectors a row, each step a
+/// generic loop's two chains of V sums in two vectors a row, each step a
 /// fused multiply-add (the generic loop with that step is the reference),
-/// the lanes added in its order. Measured from C on 1000x1000 on the
-/// AVX-512 host of 2026-12-06, medians of 30-40 runs, OpenBLAS's gemv in
-/// the same runs in brackets: float64 75 us
-/// a product with two rows unfused, 66 two rows fused (64); 68 two rows
-/// fused, 63 three (62); float32 40, 34 (30); 34, 30 (27). On one thread
-/// three rows fused: float64 108 (110), float32 53 (49).
+/// the lanes added in its order. Two copies: AVX2 and FMA (R = 4), and the
+/// same code compiled for AVX-512VL too (R = 8, its sixteen sums in
+/// ymm0-31). Measured from C on 1000x1000 on the AVX-512 host of
+/// 2026-12-06, medians of 30-40 runs, OpenBLAS's gemv in the same runs in
+/// brackets, with the earlier four chains a row: float64 75 us a product
+/// with two rows unfused, 66 two rows fused (64); 68 two rows fused, 63
+/// three (62); float32 40, 34 (30); 34, 30 (27). On one thread three rows
+/// fused: float64 108 (110), float32 53 (49).
+///
+/// Why eight rows of two chains: the matrix streams from L3 (8 MiB of
+/// float64 at 1000^2), and reading more rows at once, each in smaller
+/// steps, streamed faster. Rows of 1000-4000 in C on one thread, p10 of
+/// per-call times over 600-1000 calls (interleaved variants, one
+/// process; R x chains): float64 1000^2 3x4 101.7 us, 6x4 104-105, 4x2
+/// 103-104, 6x2 100-101, 8x2 93, 8x1 93; 4000^2 6.41 ms (3x4) against
+/// 5.79 (8x2); float32 1000^2 49.6-50.4 (3x4), 48.0-48.9 (4x2), 50.7-51.0
+/// (8x2); 4000^2 3.45 ms against 2.95. The same rows in 512-bit vectors
+/// (8 rows of 4 chains' worth, the old rounding) gave 96.8 (float64) and
+/// 54.8 (float32). Through `nd_matmul` on two threads, 1000^2, per-call
+/// p10/p50 over 3000 calls (three rows of four chains, then eight of two,
+/// OpenBLAS's gemv in brackets): float64 58.8/64.1 against 52.6/56.9
+/// (54.0/60.9); float32 26.0/29.9 against 25.1/29.0 (23.6/27.6). A
+/// single row (a 1-d `dot`) now runs two chains, half the multiply-adds
+/// in flight of four; through `nd_matmul` from C, medians, 1 x k float64
+/// (OpenBLAS's gemv in brackets): k = 1000 0.5 us against 0.4 (0.3),
+/// 4000 0.9 against 0.9 (1.0), 16000 2.7 against 2.8 (3.6).
 macro_rules! avx2_dot_rows {
-    ($(#[$doc:meta])* $name:ident, $t:ty, $v:expr, $zero:ident, $load:ident, $add:ident,
-     $fma:ident, $store:ident) => {
-        $(#[$doc])*
+    ($($name:ident = $features:literal),+; $t:ty, $v:expr, $zero:ident, $load:ident,
+     $add:ident, $fma:ident, $store:ident) => {$(
+        /// `dot_rows` for one float type, R rows at a time (see
+        /// `avx2_dot_rows!`).
         ///
         /// # Safety
-        /// As `dot_rows_generic`, and the CPU has AVX2 and FMA.
+        /// As `dot_rows_generic`, and the CPU has the target features
+        /// (AVX2 and FMA; the second copy AVX-512F and VL too).
         #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = "avx2,fma")]
+        #[target_feature(enable = $features)]
         unsafe fn $name<const R: usize>(
             lo: usize,
             hi: usize,
@@ -579,7 +620,7 @@ macro_rules! avx2_dot_rows {
                 let a: [*const $t; R] = std::array::from_fn(|r| {
                     lhs.ptr.wrapping_offset((i + r) as isize * lhs.rs) as *const $t
                 });
-                let mut acc = [[$zero(); 4]; R];
+                let mut acc = [[$zero(); 2]; R];
                 let mut c = 0;
                 // SAFETY: every read is below k in rows i..i+R or in x.
                 unsafe {
@@ -595,18 +636,18 @@ macro_rules! avx2_dot_rows {
                             }
                         };
                     }
-                    while c + 4 * V <= k {
-                        chains!(4);
-                        c += 4 * V;
-                    }
-                    if c + 2 * V <= k {
+                    while c + 2 * V <= k {
                         chains!(2);
                         c += 2 * V;
+                    }
+                    if c + V <= k {
+                        chains!(1);
+                        c += V;
                     }
                 }
                 for r in 0..R {
                     let mut w = [0.0 as $t; V];
-                    let v = $add($add(acc[r][0], acc[r][1]), $add(acc[r][2], acc[r][3]));
+                    let v = $add(acc[r][0], acc[r][1]);
                     // SAFETY: w holds V lanes.
                     unsafe { $store(w.as_mut_ptr(), v) };
                     let mut n = V;
@@ -625,20 +666,18 @@ macro_rules! avx2_dot_rows {
                 }
             }
         }
-    };
+    )+};
 }
 
 avx2_dot_rows!(
-    /// `dot_rows` for float64 (V = 4).
-    dot_rows_f64_avx2, f64, 4, _mm256_setzero_pd, _mm256_loadu_pd, _mm256_add_pd,
-    _mm256_fmadd_pd, _mm256_storeu_pd
+    dot_rows_f64_avx2 = "avx2,fma", dot_rows_f64_vl = "avx2,fma,avx512f,avx512vl";
+    f64, 4, _mm256_setzero_pd, _mm256_loadu_pd, _mm256_add_pd, _mm256_fmadd_pd,
+    _mm256_storeu_pd
 );
 avx2_dot_rows!(
-    /// `dot_rows` for float32 (V = 8). Measured on 1000x1000 from Python:
-    /// 107-116 us a product with the generic loop's earlier four rows of
-    /// eight sums, 69-79 with this, NumPy's 63-74.
-    dot_rows_f32_avx2, f32, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_add_ps,
-    _mm256_fmadd_ps, _mm256_storeu_ps
+    dot_rows_f32_avx2 = "avx2,fma", dot_rows_f32_vl = "avx2,fma,avx512f,avx512vl";
+    f32, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_add_ps, _mm256_fmadd_ps,
+    _mm256_storeu_ps
 );
 
 /// `dot_rows` for the complex fields, on the row and the vector as
@@ -652,17 +691,23 @@ avx2_dot_rows!(
 /// load of the vector and its swap, a permute) keeps the chains in fused
 /// multiply-adds and rounds as the generic loop (a row at a time) with a
 /// fused step; without AVX2 the generic loop runs `unfused` (a fused step
-/// there would be a call into libm). Measured from C on 1000x1000 on the AVX-512
-/// host of 2026-12-06, medians of 30-40 runs, OpenBLAS's zgemv in the same
-/// runs in brackets: complex128
-/// 179 us a product with two rows unfused, 163 two rows fused, 149 three
-/// rows fused (126); on one thread 356 two rows fused, 315 three (293);
-/// complex64 84 two rows fused, 75 three (74). (Earlier, on the AVX2-only
-/// machine: 341 us one row at a time in four chains, 248 two rows
-/// unfused, OpenBLAS 201.) Three rows keep twelve sums in registers.
+/// there would be a call into libm). Measured from C on 1000x1000 on the
+/// AVX-512 host of 2026-12-06, medians of 30-40 runs, OpenBLAS's zgemv in
+/// the same runs in brackets: complex128 179 us a product with two rows
+/// unfused, 163 two rows fused, 149 three rows fused (126); on one thread
+/// 356 two rows fused, 315 three (293); complex64 84 two rows fused, 75
+/// three (74). (Earlier, on the AVX2-only machine: 341 us one row at a
+/// time in four chains, 248 two rows unfused, OpenBLAS 201.) Three rows
+/// keep twelve sums in AVX2's 16 registers; the copy compiled for
+/// AVX-512VL takes six (24 sums in its 32), the same rounding. Six rows
+/// against three in C on one thread, complex128 1000^2, p10/p50 of
+/// per-call times: 299-364/495-525 us against 428-432/644-666; through
+/// `nd_matmul` on two threads, p10/p50 over 1500 calls: 134.5/171.5
+/// against 150.4/196.5 (OpenBLAS 134.1/184.0), complex64 57.6/70.7
+/// against 60.9/77.1 (60.6/69.7).
 macro_rules! complex_dot_rows {
-    ($generic:ident, $avx2:ident, $f:ty, $v:expr, $zero:ident, $load:ident, $fma:ident,
-     $store:ident, $swap:expr) => {
+    ($generic:ident, $($avx2:ident = $features:literal),+; $f:ty, $v:expr, $zero:ident,
+     $load:ident, $fma:ident, $store:ident, $swap:expr) => {
         /// The sum of the even (`odd` = 0) or odd lanes of `w`, in adjacent
         /// pairs.
         fn parity_sum(w: &[$f; $v], odd: usize) -> $f {
@@ -756,13 +801,15 @@ macro_rules! complex_dot_rows {
             )
         }
 
+        $(
         /// R rows at a time.
         ///
         /// # Safety
         /// As `dot_rows` (x pointing to the vector's 2k floats), `hi - lo`
-        /// a multiple of R, and the CPU has AVX2 and FMA.
+        /// a multiple of R, and the CPU has the target features (AVX2 and
+        /// FMA; the second copy AVX-512F and VL too).
         #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = "avx2,fma")]
+        #[target_feature(enable = $features)]
         pub(super) unsafe fn $avx2<const R: usize>(
             lo: usize,
             hi: usize,
@@ -810,6 +857,7 @@ macro_rules! complex_dot_rows {
                 }
             }
         }
+        )+
     };
 }
 
@@ -817,7 +865,8 @@ mod c128 {
     use super::*;
     complex_dot_rows!(
         dot_rows_c128_generic,
-        dot_rows_c128_avx2,
+        dot_rows_c128_avx2 = "avx2,fma",
+        dot_rows_c128_vl = "avx2,fma,avx512f,avx512vl";
         f64,
         4,
         _mm256_setzero_pd,
@@ -831,7 +880,8 @@ mod c64 {
     use super::*;
     complex_dot_rows!(
         dot_rows_c64_generic,
-        dot_rows_c64_avx2,
+        dot_rows_c64_avx2 = "avx2,fma",
+        dot_rows_c64_vl = "avx2,fma,avx512f,avx512vl";
         f32,
         8,
         _mm256_setzero_ps,
@@ -841,12 +891,12 @@ mod c64 {
         |v| _mm256_permute_ps(v, 0b1011_0001)
     );
 }
-#[cfg(target_arch = "x86_64")]
-use c64::dot_rows_c64_avx2;
 use c64::dot_rows_c64_generic;
 #[cfg(target_arch = "x86_64")]
-use c128::dot_rows_c128_avx2;
+use c64::{dot_rows_c64_avx2, dot_rows_c64_vl};
 use c128::dot_rows_c128_generic;
+#[cfg(target_arch = "x86_64")]
+use c128::{dot_rows_c128_avx2, dot_rows_c128_vl};
 
 /// Products with at most this many columns (and k·n ≤ 256) take
 /// `small`'s tiny path.
@@ -1171,10 +1221,48 @@ mod tests {
         (a, x, a32, x32)
     }
 
+    /// A row kernel: rows `lo..hi` (a multiple of its R) of `dot_rows`.
+    type RowKernel<T> = unsafe fn(usize, usize, usize, Mat, Mat, *const T);
+
+    /// The row kernels this CPU runs, `row_kernels!(AVX2 kernel, its R,
+    /// AVX-512VL kernel, its R)`, as (R, [R rows at a time, one row at a
+    /// time]): each is checked against the generic loop besides the one
+    /// `dot_rows` picks.
+    macro_rules! row_kernels {
+        ($avx2:ident, $r:expr, $vl:ident, $wide:expr) => {{
+            #[cfg(target_arch = "x86_64")]
+            let kernels = row_kernels(
+                [$avx2::<$r>, $avx2::<1>],
+                [$vl::<$wide>, $vl::<1>],
+                [$r, $wide],
+            );
+            #[cfg(not(target_arch = "x86_64"))]
+            let kernels = Vec::new();
+            kernels
+        }};
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    fn row_kernels<T>(
+        avx2: [RowKernel<T>; 2],
+        vl: [RowKernel<T>; 2],
+        rows: [usize; 2],
+    ) -> Vec<(usize, [RowKernel<T>; 2])> {
+        let mut kernels = Vec::new();
+        if crate::ufunc::simd::has_avx2() {
+            kernels.push((rows[0], avx2));
+        }
+        if crate::ufunc::simd::has_avx512vl() {
+            kernels.push((rows[1], vl));
+        }
+        kernels
+    }
+
     /// The float64 and float32 row dots round exactly as the generic loop
     /// (with fused steps where the AVX2 loops run), for lengths with and
     /// without a half block and a scalar tail and row counts with and
-    /// without a short group, and are the dot products.
+    /// without a short group (of 4 and of 8 rows), through `dot_rows` and
+    /// each kernel this CPU runs, and are the dot products.
     #[test]
     fn row_dots_round_as_the_generic_loop() {
         fn check<T: Field + Into<f64>, const V: usize>(
@@ -1182,6 +1270,7 @@ mod tests {
             from: fn(f64) -> T,
             fused: fn(T, T, T) -> T,
             tol: f64,
+            kernels: &[(usize, [RowKernel<T>; 2])],
         ) {
             // The AVX2 loops' steps are fused; the generic loop's are not.
             let step = expected_step(fused);
@@ -1189,7 +1278,7 @@ mod tests {
             for k in [
                 0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 47, 48, 49, 100, 1000, 1001,
             ] {
-                for m in [1, 2, 5, 6] {
+                for m in [1, 2, 5, 6, 8, 11, 17] {
                     let ld = k + 3;
                     let a: Vec<T> = (0..m * ld).map(|_| from(next())).collect();
                     let x: Vec<T> = (0..k).map(|_| from(next())).collect();
@@ -1203,8 +1292,7 @@ mod tests {
                         rs: size,
                         cs: size,
                     };
-                    let (mut fast, mut slow) =
-                        (vec![T::default(); 2 * m], vec![T::default(); 2 * m]);
+                    let mut slow = vec![T::default(); 2 * m];
                     // Every other element of the destination: a strided column.
                     let out = |y: &mut Vec<T>| Mat {
                         ptr: y.as_mut_ptr() as *mut u8,
@@ -1213,24 +1301,47 @@ mod tests {
                     };
                     // SAFETY: the rows, the vector and the column exist.
                     unsafe {
-                        dot_rows::<T>(0, m, k, out(&mut fast), lhs, rhs);
                         let whole = m / 2 * 2;
                         let x = x.as_ptr();
                         dot_rows_generic::<T, 2, V>(0, whole, k, out(&mut slow), lhs, x, step);
                         dot_rows_generic::<T, 1, V>(whole, m, k, out(&mut slow), lhs, x, step);
                     }
-                    for i in 0..m {
-                        let (f, g): (f64, f64) = (fast[2 * i].into(), slow[2 * i].into());
-                        assert_eq!(f.to_bits(), g.to_bits(), "k={k} row {i}");
-                        let exact: f64 = (0..k).map(|c| a[i * ld + c].into() * x[c].into()).sum();
-                        assert!((f - exact).abs() <= tol * (k as f64 + 1.0), "k={k} row {i}");
+                    let mut runs = vec![(0, vec![T::default(); 2 * m])];
+                    // SAFETY: as above.
+                    unsafe { dot_rows::<T>(0, m, k, out(&mut runs[0].1), lhs, rhs) };
+                    for (r, [group, one]) in kernels {
+                        let mut y = vec![T::default(); 2 * m];
+                        let whole = m / r * r;
+                        // SAFETY: as above, and the CPU runs the kernel.
+                        unsafe {
+                            group(0, whole, k, out(&mut y), lhs, x.as_ptr());
+                            one(whole, m, k, out(&mut y), lhs, x.as_ptr());
+                        }
+                        runs.push((*r, y));
+                    }
+                    for (r, fast) in &runs {
+                        for i in 0..m {
+                            let (f, g): (f64, f64) = (fast[2 * i].into(), slow[2 * i].into());
+                            assert_eq!(f.to_bits(), g.to_bits(), "k={k} R={r} row {i}");
+                            let exact: f64 =
+                                (0..k).map(|c| a[i * ld + c].into() * x[c].into()).sum();
+                            assert!((f - exact).abs() <= tol * (k as f64 + 1.0), "k={k} row {i}");
+                        }
                     }
                 }
             }
         }
         let mut next = uniform(7);
-        check::<f64, 4>(&mut next, |v| v, |s, a, x| a.mul_add(x, s), 1e-12);
-        check::<f32, 8>(&mut next, |v| v as f32, |s, a, x| a.mul_add(x, s), 1e-5);
+        let k64 = row_kernels!(dot_rows_f64_avx2, 4, dot_rows_f64_vl, 8);
+        let k32 = row_kernels!(dot_rows_f32_avx2, 4, dot_rows_f32_vl, 8);
+        check::<f64, 4>(&mut next, |v| v, |s, a, x| a.mul_add(x, s), 1e-12, &k64);
+        check::<f32, 8>(
+            &mut next,
+            |v| v as f32,
+            |s, a, x| a.mul_add(x, s),
+            1e-5,
+            &k32,
+        );
     }
 
     /// The float64 and float32 column updates are each row's products
@@ -1349,81 +1460,83 @@ mod tests {
     }
 
     /// The complex row dots round exactly as their generic loop (with
-    /// fused steps where the AVX2 loop runs), for lengths around the blocks
-    /// (2V floats a half block), and are the dot products.
+    /// fused steps where the AVX2 loops run), for lengths around the blocks
+    /// (2V floats a half block) and row counts with and without a short
+    /// group (of 3 and of 6 rows), through `dot_rows` and each kernel this
+    /// CPU runs, and are the dot products.
     #[test]
     fn complex_row_dots_round_as_the_generic_loop() {
+        /// The rows of `dot_rows`, then of each kernel, and of the generic
+        /// loop, for rows of complex numbers.
+        fn runs<C: Field, F>(
+            m: usize,
+            k: usize,
+            a: &[C],
+            x: &[C],
+            kernels: &[(usize, [RowKernel<F>; 2])],
+            generic: impl Fn(usize, usize, usize, Mat, Mat, *const F),
+        ) -> (Vec<Vec<C>>, Vec<C>) {
+            let size = std::mem::size_of::<C>();
+            let mat = |p: *const C| Mat {
+                ptr: p as *mut u8,
+                rs: (k * size) as isize,
+                cs: size as isize,
+            };
+            let out = |y: &mut Vec<C>| Mat {
+                ptr: y.as_mut_ptr() as *mut u8,
+                rs: size as isize,
+                cs: size as isize,
+            };
+            let (lhs, xf) = (mat(a.as_ptr()), x.as_ptr() as *const F);
+            let mut fast = vec![vec![C::default(); m]];
+            let mut g = vec![C::default(); m];
+            // SAFETY: the rows, the vector and the columns exist; the CPU
+            // runs each kernel.
+            unsafe {
+                dot_rows::<C>(0, m, k, out(&mut fast[0]), lhs, mat(x.as_ptr()));
+                for (r, [group, one]) in kernels {
+                    let mut y = vec![C::default(); m];
+                    group(0, m / r * r, k, out(&mut y), lhs, xf);
+                    one(m / r * r, m, k, out(&mut y), lhs, xf);
+                    fast.push(y);
+                }
+                generic(0, m, k, out(&mut g), lhs, xf);
+            }
+            (fast, g)
+        }
+        let k128 = row_kernels!(dot_rows_c128_avx2, 3, dot_rows_c128_vl, 6);
+        let k64 = row_kernels!(dot_rows_c64_avx2, 3, dot_rows_c64_vl, 6);
+        // The AVX2 loops' steps are fused; the generic loop's are not.
+        let step64 = expected_step::<f64>(|s, a, x| a.mul_add(x, s));
+        let step32 = expected_step::<f32>(|s, a, x| a.mul_add(x, s));
         let mut next = uniform(11);
         for k in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1001] {
-            let m = 5; // three rows at a time, then one
-            let (a, x, a32, x32) = complex_operands(&mut next, m, k);
-            // (dot_rows, its generic loop) for rows of complex numbers.
-            fn both<C: Field, F>(
-                m: usize,
-                k: usize,
-                a: &[C],
-                x: &[C],
-                generic: impl Fn(usize, usize, usize, Mat, Mat, *const F),
-            ) -> (Vec<C>, Vec<C>) {
-                let size = std::mem::size_of::<C>();
-                let mat = |p: *const C| Mat {
-                    ptr: p as *mut u8,
-                    rs: (k * size) as isize,
-                    cs: size as isize,
-                };
-                let out = |y: &mut Vec<C>| Mat {
-                    ptr: y.as_mut_ptr() as *mut u8,
-                    rs: size as isize,
-                    cs: size as isize,
-                };
-                let (mut f, mut g) = (vec![C::default(); m], vec![C::default(); m]);
-                // SAFETY: the rows, the vector and the columns exist.
-                unsafe {
-                    dot_rows::<C>(0, m, k, out(&mut f), mat(a.as_ptr()), mat(x.as_ptr()));
-                    generic(
-                        0,
-                        m,
-                        k,
-                        out(&mut g),
-                        mat(a.as_ptr()),
-                        x.as_ptr() as *const F,
-                    );
+            for m in [5, 7, 13] {
+                let (a, x, a32, x32) = complex_operands(&mut next, m, k);
+                // SAFETY (both): as `runs` calls them, on its operands.
+                let (f, g) = runs(m, k, &a, &x, &k128, |lo, hi, k, d, l, x| unsafe {
+                    dot_rows_c128_generic(lo, hi, k, d, l, x, step64)
+                });
+                let (f32_, g32) = runs(m, k, &a32, &x32, &k64, |lo, hi, k, d, l, x| unsafe {
+                    dot_rows_c64_generic(lo, hi, k, d, l, x, step32)
+                });
+                for (f, f32_) in f.iter().zip(&f32_) {
+                    assert_eq!(bytes(f), bytes(&g), "k={k} m={m}");
+                    assert_eq!(bytes(f32_), bytes(&g32), "k={k} m={m}");
                 }
-                (f, g)
-            }
-            // The AVX2 loop's steps are fused; the generic loop's are not.
-            let fused = crate::ufunc::simd::has_avx2();
-            let step64: fn(f64, f64, f64) -> f64 = if fused {
-                |s, a, x| a.mul_add(x, s)
-            } else {
-                unfused
-            };
-            let step32: fn(f32, f32, f32) -> f32 = if fused {
-                |s, a, x| a.mul_add(x, s)
-            } else {
-                unfused
-            };
-            // SAFETY (both): as `both` calls them, on its operands.
-            let (f, g) = both(m, k, &a, &x, |lo, hi, k, d, l, x| unsafe {
-                dot_rows_c128_generic(lo, hi, k, d, l, x, step64)
-            });
-            let (f32_, g32) = both(m, k, &a32, &x32, |lo, hi, k, d, l, x| unsafe {
-                dot_rows_c64_generic(lo, hi, k, d, l, x, step32)
-            });
-            assert_eq!(bytes(&f), bytes(&g), "k={k}");
-            assert_eq!(bytes(&f32_), bytes(&g32), "k={k}");
-            for i in 0..m {
-                let exact: Complex64 = (0..k).map(|c| a[i * k + c] * x[c]).sum();
-                assert!((f[i] - exact).norm() <= 1e-12 * (k as f64 + 1.0), "k={k}");
-                let near = Complex64::new(f32_[i].re as f64, f32_[i].im as f64);
-                let exact32: Complex64 = (0..k)
-                    .map(|c| {
-                        let (p, q) = (a32[i * k + c], x32[c]);
-                        Complex64::new(p.re as f64, p.im as f64)
-                            * Complex64::new(q.re as f64, q.im as f64)
-                    })
-                    .sum();
-                assert!((near - exact32).norm() <= 1e-5 * (k as f64 + 1.0), "k={k}");
+                for i in 0..m {
+                    let exact: Complex64 = (0..k).map(|c| a[i * k + c] * x[c]).sum();
+                    assert!((g[i] - exact).norm() <= 1e-12 * (k as f64 + 1.0), "k={k}");
+                    let near = Complex64::new(g32[i].re as f64, g32[i].im as f64);
+                    let exact32: Complex64 = (0..k)
+                        .map(|c| {
+                            let (p, q) = (a32[i * k + c], x32[c]);
+                            Complex64::new(p.re as f64, p.im as f64)
+                                * Complex64::new(q.re as f64, q.im as f64)
+                        })
+                        .sum();
+                    assert!((near - exact32).norm() <= 1e-5 * (k as f64 + 1.0), "k={k}");
+                }
             }
         }
     }

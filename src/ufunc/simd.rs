@@ -17,6 +17,22 @@ pub fn has_avx2() -> bool {
     }
 }
 
+/// Does this CPU also have AVX-512F and AVX-512VL: 32 vector registers
+/// for AVX2-width kernels that need more than 16?
+#[inline(always)]
+pub fn has_avx512vl() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        has_avx2()
+            && std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn avx2<R>(body: impl FnOnce() -> R) -> R {
