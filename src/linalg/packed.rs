@@ -1,24 +1,27 @@
 //! Our own packed product for float32 and float64 on x86-64 with AVX2 and
-//! FMA, the layout of BLIS and OpenBLAS: `rhs` is copied a (KC, NC) block
+//! FMA (in AVX-512 registers where the CPU has AVX-512F), the layout of
+//! BLIS and OpenBLAS: `rhs` is copied a (KC, NC) block
 //! at a time into panels NR columns wide, `lhs` an (MC, KC) block at a time
 //! into panels MR rows tall, and a register tile of MR x NR accumulators
 //! runs down KC of both panels. Any signed strides are read by the packing,
 //! so transposed and reversed views cost one copy of each block, as in
 //! every BLAS.
 //!
-//! Why not the gemm crate here: on this machine (Zen 3, AVX2, no AVX-512),
+//! Why not the gemm crate here: on the machine of the time (Zen 3, AVX2),
 //! 1500^2 float64 on one core, best of 8 rounds alternating with these
 //! loops in one process, its kernels ran at 25-34 GFLOP/s where these ran
 //! at 33-40 (13-33% ahead over six blockings; OpenBLAS in another process
 //! 34-39). Its blocking takes KC = 512, so one of its A panels (8 x 512
 //! float64 = 32 KiB) fills the whole L1 cache; KC = 256 here keeps the
-//! B micro-panel (16 KiB) in L1 while the A panel streams from L2.
+//! B micro-panel (16 KiB) in L1 while the A panel streams from L2 (the
+//! AVX-512 tiles are twice as wide, so KC = 128 keeps it at 16 KiB).
 //! Complex kinds and machines without AVX2 and FMA still use the gemm
 //! crate.
 //!
 //! Each output element is the sum over KC blocks in k order, each block
 //! summed in k order by one FMA chain: the same bits for any thread count
-//! and whichever thread runs a piece.
+//! and whichever thread runs a piece (on one machine: AVX2 and AVX-512
+//! machines block k differently).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -26,76 +29,70 @@ use super::kernel::Mat;
 
 /// Rows of a register tile (one broadcast of `lhs` each per k).
 const MR: usize = 6;
-/// k-depth of a packed block. KC 128-384 with MC 48-168 (eight pairs, both
-/// threads, 1000^2 and 2000^2 float64 and 2000^2 float32, alternated in
-/// one process) measured within the machine's noise of each other, and so
-/// did MC 120-360 for float32 alone.
-const KC: usize = 256;
-/// Rows of `lhs` packed at a time: MC x KC float64 is 240 KiB, half the
-/// 512 KiB L2.
+/// Rows of `lhs` packed at a time: MC x KC float64 is 240 KiB (AVX2's KC),
+/// a quarter of the 1 MiB L2.
 const MC: usize = 120;
-/// Columns of `rhs` packed at a time: KC x NC float64 is 8 MiB of the
+/// Columns of `rhs` packed at a time: KC x NC float64 is 4-8 MiB of the
 /// 32 MiB L3.
 const NC: usize = 4080;
 
-/// The element types with a packed kernel. A register tile is MR rows of
-/// two AVX vectors: NR = 8 float64 or 16 float32 columns.
-pub(super) trait Packed: Copy + Default + 'static {
-    const NR: usize;
-    /// `c[0..mr, 0..nr] (+)= a_panel · b_panel` over `kc`: `a` is kc x MR
-    /// (MR consecutive per k), `b` is kc x NR (NR consecutive per k,
-    /// 32-byte aligned); `add` adds to what `c` holds, else overwrites it.
-    ///
-    /// # Safety
-    /// AVX2 and FMA are present; the panels hold kc·MR and kc·NR elements;
-    /// `c`'s rows `rs` and columns `cs` apart (elements) are writable for
-    /// the `mr` x `nr` tile.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn tile(
-        kc: usize,
-        a: *const Self,
-        b: *const Self,
-        c: *mut Self,
-        rs: isize,
-        cs: isize,
-        add: bool,
-        mr: usize,
-        nr: usize,
-    );
+/// `c[0..mr, 0..nr] (+)= a_panel · b_panel` over `kc`: `a` is kc x MR (MR
+/// consecutive per k), `b` is kc x NR (NR consecutive per k, 64-byte
+/// aligned); `add` adds to what `c` holds, else overwrites it; `c`'s rows
+/// are `rs` and its columns `cs` elements apart.
+///
+/// Safety: the CPU has the kernel's features; the panels hold kc·MR and
+/// kc·NR elements; `c`'s `mr` x `nr` tile is writable.
+type TileFn<T> = unsafe fn(usize, *const T, *const T, *mut T, isize, isize, bool, usize, usize);
+
+/// A register-tile kernel and the blocking it runs with.
+#[derive(Clone, Copy)]
+pub(super) struct Kernel<T> {
+    /// Columns of a register tile: of a packed panel of `rhs`.
+    nr: usize,
+    /// k-depth of a packed block: a KC x NR panel of `rhs` (16 KiB) stays
+    /// in L1 while the MR x KC panels of `lhs` stream past it from L2.
+    kc: usize,
+    tile: TileFn<T>,
 }
 
-/// One register-tile kernel per element type: the same code, with each
-/// type's AVX intrinsics.
-macro_rules! tile_kernel {
-    ($t:ty, $lanes:expr, $v:ty, $zero:ident, $load:ident, $loadu:ident, $storeu:ident,
-     $bcast:ident, $fma:ident, $addv:ident) => {
-        impl Packed for $t {
-            const NR: usize = 2 * $lanes;
-            #[inline]
-            unsafe fn tile(
-                kc: usize,
-                a: *const $t,
-                b: *const $t,
-                c: *mut $t,
-                rs: isize,
-                cs: isize,
-                add: bool,
-                mr: usize,
-                nr: usize,
-            ) {
-                #[cfg(target_arch = "x86_64")]
-                unsafe {
-                    run(kc, a, b, c, rs, cs, add, mr, nr)
-                }
-                #[cfg(not(target_arch = "x86_64"))]
-                unreachable!("{kc} {a:?} {b:?} {c:?} {rs} {cs} {add} {mr} {nr}")
-            }
-        }
+/// The element types with packed kernels: MR rows of two vectors a tile,
+/// AVX2's (NR = 8 float64, 16 float32; KC = 256) and AVX-512F's (NR = 16
+/// float64, 32 float32; KC = 128).
+pub(super) trait Packed: Copy + Default + 'static {
+    const AVX2: Kernel<Self>;
+    const AVX512: Kernel<Self>;
+}
 
+/// The kernel this CPU runs: AVX-512F's where it has it. Measured on the
+/// 2-core Zen 4 host of 2026-12-06 from C, float64, GFLOP/s medians of
+/// 5-16 products alternating in one process with OpenBLAS's dgemm: on one
+/// thread 3000^2, AVX2 48.3, AVX-512 6x16 with KC = 128 52.0-52.4,
+/// 12x8 (KC = 256) 50.2, 8x24 (KC = 128) 50.7, OpenBLAS 53.9-54.8; on
+/// two, 4000^2 AVX2 97.0 against AVX-512 103.7 (OpenBLAS 108.0), 2000^2
+/// 97.1 against 100.5 (103.7).
+fn kernel<T: Packed>() -> Kernel<T> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        return T::AVX512;
+    }
+    T::AVX2
+}
+
+/// One register-tile kernel: `$name`, compiled for `$features`, MR rows of
+/// two vectors of `$lanes` elements in `$v`, with that width's
+/// intrinsics.
+macro_rules! tile_kernel {
+    ($name:ident, $features:literal, $t:ty, $lanes:expr, $v:ty, $zero:ident, $load:ident,
+     $loadu:ident, $storeu:ident, $set1:ident, $fma:ident, $addv:ident) => {
+        /// A register tile (`TileFn`).
+        ///
+        /// # Safety
+        /// As `TileFn`.
         #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = "avx2,fma")]
+        #[target_feature(enable = $features)]
         #[allow(clippy::too_many_arguments)]
-        unsafe fn run(
+        pub(super) unsafe fn $name(
             kc: usize,
             mut a: *const $t,
             mut b: *const $t,
@@ -128,7 +125,7 @@ macro_rules! tile_kernel {
                         // in registers (the assembly is the same as of
                         // the twelve FMAs written out).
                         for (r, row) in acc.iter_mut().enumerate() {
-                            let x = $bcast(&*a.add($o * MR + r));
+                            let x = $set1(*a.add($o * MR + r));
                             row[0] = $fma(x, b0, row[0]);
                             row[1] = $fma(x, b1, row[1]);
                         }
@@ -184,43 +181,96 @@ macro_rules! tile_kernel {
     };
 }
 
-mod f64_tile {
-    #[cfg(target_arch = "x86_64")]
-    use std::arch::x86_64::*;
+/// A type's two kernels (`$avx2` and `$avx512` over `$lanes` elements a
+/// 256-bit vector) and its `Packed` impl.
+macro_rules! packed_type {
+    ($module:ident, $t:ty, $lanes:expr, [$($avx2:tt)*], [$($avx512:tt)*]) => {
+        mod $module {
+            #[cfg(target_arch = "x86_64")]
+            use std::arch::x86_64::*;
 
-    use super::{MR, Packed};
-    tile_kernel!(
-        f64,
-        4,
+            use super::MR;
+            tile_kernel!(avx2, "avx2,fma", $t, $lanes, $($avx2)*);
+            tile_kernel!(avx512, "avx512f,avx2,fma", $t, 2 * $lanes, $($avx512)*);
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        impl Packed for $t {
+            const AVX2: Kernel<$t> = Kernel {
+                nr: 2 * $lanes,
+                kc: 256,
+                tile: $module::avx2,
+            };
+            const AVX512: Kernel<$t> = Kernel {
+                nr: 4 * $lanes,
+                kc: 128,
+                tile: $module::avx512,
+            };
+        }
+
+        // Never run (`available()` is false): a kernel that cannot be called.
+        #[cfg(not(target_arch = "x86_64"))]
+        impl Packed for $t {
+            const AVX2: Kernel<$t> = Kernel {
+                nr: 2 * $lanes,
+                kc: 256,
+                tile: |_, _, _, _, _, _, _, _, _| unreachable!("no packed kernels here"),
+            };
+            const AVX512: Kernel<$t> = Self::AVX2;
+        }
+    };
+}
+
+packed_type!(
+    f64_tile,
+    f64,
+    4,
+    [
         __m256d,
         _mm256_setzero_pd,
         _mm256_load_pd,
         _mm256_loadu_pd,
         _mm256_storeu_pd,
-        _mm256_broadcast_sd,
+        _mm256_set1_pd,
         _mm256_fmadd_pd,
         _mm256_add_pd
-    );
-}
-
-mod f32_tile {
-    #[cfg(target_arch = "x86_64")]
-    use std::arch::x86_64::*;
-
-    use super::{MR, Packed};
-    tile_kernel!(
-        f32,
-        8,
+    ],
+    [
+        __m512d,
+        _mm512_setzero_pd,
+        _mm512_load_pd,
+        _mm512_loadu_pd,
+        _mm512_storeu_pd,
+        _mm512_set1_pd,
+        _mm512_fmadd_pd,
+        _mm512_add_pd
+    ]
+);
+packed_type!(
+    f32_tile,
+    f32,
+    8,
+    [
         __m256,
         _mm256_setzero_ps,
         _mm256_load_ps,
         _mm256_loadu_ps,
         _mm256_storeu_ps,
-        _mm256_broadcast_ss,
+        _mm256_set1_ps,
         _mm256_fmadd_ps,
         _mm256_add_ps
-    );
-}
+    ],
+    [
+        __m512,
+        _mm512_setzero_ps,
+        _mm512_load_ps,
+        _mm512_loadu_ps,
+        _mm512_storeu_ps,
+        _mm512_set1_ps,
+        _mm512_fmadd_ps,
+        _mm512_add_ps
+    ]
+);
 
 /// Whether this machine runs the packed kernels (AVX2 and FMA).
 pub(super) fn available() -> bool {
@@ -276,17 +326,15 @@ unsafe fn pack_lhs<T: Packed>(
     }
 }
 
-/// Copies `rhs[0..kc, 0..nc]` into panels of NR columns: for each k the
-/// panel's NR values in a row, zeros past `nc`.
+/// Copies `rhs[0..kc, 0..nc]` into panels of `nr` columns: for each k the
+/// panel's `nr` values in a row, zeros past `nc`.
 unsafe fn pack_rhs<T: Packed>(
-    kc: usize,
-    nc: usize,
+    (kc, nc, nr): (usize, usize, usize),
     b: *const T,
     rs: isize,
     cs: isize,
     dst: *mut T,
 ) {
-    let nr = T::NR;
     let mut d = dst;
     for j0 in (0..nc).step_by(nr) {
         let cols = nr.min(nc - j0);
@@ -339,16 +387,8 @@ fn each(threads: usize, pieces: usize, f: &(dyn Fn(usize) + Sync)) {
 }
 
 /// `dst := lhs · rhs` (element strides whole, by contract), on every
-/// thread of ndcore's team when `par`. For each (KC, NC) block of `rhs`
-/// the threads first pack its panels between them (one shared copy),
-/// then share the register tiles in pieces of up to MC rows (`plan`):
-/// each piece packs its rows of `lhs` into a slot of its own and runs
-/// them against the block (or, when there are fewer row blocks than
-/// threads, against a range of its panels). Against a copy of `rhs` per
-/// thread (a slab of rows each, as the gemm crate is given), best of 8
-/// rounds alternating in one process: float64 2000^2 74 against 70
-/// GFLOP/s and 4000^2 70 against 66, float32 1000^2 138 against 131; tall
-/// (4000 x 200 x 100), wide and 300^2 products within the noise.
+/// thread of ndcore's team when `par`, with the kernel this CPU runs
+/// (`kernel`).
 ///
 /// # Safety
 /// `available()`; every element the shapes and strides reach is valid;
@@ -360,6 +400,28 @@ pub(super) unsafe fn matmul<T: Packed>(
     dst: Mat,
     lhs: Mat,
     rhs: Mat,
+    par: bool,
+) {
+    unsafe { matmul_with(kernel::<T>(), (m, n, k), (dst, lhs, rhs), par) }
+}
+
+/// `matmul` with kernel `kern`. For each (KC, NC) block of `rhs`
+/// the threads first pack its panels between them (one shared copy),
+/// then share the register tiles in pieces of up to MC rows (`plan`):
+/// each piece packs its rows of `lhs` into a slot of its own and runs
+/// them against the block (or, when there are fewer row blocks than
+/// threads, against a range of its panels). Against a copy of `rhs` per
+/// thread (a slab of rows each, as the gemm crate is given), best of 8
+/// rounds alternating in one process: float64 2000^2 74 against 70
+/// GFLOP/s and 4000^2 70 against 66, float32 1000^2 138 against 131; tall
+/// (4000 x 200 x 100), wide and 300^2 products within the noise.
+///
+/// # Safety
+/// As `matmul`, and the CPU has the kernel's features.
+unsafe fn matmul_with<T: Packed>(
+    kern: Kernel<T>,
+    (m, n, k): (usize, usize, usize),
+    (dst, lhs, rhs): (Mat, Mat, Mat),
     par: bool,
 ) {
     let el = |bytes: isize| bytes / std::mem::size_of::<T>() as isize;
@@ -386,8 +448,8 @@ pub(super) unsafe fn matmul<T: Packed>(
         Shared(b.ptr as *mut T),
     );
     let threads = if par { crate::iter::team::threads() } else { 1 };
-    let nr = T::NR;
-    let kcb = KC.min(k);
+    let nr = kern.nr;
+    let kcb = kern.kc.min(k);
     let ncb = NC.min(n);
     let mut rhs_room = scratch::<T>(ncb.next_multiple_of(nr) * kcb);
     let pb = Shared(rhs_room.as_mut_ptr() as *mut T);
@@ -413,7 +475,7 @@ pub(super) unsafe fn matmul<T: Packed>(
                 if j0 < j1 {
                     unsafe {
                         let src = b.at().offset(pc as isize * rsb + (jc + j0) as isize * csb);
-                        pack_rhs(kc, j1 - j0, src, rsb, csb, pb.at().add(j0 * kc));
+                        pack_rhs((kc, j1 - j0, nr), src, rsb, csb, pb.at().add(j0 * kc));
                     }
                 }
             });
@@ -440,7 +502,7 @@ pub(super) unsafe fn matmul<T: Packed>(
                 for jr in (p0 * nr..p1 * nr).step_by(nr) {
                     for ir in (i0..i1).step_by(MR) {
                         unsafe {
-                            T::tile(
+                            (kern.tile)(
                                 kc,
                                 own.add((ir - i0) * kc),
                                 pb.at().add(jr * kc),
@@ -496,7 +558,17 @@ mod tests {
             .collect()
     }
 
-    fn check<T>(sentinel: T)
+    /// Each kernel this CPU runs, as `check` takes them.
+    fn kernels<T: Packed>() -> Vec<Kernel<T>> {
+        let mut all = vec![T::AVX2];
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            all.push(T::AVX512);
+        }
+        all
+    }
+
+    fn check<T>(sentinel: T, kern: Kernel<T>)
     where
         T: Packed
             + From<i8>
@@ -506,13 +578,14 @@ mod tests {
             + std::ops::Mul<Output = T>,
     {
         // Every edge: partial register tiles (m % 6, n % NR), k past one
-        // and two KC blocks, m past MC blocks, n past an
+        // and two KC blocks (128 and 256), m past MC blocks, n past an
         // NC block; each on one thread and on the team.
         let shapes = [
             (1, 1, 1),
             (5, 7, 3),
             (6, 16, 4),
             (7, 17, 257),
+            (9, 35, 129),
             (13, 9, 513),
             (241, 33, 300),
             (1000, 9, 40),
@@ -567,7 +640,7 @@ mod tests {
                         rs: rs * s,
                         cs: cs * s,
                     };
-                    unsafe { matmul::<T>(m, n, k, dst, lhs, rhs, par) };
+                    unsafe { matmul_with::<T>(kern, (m, n, k), (dst, lhs, rhs), par) };
                     let mut seen = vec![false; len];
                     for i in 0..m {
                         for j in 0..n {
@@ -576,7 +649,8 @@ mod tests {
                             assert_eq!(
                                 out[q],
                                 want[i * n + j],
-                                "{m}x{n}x{k} layout {layout} dst {d} par {par} at ({i}, {j})"
+                                "{m}x{n}x{k} NR {} layout {layout} dst {d} par {par} at ({i}, {j})",
+                                kern.nr
                             );
                         }
                     }
@@ -597,7 +671,11 @@ mod tests {
             eprintln!("no AVX2 and FMA here: the packed kernels are not used");
             return;
         }
-        check::<f64>(f64::from(99i8));
-        check::<f32>(f32::from(99i8));
+        for kern in kernels::<f64>() {
+            check::<f64>(f64::from(99i8), kern);
+        }
+        for kern in kernels::<f32>() {
+            check::<f32>(f32::from(99i8), kern);
+        }
     }
 }
