@@ -13,15 +13,16 @@
 //! at 33-40 (13-33% ahead over six blockings; OpenBLAS in another process
 //! 34-39). Its blocking takes KC = 512, so one of its A panels (8 x 512
 //! float64 = 32 KiB) fills the whole L1 cache; KC = 256 here keeps the
-//! B micro-panel (16 KiB) in L1 while the A panel streams from L2 (the
-//! AVX-512 tiles are twice as wide, so KC = 128 keeps it at 16 KiB).
+//! B micro-panel (16 KiB) in L1 while the A panel streams from L2. (The
+//! AVX-512 tiles are twice as wide, a 32 KiB B micro-panel at KC = 256,
+//! and still measured as fast as or faster than at KC = 128: see
+//! `kernel`.)
 //! Complex kinds and machines without AVX2 and FMA still use the gemm
 //! crate.
 //!
 //! Each output element is the sum over KC blocks in k order, each block
 //! summed in k order by one FMA chain: the same bits for any thread count
-//! and whichever thread runs a piece (on one machine: AVX2 and AVX-512
-//! machines block k differently).
+//! and whichever thread runs a piece.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -29,10 +30,15 @@ use super::kernel::Mat;
 
 /// Rows of a register tile (one broadcast of `lhs` each per k).
 const MR: usize = 6;
-/// Rows of `lhs` packed at a time: MC x KC float64 is 240 KiB (AVX2's KC),
-/// a quarter of the 1 MiB L2.
+/// k-depth of a packed block. KC 128-384 with MC 48-168 (eight pairs, both
+/// threads, 1000^2 and 2000^2 float64 and 2000^2 float32, alternated in
+/// one process, AVX2 tiles) measured within the machine's noise of each
+/// other, and so did MC 120-360 for float32 alone.
+const KC: usize = 256;
+/// Rows of `lhs` packed at a time: MC x KC float64 is 240 KiB, a quarter
+/// of the 1 MiB L2.
 const MC: usize = 120;
-/// Columns of `rhs` packed at a time: KC x NC float64 is 4-8 MiB of the
+/// Columns of `rhs` packed at a time: KC x NC float64 is 8 MiB of the
 /// 32 MiB L3.
 const NC: usize = 4080;
 
@@ -45,20 +51,17 @@ const NC: usize = 4080;
 /// kc·NR elements; `c`'s `mr` x `nr` tile is writable.
 type TileFn<T> = unsafe fn(usize, *const T, *const T, *mut T, isize, isize, bool, usize, usize);
 
-/// A register-tile kernel and the blocking it runs with.
+/// A register-tile kernel and its width.
 #[derive(Clone, Copy)]
 pub(super) struct Kernel<T> {
     /// Columns of a register tile: of a packed panel of `rhs`.
     nr: usize,
-    /// k-depth of a packed block: a KC x NR panel of `rhs` (16 KiB) stays
-    /// in L1 while the MR x KC panels of `lhs` stream past it from L2.
-    kc: usize,
     tile: TileFn<T>,
 }
 
 /// The element types with packed kernels: MR rows of two vectors a tile,
-/// AVX2's (NR = 8 float64, 16 float32; KC = 256) and AVX-512F's (NR = 16
-/// float64, 32 float32; KC = 128).
+/// AVX2's (NR = 8 float64, 16 float32) and AVX-512F's (NR = 16 float64,
+/// 32 float32).
 pub(super) trait Packed: Copy + Default + 'static {
     const AVX2: Kernel<Self>;
     const AVX512: Kernel<Self>;
@@ -70,7 +73,13 @@ pub(super) trait Packed: Copy + Default + 'static {
 /// thread 3000^2, AVX2 48.3, AVX-512 6x16 with KC = 128 52.0-52.4,
 /// 12x8 (KC = 256) 50.2, 8x24 (KC = 128) 50.7, OpenBLAS 53.9-54.8; on
 /// two, 4000^2 AVX2 97.0 against AVX-512 103.7 (OpenBLAS 108.0), 2000^2
-/// 97.1 against 100.5 (103.7).
+/// 97.1 against 100.5 (103.7). The 6x16 tiles with KC = 256 against 128
+/// (a 32 KiB B micro-panel against 16): float64 one thread 3000^2 49.9
+/// and 51.0 against 48.8 and 48.3, two threads 4000^2 104.8 against
+/// 102.0 (OpenBLAS 105.3), 2000^2 99.2 against 97.2; float32 two threads
+/// 1000^2 172.9-193.9 against 165.2-188.5 over three runs (OpenBLAS
+/// 187-198), 2000^2 197.6 against 183.2 (200.5), 4000^2 195.8 against
+/// 197.5 (205.5).
 fn kernel<T: Packed>() -> Kernel<T> {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
@@ -198,12 +207,10 @@ macro_rules! packed_type {
         impl Packed for $t {
             const AVX2: Kernel<$t> = Kernel {
                 nr: 2 * $lanes,
-                kc: 256,
                 tile: $module::avx2,
             };
             const AVX512: Kernel<$t> = Kernel {
                 nr: 4 * $lanes,
-                kc: 128,
                 tile: $module::avx512,
             };
         }
@@ -213,7 +220,6 @@ macro_rules! packed_type {
         impl Packed for $t {
             const AVX2: Kernel<$t> = Kernel {
                 nr: 2 * $lanes,
-                kc: 256,
                 tile: |_, _, _, _, _, _, _, _, _| unreachable!("no packed kernels here"),
             };
             const AVX512: Kernel<$t> = Self::AVX2;
@@ -449,7 +455,7 @@ unsafe fn matmul_with<T: Packed>(
     );
     let threads = if par { crate::iter::team::threads() } else { 1 };
     let nr = kern.nr;
-    let kcb = kern.kc.min(k);
+    let kcb = KC.min(k);
     let ncb = NC.min(n);
     let mut rhs_room = scratch::<T>(ncb.next_multiple_of(nr) * kcb);
     let pb = Shared(rhs_room.as_mut_ptr() as *mut T);
@@ -578,7 +584,7 @@ mod tests {
             + std::ops::Mul<Output = T>,
     {
         // Every edge: partial register tiles (m % 6, n % NR), k past one
-        // and two KC blocks (128 and 256), m past MC blocks, n past an
+        // and two KC blocks, m past MC blocks, n past an
         // NC block; each on one thread and on the team.
         let shapes = [
             (1, 1, 1),
