@@ -671,6 +671,75 @@ mod tests {
         }
     }
 
+    /// The AVX2 and the AVX-512 tiles give the same bits on random floats:
+    /// each element is one chain of fused multiply-adds over the same KC
+    /// blocks whatever the tile width (edge tiles on both widths, k past
+    /// two KC blocks).
+    #[test]
+    fn both_tile_widths_round_alike() {
+        fn run<T: Packed>(
+            kern: Kernel<T>,
+            (m, n, k): (usize, usize, usize),
+            a: &[T],
+            b: &[T],
+        ) -> Vec<T> {
+            let s = std::mem::size_of::<T>() as isize;
+            let mat = |p: *const T, rs: usize| Mat {
+                ptr: p as *mut u8,
+                rs: rs as isize * s,
+                cs: s,
+            };
+            let mut out = vec![T::default(); m * n];
+            let dst = mat(out.as_mut_ptr(), n);
+            // SAFETY: the operands and the destination hold m x k, k x n
+            // and m x n elements; the CPU runs the kernel (`kernels`).
+            unsafe {
+                matmul_with(
+                    kern,
+                    (m, n, k),
+                    (dst, mat(a.as_ptr(), k), mat(b.as_ptr(), n)),
+                    true,
+                )
+            };
+            out
+        }
+        if !available() || kernels::<f64>().len() < 2 {
+            eprintln!("no AVX-512F here: one tile width only");
+            return;
+        }
+        let (m, n, k) = (37, 45, 600);
+        let mut seed = 5u64;
+        let mut draw = |len: usize| -> Vec<f64> {
+            (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+                })
+                .collect()
+        };
+        let (a, b) = (draw(m * k), draw(k * n));
+        let [narrow, wide] = [f64::AVX2, f64::AVX512].map(|kern| run(kern, (m, n, k), &a, &b));
+        assert!(
+            narrow
+                .iter()
+                .zip(&wide)
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+        );
+        let (a, b): (Vec<f32>, Vec<f32>) = (
+            a.iter().map(|&v| v as f32).collect(),
+            b.iter().map(|&v| v as f32).collect(),
+        );
+        let [narrow, wide] = [f32::AVX2, f32::AVX512].map(|kern| run(kern, (m, n, k), &a, &b));
+        assert!(
+            narrow
+                .iter()
+                .zip(&wide)
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+        );
+    }
+
     #[test]
     fn every_edge_and_layout_matches_the_naive_product() {
         if !available() {
