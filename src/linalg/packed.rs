@@ -719,25 +719,15 @@ mod tests {
                 })
                 .collect()
         };
+        // Both widths' products of a and b, compared bit for bit.
+        fn alike<T: Packed>(shape: (usize, usize, usize), a: &[T], b: &[T], bits: fn(&T) -> u64) {
+            let [narrow, wide] = [T::AVX2, T::AVX512].map(|kern| run(kern, shape, a, b));
+            assert!(narrow.iter().zip(&wide).all(|(x, y)| bits(x) == bits(y)));
+        }
         let (a, b) = (draw(m * k), draw(k * n));
-        let [narrow, wide] = [f64::AVX2, f64::AVX512].map(|kern| run(kern, (m, n, k), &a, &b));
-        assert!(
-            narrow
-                .iter()
-                .zip(&wide)
-                .all(|(x, y)| x.to_bits() == y.to_bits())
-        );
-        let (a, b): (Vec<f32>, Vec<f32>) = (
-            a.iter().map(|&v| v as f32).collect(),
-            b.iter().map(|&v| v as f32).collect(),
-        );
-        let [narrow, wide] = [f32::AVX2, f32::AVX512].map(|kern| run(kern, (m, n, k), &a, &b));
-        assert!(
-            narrow
-                .iter()
-                .zip(&wide)
-                .all(|(x, y)| x.to_bits() == y.to_bits())
-        );
+        alike((m, n, k), &a, &b, |v| v.to_bits());
+        let narrow = |v: &[f64]| -> Vec<f32> { v.iter().map(|&x| x as f32).collect() };
+        alike((m, n, k), &narrow(&a), &narrow(&b), |v| v.to_bits().into());
     }
 
     #[test]
