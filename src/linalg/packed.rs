@@ -81,11 +81,19 @@ pub(super) trait Packed: Copy + Default + 'static {
 /// 187-198), 2000^2 197.6 against 183.2 (200.5), 4000^2 195.8 against
 /// 197.5 (205.5).
 fn kernel<T: Packed>() -> Kernel<T> {
+    if has_avx512f() { T::AVX512 } else { T::AVX2 }
+}
+
+/// Whether this CPU runs the AVX-512 tiles.
+fn has_avx512f() -> bool {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        return T::AVX512;
+    {
+        std::arch::is_x86_feature_detected!("avx512f")
     }
-    T::AVX2
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 /// One register-tile kernel: `$name`, compiled for `$features`, MR rows of
@@ -567,8 +575,7 @@ mod tests {
     /// Each kernel this CPU runs, as `check` takes them.
     fn kernels<T: Packed>() -> Vec<Kernel<T>> {
         let mut all = vec![T::AVX2];
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") {
+        if has_avx512f() {
             all.push(T::AVX512);
         }
         all
